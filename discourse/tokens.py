@@ -1,0 +1,169 @@
+"""``Tokens``: the tokens of a whole corpus, stored compactly.
+
+All documents' kept tokens live in flat NumPy arrays (term id, character offsets, sentence
+index, POS id) with one pointer array marking where each document starts; the vocabulary is
+shared. No Python object per token is kept, so memory stays proportional to the token count.
+Verbs (``select``, ``remove``, ``subset``, ``ngrams``) return new ``Tokens``.
+
+Example
+-------
+>>> from discourse.tokenize import tokenize            # doctest: +SKIP
+>>> toks = tokenize(corpus)                            # doctest: +SKIP
+>>> toks.remove(["する", "ある"]).doc_terms(0)[:3]      # doctest: +SKIP
+['来日外国人', '犯罪', '増加']
+"""
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterable, Iterator, Literal, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .errors import ConfigError, check_choice
+
+ValueType = Literal["fixed", "glob", "regex"]
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """Tokens of a corpus.
+
+    Attributes
+    ----------
+    vocab : tuple of term strings; ``ids`` index into it.
+    ids, starts, ends, sent, pos_ids : int arrays, one value per token, all documents concatenated.
+        ``starts``/``ends`` are character offsets into the document's text
+        (``texts[d][starts[i]:ends[i]]`` is the token's surface); ``sent`` is the sentence index
+        within the document (collocation windows never cross it).
+    doc_ptr : int64 array of length ``n_docs + 1``; document ``d`` owns tokens
+        ``doc_ptr[d]:doc_ptr[d+1]``.
+    pos_vocab : tuple of POS strings (``名詞-普通名詞``, ...); ``pos_ids`` index into it.
+    docvars : DataFrame indexed by ``doc_id`` (as ``Corpus.docvars``).
+    texts : the documents' texts (for KWIC and offsets).
+    settings : the tokenizer settings that produced these tokens (recorded in manifests).
+    """
+
+    vocab: tuple[str, ...]
+    ids: np.ndarray
+    starts: np.ndarray
+    ends: np.ndarray
+    sent: np.ndarray
+    pos_ids: np.ndarray
+    pos_vocab: tuple[str, ...]
+    doc_ptr: np.ndarray
+    docvars: pd.DataFrame
+    texts: tuple[str, ...]
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    # --- shape and access -----------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.doc_ptr) - 1
+
+    @property
+    def n_tokens(self) -> int:
+        return int(self.doc_ptr[-1])
+
+    @property
+    def doc_ids(self) -> list[str]:
+        return list(self.docvars.index)
+
+    def doc_slice(self, d: int) -> slice:
+        return slice(int(self.doc_ptr[d]), int(self.doc_ptr[d + 1]))
+
+    def doc_terms(self, d: int) -> list[str]:
+        """The terms of document ``d`` as strings."""
+        vocab = self.vocab
+        return [vocab[i] for i in self.ids[self.doc_slice(d)]]
+
+    def __iter__(self) -> Iterator[list[str]]:
+        for d in range(len(self)):
+            yield self.doc_terms(d)
+
+    def to_lists(self) -> list[list[str]]:
+        """Every document as a list of term strings (for gensim and tests; not for large corpora)."""
+        return list(self)
+
+    def term_ids(self, terms: Iterable[str]) -> np.ndarray:
+        """Ids of the given terms that are in the vocabulary."""
+        index = self.vocab_index
+        return np.array(sorted({index[t] for t in terms if t in index}), dtype=np.int64)
+
+    @property
+    def vocab_index(self) -> dict[str, int]:
+        return {t: i for i, t in enumerate(self.vocab)}
+
+    def doc_index(self) -> np.ndarray:
+        """Document number of every token."""
+        return np.repeat(np.arange(len(self)), np.diff(self.doc_ptr))
+
+    # --- verbs ------------------------------------------------------------------------------
+    def match(self, patterns: str | Sequence[str], *, valuetype: ValueType = "fixed") -> np.ndarray:
+        """Boolean mask over the vocabulary of terms matching any pattern."""
+        check_choice("valuetype", valuetype, ("fixed", "glob", "regex"))
+        pats = [patterns] if isinstance(patterns, str) else list(patterns)
+        if valuetype == "fixed":
+            wanted = set(pats)
+            return np.array([t in wanted for t in self.vocab], dtype=bool)
+        regexes = [re.compile(fnmatch.translate(p) if valuetype == "glob" else p) for p in pats]
+        fullmatch = valuetype == "glob"
+        return np.array([any((r.fullmatch(t) if fullmatch else r.search(t)) for r in regexes) for t in self.vocab], dtype=bool)
+
+    def select(self, patterns: str | Sequence[str], *, valuetype: ValueType = "fixed") -> "Tokens":
+        """Keep only tokens whose term matches a pattern."""
+        return self._keep_tokens(self.match(patterns, valuetype=valuetype)[self.ids])
+
+    def remove(self, patterns: str | Sequence[str], *, valuetype: ValueType = "fixed") -> "Tokens":
+        """Drop tokens whose term matches a pattern."""
+        return self._keep_tokens(~self.match(patterns, valuetype=valuetype)[self.ids])
+
+    def keep_pos(self, prefixes: Sequence[str]) -> "Tokens":
+        """Keep tokens whose POS string starts with one of ``prefixes`` (``"名詞"``, ``"動詞"``)."""
+        ok = np.array([p.startswith(tuple(prefixes)) for p in self.pos_vocab], dtype=bool)
+        return self._keep_tokens(ok[self.pos_ids] if len(ok) else np.zeros(self.n_tokens, bool))
+
+    def _keep_tokens(self, keep: np.ndarray) -> "Tokens":
+        counts = np.add.reduceat(keep.astype(np.int64), self.doc_ptr[:-1]) if self.n_tokens else np.zeros(len(self), np.int64)
+        counts = np.where(np.diff(self.doc_ptr) == 0, 0, counts)
+        ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        return replace(self, ids=self.ids[keep], starts=self.starts[keep], ends=self.ends[keep],
+                       sent=self.sent[keep], pos_ids=self.pos_ids[keep], doc_ptr=ptr)
+
+    def subset(self, mask: Sequence[bool] | np.ndarray) -> "Tokens":
+        """Keep the documents where ``mask`` is true (docvars and texts follow)."""
+        mask = np.asarray(mask, dtype=bool)
+        if mask.shape != (len(self),):
+            raise ConfigError(f"mask has {mask.size} values for {len(self)} documents: give one per document")
+        keep = mask[self.doc_index()]
+        sizes = np.diff(self.doc_ptr)[mask]
+        ptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        return replace(self, ids=self.ids[keep], starts=self.starts[keep], ends=self.ends[keep], sent=self.sent[keep],
+                       pos_ids=self.pos_ids[keep], doc_ptr=ptr, docvars=self.docvars[mask],
+                       texts=tuple(t for t, m in zip(self.texts, mask) if m))
+
+    def ngrams(self, n: int = 2, *, sep: str = "_") -> "Tokens":
+        """Contiguous n-grams within sentences, as new terms joined by ``sep``; offsets span the n-gram."""
+        if n < 1:
+            raise ConfigError(f"n={n}: n-grams need n >= 1")
+        if n == 1:
+            return self
+        doc = self.doc_index()
+        first = np.arange(max(self.n_tokens - n + 1, 0))
+        last = first + n - 1
+        ok = (doc[first] == doc[last]) & (self.sent[first] == self.sent[last])
+        first, last = first[ok], last[ok]
+        grams = [sep.join(self.vocab[i] for i in self.ids[a:b + 1]) for a, b in zip(first, last)]
+        vocab, ids = np.unique(np.array(grams, dtype=object), return_inverse=True) if grams else (np.array([], object), np.array([], np.int64))
+        sizes = np.bincount(doc[first], minlength=len(self)) if len(first) else np.zeros(len(self), np.int64)
+        ptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        return replace(self, vocab=tuple(vocab.tolist()), ids=ids.astype(np.int32), starts=self.starts[first],
+                       ends=self.ends[last], sent=self.sent[first], pos_ids=self.pos_ids[first], doc_ptr=ptr,
+                       settings={**self.settings, "ngrams": n})
+
+    def term_frequencies(self) -> pd.Series:
+        """Total count of each term, most frequent first (ties by term)."""
+        counts = np.bincount(self.ids, minlength=len(self.vocab))
+        s = pd.Series(counts, index=pd.Index(self.vocab, name="term"), name="frequency")
+        return s[s > 0].sort_index().sort_values(ascending=False, kind="stable")

@@ -58,6 +58,38 @@ class Tokens:
     texts: tuple[str, ...]
     settings: dict[str, Any] = field(default_factory=dict)
 
+    @classmethod
+    def from_lists(cls, docs: Sequence[Sequence[str]], docvars: pd.DataFrame | None = None, *,
+                   sentences: Sequence[Sequence[int]] | None = None, texts: Sequence[str] | None = None,
+                   settings: dict[str, Any] | None = None) -> "Tokens":
+        """Build from lists of term strings (pre-tokenized text, tests, English word lists).
+
+        Offsets are computed as if the terms were joined by single spaces (``texts`` defaults to
+        that joined text); ``sentences`` gives each token's sentence index (default all 0);
+        ``docvars`` defaults to ``doc_id`` ``d0``, ``d1``, ...
+        """
+        vocab: dict[str, int] = {}
+        ids, starts, ends, sent = [], [], [], []
+        joined = []
+        for d, terms in enumerate(docs):
+            pos = 0
+            for k, term in enumerate(terms):
+                ids.append(vocab.setdefault(term, len(vocab)))
+                starts.append(pos)
+                ends.append(pos + len(term))
+                pos += len(term) + 1
+                sent.append(sentences[d][k] if sentences is not None else 0)
+            joined.append(" ".join(terms))
+        if docvars is None:
+            docvars = pd.DataFrame(index=pd.Index([f"d{i}" for i in range(len(docs))], name="doc_id"))
+        if len(docvars) != len(docs):
+            raise ConfigError(f"docvars has {len(docvars)} rows for {len(docs)} documents")
+        ptr = np.concatenate([[0], np.cumsum([len(t) for t in docs])]).astype(np.int64)
+        n = len(ids)
+        return cls(tuple(vocab), np.array(ids, np.int32), np.array(starts, np.int32), np.array(ends, np.int32),
+                   np.array(sent, np.int32), np.zeros(n, np.int16), ("",), ptr, docvars,
+                   tuple(texts) if texts is not None else tuple(joined), dict(settings or {}))
+
     # --- shape and access -----------------------------------------------------------------
     def __len__(self) -> int:
         return len(self.doc_ptr) - 1

@@ -1,0 +1,70 @@
+"""The three framings of the crime figures, checked against the sources' own stated numbers."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from discourse.errors import ConfigError
+from discourse.metrics.crime_figures import crime_figures, crime_figures_wide, load_statistics
+
+
+def test_share_2004_reproduces_the_stated_share():
+    df = crime_figures(offenders="foreign_all_penal_persons", offences="foreign_all_penal_cleared_cases", years=[2004])
+    share = df.query("framing == 'share_of_total_pct'").iloc[0]
+    assert (share.numerator, share.denominator) == (14766, 389027)
+    assert share.value == pytest.approx(100 * 14766 / 389027, rel=1e-12)
+    assert round(share.value, 1) == 3.8  # stated in the 2005 Crime White Paper
+    stated = load_statistics().query("indicator == 'foreign_share_of_penal_persons_pct' and year == 2004")["value"]
+    assert round(share.value, 1) == stated.iloc[0]
+
+
+def test_growth_index_rate_and_offences_per_offender_by_hand():
+    df = crime_figures(years=[2003, 2004], population="registered_foreigners")
+    wide = crime_figures_wide(df)
+    assert wide.loc[2004, "growth_pct"] == pytest.approx(100 * (8898 - 8725) / 8725)
+    assert wide.loc[2004, "index"] == pytest.approx(100 * 8898 / 8725)
+    assert wide.loc[2003, "index"] == 100.0
+    assert wide.loc[2004, "offences_per_offender"] == pytest.approx(32087 / 8898)
+    assert wide.loc[2004, "rate_per_100k"] == pytest.approx(8898 / 1973747 * 1e5)
+    assert set(df.loc[df.framing.isin(["growth_pct", "index"]), "framing_side"]) == {"state"}
+    assert df.attrs["base_year"] == 2003
+
+
+def test_missing_denominators_are_listed_not_nan():
+    df = crime_figures(years=range(1990, 2005))
+    assert not df["value"].isna().any()
+    assert {"framing": "share_of_total_pct", "year": 2000} in df.attrs["missing"]
+
+
+def test_scope_change_is_refused_unless_allowed():
+    with pytest.raises(ConfigError, match="allow_scope_change"):
+        crime_figures(offenders="raini_penal_persons", offences=None, population=None, years=[2004, 2005],
+                      value_kinds=("stated", "secondary"))
+    df = crime_figures(offenders="raini_penal_persons", offences=None, population=None, years=[2004, 2005],
+                       value_kinds=("stated", "secondary"), allow_scope_change=True)
+    assert df.loc[df.year == 2005, "scope_changed"].all()
+    assert not df.loc[df.year == 2004, "scope_changed"].any()
+
+
+def test_secondary_figures_excluded_by_default():
+    years = crime_figures(years=range(2004, 2009), offences=None, population=None)["year"].unique().tolist()
+    assert 2008 not in years  # 2008 raini persons is only a secondary quote
+    years = crime_figures(years=range(2004, 2009), offences=None, population=None,
+                          value_kinds=("stated", "derived", "secondary", "derived_secondary"),
+                          allow_scope_change=True)["year"].unique().tolist()
+    assert 2008 in years
+
+
+def test_unknown_indicator_and_bad_base_year():
+    with pytest.raises(ConfigError, match="choose among"):
+        crime_figures(offenders="no_such_series")
+    with pytest.raises(ConfigError, match="base_year"):
+        crime_figures(years=[2003, 2004], base_year=1999)
+
+
+def test_bundled_table_schema():
+    table = load_statistics()
+    assert {"year", "indicator", "value", "unit", "scope", "source_url", "value_kind", "scope_group"} <= set(table.columns)
+    assert table["source_url"].str.startswith("http").all()
+    assert not table.duplicated(["year", "indicator", "nationality", "scope", "value_kind", "source_title"]).any()
+    assert pd.api.types.is_numeric_dtype(table["value"])

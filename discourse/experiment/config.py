@@ -1,0 +1,220 @@
+"""Experiment configs: TOML files loaded into frozen dataclasses, validated with helpful errors.
+
+Unknown or misspelled keys are errors that name the key, the file and the nearest valid key;
+wrong types and out-of-range values likewise. ``--set section.key=value`` overrides are applied
+before validation and recorded.
+
+Example
+-------
+>>> cfg = load_experiment("experiments/state_vs_ngo.toml", overrides=["topics.n_topics=6"])  # doctest: +SKIP
+>>> cfg.topics.n_topics                                                                    # doctest: +SKIP
+6
+"""
+from __future__ import annotations
+
+import dataclasses
+import sys
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from ..errors import ConfigError, closest
+
+
+@dataclass(frozen=True)
+class CorpusConfig:
+    """Which documents: a corpus path (``.jsonl`` or folder) and docvar filters."""
+
+    path: str = "corpora/demo"
+    filters: dict[str, Any] = field(default_factory=dict)   # docvar -> value or list of values
+    years: tuple[int, ...] = ()                              # () = all; (first, last) inclusive
+    strict: bool = False
+
+
+@dataclass(frozen=True)
+class TokenizeConfig:
+    """Settings passed to :func:`discourse.tokenize.tokenize`."""
+
+    compound: Literal["none", "affix", "noun_sequence"] = "affix"
+    pos: str = "content"
+    stopwords: bool = True
+    form: Literal["lemma", "surface"] = "lemma"
+    user_terms: tuple[str, ...] = ()
+    n_jobs: int = 1
+
+
+@dataclass(frozen=True)
+class DtmConfig:
+    """Document-term matrix trimming (see :meth:`DocTermMatrix.trim`)."""
+
+    min_termfreq: float = 2
+    min_docfreq: float = 2
+    max_docfreq: float = 1.0
+    docfreq_type: Literal["count", "prop"] = "count"
+    language: Literal["ja", "en", "all"] = "ja"
+
+
+@dataclass(frozen=True)
+class TopicsConfig:
+    """Topic model settings; ``select_k`` = grid of k to compare (empty: skip selection)."""
+
+    enabled: bool = True
+    n_topics: int = 8
+    passes: int = 10
+    iterations: int = 200
+    alpha: str = "auto"
+    select_k: tuple[int, ...] = ()
+    n_draws: int = 20
+    n_boot: int = 500
+
+
+@dataclass(frozen=True)
+class FramingConfig:
+    """Framing: codebook, gold annotations and the classifier evaluated on held-out documents."""
+
+    enabled: bool = True
+    codebook: str = ""                                   # "" = bundled codebook
+    annotations: str = "corpora/demo/annotations/gold.jsonl"
+    split: str = "corpora/demo/annotations/split.csv"
+    classifier: bool = True
+    dictionary: bool = True
+    n_boot: int = 500
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    """One metric table: ``kind`` plus the keyword arguments of that metric function."""
+
+    kind: Literal["keyness", "collocations", "kwic", "association", "crime_figures", "prevalence"]
+    name: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OutputsConfig:
+    """Where and how results are written."""
+
+    dir: str = "runs"
+    csv_bom: bool = False            # True: UTF-8 with BOM, for Excel on Japanese Windows
+    figures: bool = True
+    report: bool = True
+
+
+@dataclass(frozen=True)
+class ExperimentConfig:
+    """A whole study: the single source of truth for one run."""
+
+    name: str
+    description: str = ""
+    seed: int = 42
+    corpus: CorpusConfig = field(default_factory=CorpusConfig)
+    tokenize: TokenizeConfig = field(default_factory=TokenizeConfig)
+    dtm: DtmConfig = field(default_factory=DtmConfig)
+    topics: TopicsConfig = field(default_factory=TopicsConfig)
+    framing: FramingConfig = field(default_factory=FramingConfig)
+    metrics: tuple[MetricSpec, ...] = ()
+    outputs: OutputsConfig = field(default_factory=OutputsConfig)
+    source: str = ""                 # the config file
+    overrides: tuple[str, ...] = ()  # --set values applied
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain, JSON-serialisable form (the resolved config written to the run folder)."""
+        return _plain(dataclasses.asdict(self))
+
+
+def load_experiment(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> ExperimentConfig:
+    """Read, override and validate an experiment TOML file."""
+    path = Path(path)
+    if not path.exists():
+        raise ConfigError(f"{path}: config file not found")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    for item in overrides:
+        apply_override(raw, item, path)
+    raw.setdefault("name", path.stem)
+    cfg = _build(ExperimentConfig, raw, f"{path}", "")
+    return dataclasses.replace(cfg, source=str(path), overrides=tuple(overrides))
+
+
+def apply_override(raw: dict[str, Any], item: str, path: Path | str = "--set") -> None:
+    """Apply ``section.key=value`` (value parsed as a TOML literal, else taken as a string)."""
+    if "=" not in item:
+        raise ConfigError(f"--set {item!r}: use section.key=value, e.g. topics.n_topics=12")
+    dotted, value = item.split("=", 1)
+    try:
+        parsed = tomllib.loads(f"v = {value}")["v"]
+    except tomllib.TOMLDecodeError:
+        parsed = value
+    keys = dotted.strip().split(".")
+    node = raw
+    for key in keys[:-1]:
+        node = node.setdefault(key, {})
+        if not isinstance(node, dict):
+            raise ConfigError(f"--set {item!r}: {key!r} is not a section")
+    node[keys[-1]] = parsed
+
+
+def _build(cls: type, raw: Any, where: str, prefix: str) -> Any:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: [{prefix.rstrip('.')}] must be a table, got {raw!r}")
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.name not in ("source", "overrides")}
+    for key in raw:
+        if key not in fields:
+            raise ConfigError(f"{where}: unknown key '{prefix}{key}'{closest(key, fields)}: valid keys are {sorted(fields)}")
+    hints = typing.get_type_hints(cls)
+    values = {name: _convert(hints[name], raw[name], where, f"{prefix}{name}") for name in fields if name in raw}
+    missing = [n for n, f in fields.items() if n not in values and f.default is dataclasses.MISSING
+               and f.default_factory is dataclasses.MISSING]
+    if missing:
+        raise ConfigError(f"{where}: missing required key(s) {[prefix + m for m in missing]}")
+    return cls(**values)
+
+
+def _convert(hint: Any, value: Any, where: str, key: str) -> Any:
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if dataclasses.is_dataclass(hint):
+        return _build(hint, value, where, key + ".")
+    if origin is Literal:
+        if value not in args:
+            raise ConfigError(f"{where}: {key} = {value!r} is not one of {list(args)}{closest(str(value), map(str, args))}")
+        return value
+    if origin is tuple:
+        if not isinstance(value, list):
+            raise ConfigError(f"{where}: {key} must be a list, got {value!r}")
+        return tuple(_convert(args[0], v, where, f"{key}[{i}]") for i, v in enumerate(value))
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where}: {key} must be a table, got {value!r}")
+        return dict(value)
+    return _scalar(hint, value, where, key)
+
+
+def _scalar(hint: Any, value: Any, where: str, key: str) -> Any:
+    if hint is Any:
+        return value
+    if hint is float and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if hint is int and isinstance(value, int) and not isinstance(value, bool):
+        if value < 0:
+            raise ConfigError(f"{where}: {key} = {value} must not be negative")
+        return value
+    if isinstance(value, hint):
+        return value
+    raise ConfigError(f"{where}: {key} = {value!r} has the wrong type: expected {hint.__name__}")
+
+
+def _plain(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {k: _plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_plain(v) for v in obj]
+    return obj

@@ -1,0 +1,187 @@
+"""Frame and code prevalence by group, with document-level bootstrap intervals; crosstab with
+adjusted standardized residuals (KH Coder's table); the gap between two groups.
+
+``labels`` is one row per unit (sentence): a ``doc_id`` column and one 0/1 column per frame or
+code (as written by the framing module and by ``corpora/demo/annotations``); other columns such
+as ``start``, ``end``, ``text`` are ignored. ``docvars`` is indexed by ``doc_id``.
+
+References
+----------
+Efron, B. & Tibshirani, R. (1993). An Introduction to the Bootstrap (percentile intervals; the
+    cluster bootstrap resamples documents, the units that were sampled, not sentences).
+Haberman, S. J. (1973). The analysis of residuals in cross-classified tables. Biometrics 29(1).
+Higuchi, K. (2016). KH Coder 3 reference manual (coding cross tabulation with chi-square and
+    adjusted residuals).
+
+Example
+-------
+>>> prevalence(labels, corpus.docvars, by="side")  # doctest: +SKIP
+"""
+from __future__ import annotations
+
+from typing import Literal, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ..errors import ConfigError, check_choice
+
+NON_FRAME = {"doc_id", "sent_id", "start", "end", "text", "split", "unit_id"}
+
+
+def frame_columns(labels: pd.DataFrame, frames: Sequence[str] | None = None) -> list[str]:
+    """The frame columns of ``labels`` (all 0/1 columns except ids and text, unless given)."""
+    cols = list(frames) if frames is not None else [c for c in labels.columns if c not in NON_FRAME]
+    missing = [c for c in cols if c not in labels.columns]
+    if missing:
+        raise ConfigError(f"frames {missing} are not columns of labels (columns: {list(labels.columns)})")
+    if not cols:
+        raise ConfigError("labels has no frame columns: expect doc_id plus one 0/1 column per frame")
+    return cols
+
+
+def _units(labels: pd.DataFrame, docvars: pd.DataFrame | None, by: Sequence[str], frames: list[str],
+           unit: str) -> pd.DataFrame:
+    """Per-document positives and unit counts with the grouping docvars attached."""
+    check_choice("unit", unit, ("sentence", "document"))
+    if "doc_id" not in labels.columns:
+        raise ConfigError("labels needs a 'doc_id' column")
+    grouped = labels.groupby("doc_id", sort=True)
+    pos = grouped[frames].max() if unit == "document" else grouped[frames].sum()
+    pos = (pos > 0).astype(int) if unit == "document" else pos.astype(int)
+    pos["n_units"] = 1 if unit == "document" else grouped.size()
+    if by:
+        if docvars is None:
+            raise ConfigError(f"by={list(by)} needs docvars (a DataFrame indexed by doc_id)")
+        missing = [b for b in by if b not in docvars.columns]
+        if missing:
+            raise ConfigError(f"by: {missing} are not docvars (have {list(docvars.columns)})")
+        unknown = sorted(set(pos.index) - set(docvars.index))
+        if unknown:
+            raise ConfigError(f"labels mention doc_ids missing from docvars, e.g. {unknown[:3]}")
+        pos = pos.join(docvars[list(by)])
+    return pos
+
+
+def _as_list(by: str | Sequence[str] | None) -> list[str]:
+    return [] if by is None else [by] if isinstance(by, str) else list(by)
+
+
+def bootstrap_weights(n_docs: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """(n_boot, n_docs) counts of how often each document is drawn in each resample."""
+    draws = rng.integers(0, n_docs, size=(n_boot, n_docs))
+    weights = np.zeros((n_boot, n_docs))
+    np.add.at(weights, (np.arange(n_boot)[:, None], draws), 1.0)
+    return weights
+
+
+def _bootstrap_shares(pos: np.ndarray, n_units: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """(n_boot, n_frames) shares from resampling documents with replacement."""
+    weights = bootstrap_weights(len(n_units), n_boot, rng)
+    return (weights @ pos) / np.maximum(weights @ n_units, 1)[:, None]
+
+
+def prevalence(labels: pd.DataFrame, docvars: pd.DataFrame | None = None, *, by: str | Sequence[str] | None = "side",
+               frames: Sequence[str] | None = None, unit: Literal["sentence", "document"] = "sentence",
+               n_boot: int = 1000, ci: float = 0.95, random_state: int = 0) -> pd.DataFrame:
+    """Share of units carrying each frame, per group, with a document bootstrap interval.
+
+    Parameters
+    ----------
+    labels : one row per sentence: ``doc_id`` + one 0/1 column per frame.
+    docvars : document variables indexed by ``doc_id`` (``corpus.docvars``).
+    by : docvar(s) to group by, e.g. ``"side"`` or ``["side", "year"]``; None = whole corpus.
+    unit : ``"sentence"`` (share of sentences) or ``"document"`` (share of documents with at
+        least one sentence carrying the frame).
+    n_boot, ci, random_state : bootstrap resamples of documents within each group, interval level, seed.
+
+    Returns
+    -------
+    Tidy DataFrame: the ``by`` columns, ``frame``, ``n_docs``, ``n_units``, ``n_positive``,
+    ``share``, ``ci_low``, ``ci_high`` (percentile interval). ``df.attrs`` holds the parameters.
+    """
+    by_cols, cols = _as_list(by), frame_columns(labels, frames)
+    units = _units(labels, docvars, by_cols, cols, unit)
+    rng = np.random.default_rng(random_state)
+    rows = []
+    for key, part in (units.groupby(by_cols, sort=True, dropna=False) if by_cols else [((), units)]):
+        key = key if isinstance(key, tuple) else (key,)
+        pos, n = part[cols].to_numpy(float), part["n_units"].to_numpy(float)
+        share = pos.sum(axis=0) / n.sum()
+        boots = _bootstrap_shares(pos, n, n_boot, rng)
+        low, high = np.quantile(boots, [(1 - ci) / 2, (1 + ci) / 2], axis=0)
+        for j, frame in enumerate(cols):
+            rows.append({**dict(zip(by_cols, key)), "frame": frame, "n_docs": len(part), "n_units": int(n.sum()),
+                         "n_positive": int(pos[:, j].sum()), "share": share[j], "ci_low": low[j], "ci_high": high[j]})
+    out = pd.DataFrame(rows)
+    out.attrs.update(by=by_cols, unit=unit, n_boot=n_boot, ci=ci, random_state=random_state, frames=cols)
+    return out
+
+
+def prevalence_gap(labels: pd.DataFrame, docvars: pd.DataFrame, *, by: str = "side", a: str = "state", b: str = "ngo",
+                   frames: Sequence[str] | None = None, unit: Literal["sentence", "document"] = "sentence",
+                   n_boot: int = 1000, ci: float = 0.95, random_state: int = 0) -> pd.DataFrame:
+    """Difference in prevalence ``share(a) - share(b)`` per frame with a bootstrap interval
+    (documents resampled independently within each group).
+
+    Returns columns ``frame``, ``share_a``, ``share_b``, ``gap``, ``ci_low``, ``ci_high``,
+    ``p_boot`` (two-sided bootstrap p: twice the smaller share of resampled gaps on either side of 0).
+    """
+    cols = frame_columns(labels, frames)
+    units = _units(labels, docvars, [by], cols, unit)
+    rng = np.random.default_rng(random_state)
+    shares, boots = {}, {}
+    for name in (a, b):
+        part = units[units[by] == name]
+        if part.empty:
+            raise ConfigError(f"{by}={name!r} has no documents in labels: choose among {sorted(units[by].dropna().unique())}")
+        pos, n = part[cols].to_numpy(float), part["n_units"].to_numpy(float)
+        shares[name], boots[name] = pos.sum(axis=0) / n.sum(), _bootstrap_shares(pos, n, n_boot, rng)
+    diff = boots[a] - boots[b]
+    low, high = np.quantile(diff, [(1 - ci) / 2, (1 + ci) / 2], axis=0)
+    p = np.minimum(1.0, 2 * np.minimum((diff <= 0).mean(axis=0), (diff >= 0).mean(axis=0)))
+    out = pd.DataFrame({"frame": cols, "share_a": shares[a], "share_b": shares[b], "gap": shares[a] - shares[b],
+                        "ci_low": low, "ci_high": high, "p_boot": p})
+    out.attrs.update(by=by, a=a, b=b, unit=unit, n_boot=n_boot, ci=ci, random_state=random_state)
+    return out
+
+
+def crosstab(labels: pd.DataFrame, docvars: pd.DataFrame, *, by: str = "side", frames: Sequence[str] | None = None,
+             unit: Literal["sentence", "document"] = "sentence") -> pd.DataFrame:
+    """Frame x group cross-tabulation with chi-square and adjusted standardized residuals.
+
+    For each frame, the 2 x k table (units with / without the frame, by group) is tested with
+    Pearson's chi-square (no continuity correction, as KH Coder); the adjusted residual of each
+    "with" cell is ``(O - E) / sqrt(E (1 - row/N) (1 - col/N))`` (Haberman 1973): beyond +-1.96
+    the group uses the frame more / less than independence predicts.
+
+    Returns tidy columns ``frame``, ``group``, ``n_units``, ``n_positive``, ``share``,
+    ``expected``, ``adj_residual``, ``chi2``, ``df``, ``p`` (the last three per frame).
+    """
+    cols = frame_columns(labels, frames)
+    units = _units(labels, docvars, [by], cols, unit)
+    totals = units.groupby(by, sort=True)["n_units"].sum()
+    rows = []
+    for frame in cols:
+        with_ = units.groupby(by, sort=True)[frame].sum().reindex(totals.index)
+        table = np.vstack([with_.to_numpy(float), (totals - with_).to_numpy(float)])
+        chi2, p, dof, expected = _chi2(table)
+        n, row = table.sum(), table[0].sum()
+        scale = np.sqrt(expected[0] * (1 - row / n) * (1 - table.sum(axis=0) / n))
+        resid = np.divide(table[0] - expected[0], scale, out=np.zeros_like(scale), where=scale > 0)
+        for g, group in enumerate(totals.index):
+            rows.append({"frame": frame, "group": group, "n_units": int(totals.iloc[g]), "n_positive": int(table[0, g]),
+                         "share": table[0, g] / totals.iloc[g], "expected": expected[0, g], "adj_residual": resid[g],
+                         "chi2": chi2, "df": dof, "p": p})
+    out = pd.DataFrame(rows)
+    out.attrs.update(by=by, unit=unit, test="Pearson chi-square, no continuity correction")
+    return out
+
+
+def _chi2(table: np.ndarray) -> tuple[float, float, int, np.ndarray]:
+    if (table.sum(axis=1) == 0).any():  # frame never (or always) present: the test is undefined
+        expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / table.sum()
+        return 0.0, 1.0, table.shape[1] - 1, expected
+    chi2, p, dof, expected = stats.chi2_contingency(table, correction=False)
+    return float(chi2), float(p), int(dof), expected

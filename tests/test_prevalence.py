@@ -1,0 +1,79 @@
+"""Prevalence, gap and crosstab against hand-computed tables and scipy."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from discourse.errors import ConfigError
+from discourse.metrics.prevalence import crosstab, prevalence, prevalence_gap
+
+
+@pytest.fixture
+def data():
+    # state: d1 (3 sentences, 2 with x), d2 (1 sentence, x); ngo: d3 (2 sentences, none), d4 (2, one x, one y)
+    labels = pd.DataFrame({
+        "doc_id": ["d1", "d1", "d1", "d2", "d3", "d3", "d4", "d4"],
+        "x": [1, 1, 0, 1, 0, 0, 1, 0],
+        "y": [0, 0, 0, 0, 0, 0, 0, 1],
+    })
+    docvars = pd.DataFrame({"side": ["state", "state", "ngo", "ngo"], "year": [2000, 2001, 2000, 2001]},
+                           index=pd.Index(["d1", "d2", "d3", "d4"], name="doc_id"))
+    return labels, docvars
+
+
+def test_sentence_and_document_shares_by_hand(data):
+    labels, docvars = data
+    sent = prevalence(labels, docvars, by="side").set_index(["side", "frame"])
+    assert sent.loc[("state", "x"), "share"] == pytest.approx(3 / 4)
+    assert sent.loc[("ngo", "x"), "share"] == pytest.approx(1 / 4)
+    assert sent.loc[("ngo", "y"), "n_positive"] == 1 and sent.loc[("ngo", "y"), "n_units"] == 4
+    doc = prevalence(labels, docvars, by="side", unit="document").set_index(["side", "frame"])
+    assert doc.loc[("state", "x"), "share"] == 1.0
+    assert doc.loc[("ngo", "x"), "share"] == 0.5
+
+
+def test_bootstrap_interval_is_seeded_and_brackets_the_share(data):
+    labels, docvars = data
+    a = prevalence(labels, docvars, by=["side", "year"], n_boot=200, random_state=1)
+    b = prevalence(labels, docvars, by=["side", "year"], n_boot=200, random_state=1)
+    pd.testing.assert_frame_equal(a, b)
+    both = prevalence(labels, docvars, by="side", n_boot=500)
+    assert (both["ci_low"] <= both["share"]).all() and (both["share"] <= both["ci_high"]).all()
+    # a single-document group has no between-document variation: the interval collapses
+    single = a[(a.side == "state") & (a.year == 2000) & (a.frame == "x")].iloc[0]
+    assert single.ci_low == single.ci_high == pytest.approx(2 / 3)
+
+
+def test_gap_by_hand(data):
+    labels, docvars = data
+    gap = prevalence_gap(labels, docvars, by="side", a="state", b="ngo", n_boot=300).set_index("frame")
+    assert gap.loc["x", "gap"] == pytest.approx(3 / 4 - 1 / 4)
+    assert gap.loc["y", "gap"] == pytest.approx(0 - 1 / 4)
+    assert gap.loc["x", "ci_low"] <= gap.loc["x", "gap"] <= gap.loc["x", "ci_high"]
+    with pytest.raises(ConfigError, match="'media' has no documents"):
+        prevalence_gap(labels, docvars, a="media")
+
+
+def test_crosstab_matches_scipy_and_adjusted_residuals(data):
+    labels, docvars = data
+    table = crosstab(labels, docvars, by="side").set_index(["frame", "group"])
+    observed = np.array([[1, 3], [3, 1]])  # x present/absent (rows) by ngo/state (columns, sorted)
+    chi2, p, dof, expected = stats.chi2_contingency(observed, correction=False)
+    assert table.loc[("x", "state"), "chi2"] == pytest.approx(chi2, rel=1e-12)
+    assert table.loc[("x", "state"), "p"] == pytest.approx(p, rel=1e-12)
+    n = 8
+    adj = (3 - expected[0, 1]) / np.sqrt(expected[0, 1] * (1 - 4 / n) * (1 - 4 / n))
+    assert table.loc[("x", "state"), "adj_residual"] == pytest.approx(adj, rel=1e-12)
+    assert table.loc[("x", "ngo"), "adj_residual"] == pytest.approx(-adj, rel=1e-12)
+
+
+def test_errors_name_the_problem(data):
+    labels, docvars = data
+    with pytest.raises(ConfigError, match="not docvars"):
+        prevalence(labels, docvars, by="genre")
+    with pytest.raises(ConfigError, match="unit="):
+        prevalence(labels, docvars, unit="paragraph")
+    with pytest.raises(ConfigError, match="missing from docvars"):
+        prevalence(labels.assign(doc_id="zz"), docvars)

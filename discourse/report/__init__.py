@@ -1,0 +1,1 @@
+"""Report: figures with Japanese labels and the self-contained HTML report."""

@@ -1,0 +1,74 @@
+"""Stage cache: tokens and the document-term matrix reused across runs when their inputs and
+settings are unchanged (checked array files; a damaged entry is rebuilt, never trusted)."""
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+from scipy import sparse
+
+from ..cache import CorruptCacheEntry, default_cache_dir, pack_strings, read_arrays, unpack_strings, write_arrays
+from ..dtm import DocTermMatrix
+from ..tokens import Tokens
+
+log = logging.getLogger("discourse.run")
+TOKEN_FIELDS = ("ids", "starts", "ends", "sent", "pos_ids", "doc_ptr")
+
+
+def cached(kind: str, key: str, build: Callable[[], Any], save: Callable[[Any], tuple[dict, dict]],
+           load: Callable[[dict, dict], Any], root: Path | None = None) -> tuple[Any, bool]:
+    """Return ``(value, hit)``: the cached value for ``key`` if intact, else ``build()`` (then stored)."""
+    path = (root or default_cache_dir()) / "stages" / kind / f"{key}.bin"
+    if path.exists():
+        try:
+            arrays, meta = read_arrays(path)
+            return load(arrays, meta), True
+        except (CorruptCacheEntry, KeyError, ValueError) as exc:
+            log.warning("stage cache %s is damaged (%s): rebuilding", path, exc)
+    value = build()
+    arrays, meta = save(value)
+    write_arrays(path, arrays, meta)
+    return value, False
+
+
+def save_tokens(tokens: Tokens) -> tuple[dict, dict]:
+    arrays = {name: getattr(tokens, name) for name in TOKEN_FIELDS}
+    arrays.update({f"vocab_{k}": v for k, v in pack_strings(list(tokens.vocab)).items()})
+    arrays.update({f"pos_{k}": v for k, v in pack_strings(list(tokens.pos_vocab)).items()})
+    return arrays, {"settings": tokens.settings}
+
+
+def tokens_loader(template: Callable[[], Tokens] | None, docvars, texts) -> Callable[[dict, dict], Tokens]:
+    """Rebuild ``Tokens`` from cached arrays plus the corpus's docvars and texts."""
+    def load(arrays: dict, meta: dict) -> Tokens:
+        vocab = unpack_strings(arrays["vocab_blob"], arrays["vocab_lengths"])
+        pos = unpack_strings(arrays["pos_blob"], arrays["pos_lengths"])
+        if len(arrays["doc_ptr"]) != len(docvars) + 1:
+            raise ValueError("cached tokens do not match the corpus size")
+        fields = {name: np.array(arrays[name]) for name in TOKEN_FIELDS}
+        return Tokens(vocab=tuple(vocab), pos_vocab=tuple(pos), docvars=docvars, texts=tuple(texts),
+                      settings=meta["settings"], **fields)
+    return load
+
+
+def save_dtm(dtm: DocTermMatrix) -> tuple[dict, dict]:
+    m = dtm.matrix
+    arrays = {"data": m.data, "indices": m.indices, "indptr": m.indptr, "shape": np.array(m.shape, np.int64)}
+    arrays.update({f"vocab_{k}": v for k, v in pack_strings(list(dtm.vocab)).items()})
+    return arrays, {"doc_ids": [str(i) for i in dtm.docvars.index], "weighting": dtm.weighting}
+
+
+def dtm_loader(docvars) -> Callable[[dict, dict], DocTermMatrix]:
+    def load(arrays: dict, meta: dict) -> DocTermMatrix:
+        matrix = sparse.csr_matrix((np.array(arrays["data"]), np.array(arrays["indices"]), np.array(arrays["indptr"])),
+                                   shape=tuple(arrays["shape"]))
+        vocab = unpack_strings(arrays["vocab_blob"], arrays["vocab_lengths"])
+        return DocTermMatrix(matrix, tuple(vocab), docvars.loc[meta["doc_ids"]], meta["weighting"])
+    return load
+
+
+def with_settings(tokens: Tokens, **extra: Any) -> Tokens:
+    return replace(tokens, settings={**tokens.settings, **extra})

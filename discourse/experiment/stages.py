@@ -91,4 +91,19 @@ def stage_metrics(ctx: Context) -> None:
         ctx.table(name, df)
 
 
-STAGES = [("corpus", stage_corpus), ("tokens", stage_tokens), ("dtm", stage_dtm), ("metrics", stage_metrics)]
+def stage_report(ctx: Context) -> None:
+    """Figures, the self-contained ``report.html`` and the Markdown ``summary.md``."""
+    from ..report.build import build_report
+
+    out = ctx.cfg.outputs
+    if not (out.report or out.figures):
+        return
+    report = build_report(ctx.results, ctx.run.partial, title=f"discourse: {ctx.cfg.name}",
+                          subtitle=ctx.cfg.description, write_figures=out.figures)
+    if out.report:
+        report.write_html(ctx.run.path("report.html"))
+        report.write_markdown(ctx.run.path("summary.md"))
+    ctx.run.written += sorted(str(p.relative_to(ctx.run.partial)) for p in ctx.run.partial.glob("figures/*.png"))
+
+
+STAGES = [("corpus", stage_corpus), ("tokens", stage_tokens), ("dtm", stage_dtm), ("metrics", stage_metrics), ("report", stage_report)]

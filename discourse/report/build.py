@@ -1,0 +1,137 @@
+"""Compose the run report from the results of the stages (each section only if its result exists)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import figures
+from .html import Report, kwic_html
+
+KWIC_TERMS_PER_TABLE = 8
+
+
+def build_report(results: dict[str, Any], run_dir: Path, *, title: str, subtitle: str, write_figures: bool = True) -> Report:
+    """Sections in reading order; figures are written to ``figures/`` and embedded."""
+    report = Report(title, subtitle)
+    fig_dir = run_dir / "figures"
+    _overview(report, results)
+    for name, (spec, df) in results.get("metrics", {}).items():
+        builder = SECTION_BUILDERS.get(spec.kind)
+        if builder:
+            builder(report, name, spec, df, fig_dir if write_figures else None)
+    for key, fn in (("topics", _topics), ("framing", _framing)):
+        if key in results:
+            fn(report, results[key], fig_dir if write_figures else None)
+    _kwic_appendix(report, results)
+    return report
+
+
+def _save(fig_dir: Path | None, name: str, fig) -> Path | None:
+    if fig_dir is None:
+        figures.plt.close(fig)
+        return None
+    return figures.save(fig, fig_dir / f"{name}.png")
+
+
+def _add_figure(section, caption: str, path: Path | None) -> None:
+    if path is not None:
+        section.figures.append((caption, path))
+
+
+def _overview(report: Report, results: dict[str, Any]) -> None:
+    corpus = results["corpus"]
+    s = report.section("overview", "コーパスの概要 (corpus overview)")
+    s.paragraphs.append(f"{len(corpus)} documents, {sum(len(t) for t in corpus.texts):,} characters.")
+    for by, table in corpus.summary().items():
+        s.tables.append((f"by {by}", table))
+
+
+def _keyness(report: Report, name: str, spec, df: pd.DataFrame, fig_dir: Path | None) -> None:
+    measure = df.attrs.get("measure", spec.params.get("measure", "G2"))
+    stat = "z" if measure == "fightin" else measure
+    s = report.section(name, f"特徴語 (keyness, {measure}): {spec.params.get('target', 'state')} vs {spec.params.get('reference') or 'rest'}")
+    s.paragraphs.append("Positive values: over-used by the target group; negative: by the reference. Terms link to their KWIC lines.")
+    top, bottom = df.nlargest(15, stat), df.nsmallest(15, stat)
+    for term in list(top["term"][:KWIC_TERMS_PER_TABLE]) + list(bottom["term"][:KWIC_TERMS_PER_TABLE]):
+        report.anchor(term)
+    s.tables += [("target (top 15)", top), ("reference (top 15)", bottom)]
+    _add_figure(s, f"keyness ({measure})", _save(fig_dir, name, figures.keyness_bars(df, measure=stat, title=name)))
+
+
+def _collocations(report: Report, name: str, spec, df: pd.DataFrame, fig_dir: Path | None) -> None:
+    node = spec.params.get("node")
+    s = report.section(name, f"共起語 (collocates of {node})")
+    s.paragraphs.append("Collocates within the window, never across sentences; ranked by logDice within each group.")
+    if "group" in df.columns:
+        for group, part in df.groupby("group", sort=True):
+            part = part.sort_values("log_dice", ascending=False).head(12)
+            for term in part["collocate"][:5]:
+                report.anchor(term)
+            s.tables.append((f"{group}", part.drop(columns="group")))
+    else:
+        s.tables.append(("collocates", df.head(20)))
+
+
+def _association(report: Report, name: str, spec, df: pd.DataFrame, fig_dir: Path | None) -> None:
+    s = report.section(name, "外国人と犯罪の結び付き (foreigner–crime association)")
+    s.paragraphs.append("Sentences containing a foreigner term and a crime term (term groups in corpora/lexicons): "
+                        "P(crime | foreigner), lift, PMI and the log-odds ratio with document-bootstrap intervals.")
+    s.tables.append(("by group", df))
+    by = df.attrs.get("by", [])
+    if "year" in by and "side" in by and fig_dir is not None:
+        part = df[df["side"].isin(["state", "ngo"]) & df["defined"]]
+        fig = figures.lines_by_year(part, value="p_crime_given_foreigner", group="side", ylabel="P(犯罪語 | 外国人語)",
+                                    title="外国人語を含む文に犯罪語が現れる割合")
+        _add_figure(s, "P(crime | foreigner) by side and year", _save(fig_dir, name, fig))
+    elif "side" in by:
+        fig = figures.grouped_intervals(df.assign(item="log odds ratio"), item="item", group="side", value="log_odds_ratio",
+                                        low="log_odds_ratio_ci_low", high="log_odds_ratio_ci_high", title="外国人語と犯罪語の対数オッズ比")
+        _add_figure(s, "log-odds ratio by side (95% interval)", _save(fig_dir, name, fig))
+
+
+def _crime_figures(report: Report, name: str, spec, df: pd.DataFrame, fig_dir: Path | None) -> None:
+    from ..metrics.crime_figures import crime_figures_wide
+
+    s = report.section(name, "同じ犯罪統計の三つの読み方 (three framings of the crime figures)")
+    s.paragraphs.append("Growth and index compare the group with itself (the state's framing); the share of all "
+                        "suspects and the rate per resident compare it with the whole (the NGOs' framing); offences "
+                        "per offender separate more offending from more persistent policing. Real figures, "
+                        "corpora/statistics/.")
+    wide = crime_figures_wide(df)
+    s.tables.append(("by year", wide.reset_index()))
+    _add_figure(s, "three framings", _save(fig_dir, name, figures.crime_framings(wide)))
+
+
+def _topics(report: Report, topics: dict[str, Any], fig_dir: Path | None) -> None:
+    s = report.section("topics", "トピック (topic model)")
+    for caption, df in topics.get("tables", []):
+        s.tables.append((caption, df))
+    for caption, fig_name, fig in topics.get("figures", []):
+        _add_figure(s, caption, _save(fig_dir, fig_name, fig))
+    s.paragraphs += topics.get("paragraphs", [])
+
+
+def _framing(report: Report, framing: dict[str, Any], fig_dir: Path | None) -> None:
+    s = report.section("frames", "フレーム (frames)")
+    s.paragraphs += framing.get("paragraphs", [])
+    for caption, df in framing.get("tables", []):
+        s.tables.append((caption, df))
+    for caption, fig_name, fig in framing.get("figures", []):
+        _add_figure(s, caption, _save(fig_dir, fig_name, fig))
+
+
+def _kwic_appendix(report: Report, results: dict[str, Any]) -> None:
+    if not report.kwic_anchors or "tokens" not in results:
+        return
+    from ..metrics import kwic
+
+    s = report.section("kwic", "KWIC (key words in context)")
+    s.paragraphs.append("Each key term of the tables above with its concordance lines (first 12, by document order).")
+    for term, anchor in report.kwic_anchors.items():
+        s.raw_html.append(kwic_html(term, anchor, kwic(results["tokens"], term, window=6)))
+
+
+SECTION_BUILDERS = {"keyness": _keyness, "collocations": _collocations, "association": _association,
+                    "crime_figures": _crime_figures}

@@ -111,3 +111,24 @@ def test_no_template_text(corpus, gold):
             for i in range(len(w) - 4):
                 words[" ".join(w[i:i + 5])].add(doc.doc_id)
     assert max(len(v) for v in words.values()) <= 3     # English: no 5-word sequence in more than 3 documents
+
+
+def test_adjudicated_decisions_are_in_the_gold_file(gold):
+    final = {}
+    for line in (DEMO / "annotations" / "adjudication.jsonl").read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        assert row["annotator_a"] != row["annotator_b"] and row["reason"]
+        final[row["sent_id"]] = sorted(row["final"])
+    by_id = {s["sent_id"]: s["frames"] for s in gold}
+    assert final and all(by_id[k] == v for k, v in final.items())
+
+
+def test_datasheet_reports_the_agreement_the_package_computes():
+    spec = importlib.util.spec_from_file_location("demo_agreement", DEMO / "agreement.py")
+    agreement = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(agreement)
+    table = agreement.agreement_table().set_index("frame")
+    readme = (DEMO / "README.md").read_text(encoding="utf-8")
+    overall = table.loc["(all)"]
+    assert f"| (all) | {overall.n_units} |" in readme and f"| {overall.kappa} | {overall.alpha} |" in readme
+    assert table["kappa"].min() > 0.6

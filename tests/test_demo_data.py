@@ -130,5 +130,5 @@ def test_datasheet_reports_the_agreement_the_package_computes():
     table = agreement.agreement_table().set_index("frame")
     readme = (DEMO / "README.md").read_text(encoding="utf-8")
     overall = table.loc["(all)"]
-    assert f"| (all) | {overall.n_units} |" in readme and f"| {overall.kappa} | {overall.alpha} |" in readme
+    assert f"| (all) | {int(overall.n_units)} |" in readme and f"| {overall.kappa} | {overall.alpha} |" in readme
     assert table["kappa"].min() > 0.6

@@ -36,8 +36,19 @@ def _corpus_key(ctx: Context) -> list[str]:
     return [f"{d.doc_id}:{d.language}:{d.content_hash}" for d in ctx.results["corpus"]]
 
 
+TOKEN_METRICS = {"keyness", "collocations", "kwic", "association"}
+
+
+def needs_tokens(ctx: Context) -> bool:
+    """Tokens are needed by token metrics, topics and framing; a statistics-only run skips them."""
+    cfg = ctx.cfg
+    return cfg.topics.enabled or cfg.framing.enabled or any(m.kind in TOKEN_METRICS for m in cfg.metrics)
+
+
 def stage_tokens(ctx: Context) -> None:
     """Tokenize (fugashi + unidic-lite, compounds) with the stage cache."""
+    if not needs_tokens(ctx):
+        return
     import unidic_lite
 
     from ..tokenize import dictionary_info, tokenize
@@ -56,6 +67,8 @@ def stage_tokens(ctx: Context) -> None:
 
 def stage_dtm(ctx: Context) -> None:
     """Document-term matrix of the documents in ``dtm.language``, trimmed, with the stage cache."""
+    if not (ctx.cfg.topics.enabled and "tokens" in ctx.results):
+        return
     cfg, tokens = ctx.cfg.dtm, ctx.results["tokens"]
     key = stable_hash({"tokens": ctx.results["tokens_key"], "dtm": asdict(cfg)})
     if cfg.language != "all":

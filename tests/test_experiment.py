@@ -1,0 +1,124 @@
+"""Experiment configs and runs: validation errors, determinism, failed-run safety, stage cache, CSV encoding."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from discourse.cli import main
+from discourse.errors import ConfigError
+from discourse.experiment import load_experiment, run_experiment, validate_inputs
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIGS = sorted((ROOT / "experiments").glob("*.toml"))
+
+
+@pytest.fixture(autouse=True)
+def _in_repo(monkeypatch, tmp_path):
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("DISCOURSE_CACHE", str(tmp_path / "cache"))
+
+
+def _write(tmp_path, body: str) -> Path:
+    path = tmp_path / "exp.toml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+BASE = 'name = "t"\n[corpus]\npath = "corpora/demo"\nfilters = { side = ["state", "ngo"], language = "ja" }\n' \
+       '[topics]\nenabled = false\n[framing]\nenabled = false\n'
+KEYNESS = '[[metrics]]\nkind = "keyness"\nparams = { by = "side", target = "state", reference = "ngo" }\n'
+
+
+@pytest.mark.parametrize("body, message", [
+    ('[topics]\nn_topic = 3\n', r"unknown key 'topics.n_topic' \(did you mean 'n_topics'\?\)"),
+    ('sed = 1\n', r"unknown key 'sed' \(did you mean 'seed'\?\)"),
+    ('[topics]\nn_topics = "eight"\n', r"topics.n_topics = 'eight' has the wrong type: expected int"),
+    ('[tokenize]\ncompound = "affixes"\n', r"tokenize.compound = 'affixes' is not one of .* \(did you mean 'affix'\?\)"),
+    ('[topics]\nn_topics = -2\n', r"topics.n_topics = -2 must not be negative"),
+    ('[[metrics]]\nkind = "keynes"\n', r"metrics\[0\].kind = 'keynes' is not one of"),
+    ('[corpus\n', r"not valid TOML"),
+])
+def test_config_errors_name_file_key_and_fix(tmp_path, body, message):
+    path = _write(tmp_path, body)
+    with pytest.raises(ConfigError, match=message) as info:
+        load_experiment(path)
+    assert str(path) in str(info.value)
+
+
+def test_override_is_applied_and_bad_override_explained(tmp_path):
+    path = _write(tmp_path, BASE)
+    cfg = load_experiment(path, ["topics.n_topics=12", "outputs.csv_bom=true"])
+    assert cfg.topics.n_topics == 12 and cfg.outputs.csv_bom is True and cfg.overrides == ("topics.n_topics=12", "outputs.csv_bom=true")
+    with pytest.raises(ConfigError, match="section.key=value"):
+        load_experiment(path, ["topics.n_topics"])
+
+
+@pytest.mark.parametrize("config", CONFIGS, ids=lambda p: p.name)
+def test_every_bundled_config_validates(config):
+    cfg = load_experiment(config)
+    assert validate_inputs(cfg)
+    header = config.read_text(encoding="utf-8").split("\nname")[0]
+    assert header.startswith("# Research question") and "# Time:" in header and "# What it shows:" in header
+
+
+def test_two_runs_give_byte_identical_tables_and_reuse_the_stage_cache(tmp_path):
+    path = _write(tmp_path, BASE + KEYNESS)
+    cfg = load_experiment(path, [f"outputs.dir='{tmp_path / 'runs'}'"])
+    first, second = run_experiment(cfg), run_experiment(cfg)
+    assert first != second and first.parent == second.parent
+    tables = sorted(p.name for p in (first / "tables").iterdir())
+    assert "keyness.csv" in tables
+    for name in tables:
+        assert (first / "tables" / name).read_bytes() == (second / "tables" / name).read_bytes(), name
+    m1, m2 = (json.loads((d / "manifest.json").read_text()) for d in (first, second))
+    assert m1["stage_cache_hits"]["tokens"] is False and m2["stage_cache_hits"]["tokens"] is True
+    assert m1["status"] == "ok" and m1["seed"] == 42 and m1["versions"]["fugashi"] != "not installed"
+    assert any(k.endswith("corpus.jsonl") for k in m1["inputs_sha256"])
+
+
+def test_damaged_stage_cache_is_rebuilt(tmp_path):
+    path = _write(tmp_path, BASE + KEYNESS)
+    cfg = load_experiment(path, [f"outputs.dir='{tmp_path / 'runs'}'"])
+    first = run_experiment(cfg)
+    for entry in (tmp_path / "cache" / "stages").rglob("*.bin"):
+        entry.write_bytes(entry.read_bytes()[:100])
+    second = run_experiment(cfg)
+    manifest = json.loads((second / "manifest.json").read_text())
+    assert manifest["stage_cache_hits"]["tokens"] is False
+    assert (first / "tables" / "keyness.csv").read_bytes() == (second / "tables" / "keyness.csv").read_bytes()
+
+
+def test_failed_run_is_marked_and_never_replaces_an_earlier_run(tmp_path):
+    good = load_experiment(_write(tmp_path, BASE + KEYNESS), [f"outputs.dir='{tmp_path / 'runs'}'"])
+    done = run_experiment(good)
+    before = {p: p.read_bytes() for p in done.rglob("*") if p.is_file()}
+    bad_body = BASE + '[[metrics]]\nkind = "keyness"\nparams = { by = "side", target = "no_such_side" }\n'
+    bad = load_experiment(_write(tmp_path, bad_body), [f"outputs.dir='{tmp_path / 'runs'}'"])
+    with pytest.raises(ConfigError):
+        run_experiment(bad)
+    failed = [d for d in (tmp_path / "runs" / "t").iterdir() if d.name.endswith("-failed")]
+    assert len(failed) == 1
+    manifest = json.loads((failed[0] / "manifest.json").read_text())
+    assert manifest["status"] == "failed" and "no_such_side" in manifest["error"]
+    assert {p: p.read_bytes() for p in done.rglob("*") if p.is_file()} == before
+    assert not any(d.name.startswith(".partial") for d in (tmp_path / "runs" / "t").iterdir())
+
+
+def test_csv_with_bom_for_excel(tmp_path):
+    cfg = load_experiment(_write(tmp_path, BASE + KEYNESS), [f"outputs.dir='{tmp_path / 'runs'}'", "outputs.csv_bom=true"])
+    out = run_experiment(cfg)
+    raw = (out / "tables" / "keyness.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
+    assert raw.decode("utf-8-sig").splitlines()[0].startswith("term,")
+
+
+def test_cli_run_and_validate(tmp_path, capsys):
+    path = _write(tmp_path, BASE + KEYNESS)
+    assert main(["validate", str(path)]) == 0
+    assert main(["run", str(path), "--quiet", "--set", f"outputs.dir='{tmp_path / 'runs'}'"]) == 0
+    out = capsys.readouterr().out
+    assert "run complete" in out and "report:" in out
+    assert main(["validate", str(path), "--set", "topics.n_topic=3"]) == 2
+    assert "did you mean 'n_topics'" in capsys.readouterr().err

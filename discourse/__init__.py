@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from .corpus import Corpus, Document
 from .errors import ConfigError, CorpusError, DiscourseError
-from .load import read_corpus
+from .load import import_folder, read_corpus
 
 __version__ = "0.1.0"
-__all__ = ["Corpus", "Document", "read_corpus", "DiscourseError", "ConfigError", "CorpusError", "__version__"]
+__all__ = ["Corpus", "Document", "read_corpus", "import_folder", "DiscourseError", "ConfigError", "CorpusError", "__version__"]

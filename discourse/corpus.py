@@ -7,7 +7,7 @@ Example
 -------
 >>> from discourse.corpus import Corpus, Document
 >>> c = Corpus([Document("d1", "来日外国人犯罪が増加した。", side="state", date="2004-09-01")])
->>> c.docvars.loc["d1", "year"]
+>>> int(c.docvars.loc["d1", "year"])
 2004
 """
 from __future__ import annotations
@@ -57,6 +57,12 @@ class Document:
     source: str = ""
     language: str = "ja"
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        clash = sorted(set(self.extra) & {"doc_id", "text", "year", *META_FIELDS})
+        if clash:
+            raise ConfigError(f"extra={dict(self.extra)!r}: {clash} are fields of Document, not extras: "
+                              "pass them as arguments")
 
     @property
     def year(self) -> int | None:
@@ -211,7 +217,8 @@ class Corpus:
     # --- verbs (return new corpora) -------------------------------------------------------
     def subset(self, mask: Sequence[bool] | Callable[[Document], bool] | None = None, **equals: Any) -> "Corpus":
         """Documents where ``mask`` holds and every docvar equals the given value (a list/tuple/set
-        means "one of"; ``year=(1999, 2005)`` as a 2-tuple of ints is an inclusive range).
+        means "one of"; ``year=(1999, 2005)`` as a 2-tuple of ints is an inclusive range; None
+        means "missing").
 
         >>> corpus.subset(side="state", year=(2000, 2005))  # doctest: +SKIP
         """
@@ -237,14 +244,21 @@ class Corpus:
         """Split into one corpus per value of docvar ``by`` (sorted by value; missing values last)."""
         docvars = self.docvars
         check_choice("by", by, docvars.columns)
-        values = docvars[by].tolist()
-        keys = sorted({v for v in values if not pd.isna(v)}) + ([None] if any(pd.isna(v) for v in values) else [])
-        return {k: Corpus([d for d, v in zip(self._docs, values) if (v == k if k is not None else pd.isna(v))]) for k in keys}
+        values = [None if _is_missing(v) else v for v in docvars[by].tolist()]
+        if any(isinstance(v, (list, dict, set)) for v in values):
+            raise ConfigError(f"by={by!r}: docvar {by!r} holds lists or dicts: group by a docvar with single values")
+        groups: dict[Any, list[Document]] = {}
+        for doc, value in zip(self._docs, values):
+            groups.setdefault(value, []).append(doc)
+        keys = sorted((k for k in groups if k is not None), key=lambda k: (type(k).__name__, k))
+        return {k: Corpus(groups[k]) for k in keys + ([None] if None in groups else [])}
 
     def sample(self, n: int, *, random_state: int = 0, replace: bool = False) -> "Corpus":
         """``n`` documents drawn with ``numpy.random.default_rng(random_state)``, in corpus order
         (with ``replace=True`` repeated documents get ``#2``, ``#3`` suffixes on their doc_id)."""
-        if not replace and n > len(self):
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
+            raise ConfigError(f"n={n!r} is not a count: give a whole number >= 0")
+        if n > len(self) and (not replace or len(self) == 0):
             raise ConfigError(f"n={n} is larger than the corpus ({len(self)} documents): use replace=True or a smaller n")
         rng = np.random.default_rng(random_state)
         picks = np.sort(rng.choice(len(self), size=n, replace=replace))
@@ -280,7 +294,14 @@ def _match(column: pd.Series, value: Any, name: str) -> np.ndarray:
         return column.between(lo, hi).fillna(False).to_numpy(dtype=bool)
     if isinstance(value, (list, tuple, set, frozenset)):
         return column.isin(list(value)).to_numpy(dtype=bool)
+    if value is None:
+        return column.isna().to_numpy(dtype=bool)
     return (column == value).fillna(False).to_numpy(dtype=bool)
+
+
+def _is_missing(value: Any) -> bool:
+    """None, NaN or pd.NA (lists and other containers are not missing)."""
+    return value is None or (not isinstance(value, (list, dict, set, tuple, str)) and bool(pd.isna(value)))
 
 
 def _first_duplicate(values: Iterable[str]) -> str:

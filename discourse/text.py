@@ -1,4 +1,4 @@
-"""Text normalization and sentence splitting for Japanese and English.
+r"""Text normalization and sentence splitting for Japanese and English.
 
 ``normalize`` is applied to every ingested text; ``sentence_spans`` gives character spans of
 sentences so that token offsets and sentence indices can be computed on the same string.
@@ -13,12 +13,14 @@ Example
 """
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 import unicodedata
 
 from .errors import check_choice
 
-__all__ = ["normalize", "sentence_spans", "split_sentences", "is_cjk", "NORMALIZATION_FORMS"]
+__all__ = ["normalize", "sentence_spans", "split_sentences", "is_cjk", "detect_language", "NORMALIZATION_FORMS"]
 
 NORMALIZATION_FORMS = ("NFKC", "NFC", "none")
 LANGUAGES = ("ja", "en")
@@ -46,10 +48,25 @@ def is_cjk(ch: str) -> bool:
     return any(lo <= code <= hi for lo, hi in _CJK_RANGES)
 
 
+_JAPANESE_CHARS = re.compile("[\u3041-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+_LATIN_LETTERS = re.compile("[A-Za-z]")
+
+
+def detect_language(text: str) -> str:
+    """``"ja"`` when kana/kanji make up at least 15% of the letters (first 20,000 characters),
+    else ``"en"`` when there are Latin letters, else ``"ja"``.
+
+    >>> detect_language("Migrants are not criminals."), detect_language("NPAは外国人犯罪を発表した。")
+    ('en', 'ja')
+    """
+    sample = text[:20000]
+    japanese, latin = len(_JAPANESE_CHARS.findall(sample)), len(_LATIN_LETTERS.findall(sample))
+    return "ja" if japanese >= 0.15 * (japanese + latin) or latin == 0 else "en"
+
+
 # --- normalize --------------------------------------------------------------------------------
 _LINE_BREAKS = re.compile(r"\r\n|[\r\u2028\u2029\x85\x0b\x0c]")
 _KEEP_AS_IS = re.compile("([\u2026\u2025])")  # … and ‥: NFKC would turn them into ... and ..
-_VARIATION_SELECTORS = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]")
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
@@ -88,14 +105,36 @@ def normalize(text: str, *, form: str = "NFKC") -> str:
     text = _LINE_BREAKS.sub("\n", text)
     text = _remove_invisible(text)
     if form != "none":
-        text = "".join(part if _KEEP_AS_IS.fullmatch(part) else unicodedata.normalize(form, part)
-                       for part in _KEEP_AS_IS.split(text))
+        text = "\n".join(_normalize_line(line, form) for line in text.split("\n"))
     return _clean_whitespace(text)
 
 
+def _normalize_line(line: str, form: str) -> str:
+    """Unicode normalization of one line (a newline never composes, so lines are independent;
+    CPython's quick check makes already-normal lines nearly free)."""
+    if unicodedata.is_normalized(form, line):  # type: ignore[arg-type]
+        return line
+    return "".join(part if _KEEP_AS_IS.fullmatch(part) else unicodedata.normalize(form, part)  # type: ignore[arg-type]
+                   for part in _KEEP_AS_IS.split(line))
+
+
 def _remove_invisible(text: str) -> str:
-    text = _VARIATION_SELECTORS.sub("", text)
-    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf"))
+    return _invisible().sub("", text)
+
+
+@functools.lru_cache(maxsize=1)
+def _invisible() -> re.Pattern[str]:
+    """Regex of every Cc/Cf character of this Python's Unicode database (but newline and tab)
+    and of the variation selectors; built once. Planes 0-1 and 14 hold all of them (Unicode 15)."""
+    ranges: list[list[int]] = []
+    for code in (*range(0x20000), *range(0xE0000, 0xE1000)):
+        if chr(code) not in "\n\t" and unicodedata.category(chr(code)) in ("Cc", "Cf"):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    body = "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges)
+    return re.compile(f"[{body}\ufe00-\ufe0f\U000e0100-\U000e01ef]")
 
 
 def _clean_whitespace(text: str) -> str:
@@ -107,8 +146,13 @@ def _clean_whitespace(text: str) -> str:
 _PAIRS = {"「": "」", "『": "』", "（": "）", "(": ")", "【": "】", "〔": "〕", "［": "］", "[": "]",
           "｛": "｝", "{": "}", "〈": "〉", "《": "》", "“": "”", "‘": "’", "｢": "｣", "〝": "〟"}
 _CLOSERS = frozenset(_PAIRS.values()) | {'"', "'"}
+_QUOTE_OPENERS = frozenset("「『“‘｢〝")
 _JA_END = frozenset("。！？!?｡")
-_JA_DOT = frozenset(".．")  # a period ends a Japanese sentence only after kana/kanji (増加した.)
+_BRACKET = re.compile("[" + re.escape("".join(_PAIRS) + "".join(_CLOSERS)) + "]")
+# A run of terminators (a period only after kana/kanji: 増加した.) plus the closers that follow.
+_KANA_KANJI = "\u3041-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_JA_STOP = re.compile(f"(?:[。！？!?｡]|(?<=[{_KANA_KANJI}])[.．])[。！？!?｡.．]*"
+                      "[" + re.escape("".join(sorted(_CLOSERS))) + "]*")
 
 
 def sentence_spans(text: str, language: str = "ja") -> list[tuple[int, int]]:
@@ -171,63 +215,43 @@ def _segments(text: str, language: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in zip(cuts, cuts[1:]) if a < b]
 
 
-def _bracket_depth(text: str, start: int, end: int) -> list[int]:
-    """Depth of matched-bracket nesting at each position of ``text[start:end]`` (a position
-    holding an opener or its closer counts as outside); unmatched brackets are ignored."""
+def _outer_brackets(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Outermost matched bracket pairs ``(opener, closer)`` in ``text[start:end]``; unmatched
+    brackets are ignored."""
     stack: list[tuple[str, int]] = []
-    delta = [0] * (end - start + 1)
-    for i in range(start, end):
-        ch = text[i]
-        if ch in _PAIRS and not (ch in _CLOSERS and stack and _PAIRS[stack[-1][0]] == ch):
+    pairs: list[tuple[int, int]] = []
+    for m in _BRACKET.finditer(text, start, end):
+        ch, i = m.group(), m.start()
+        if ch in _PAIRS:
             stack.append((ch, i))
-        elif ch in _CLOSERS and any(_PAIRS[o] == ch for o, _ in stack):
+        elif any(_PAIRS[o] == ch for o, _ in stack):
             while _PAIRS[stack[-1][0]] != ch:
                 stack.pop()
-            _, j = stack.pop()
-            delta[j - start + 1] += 1
-            delta[i - start] -= 1
-    depth, out = 0, []
-    for d in delta[:-1]:
-        depth += d
-        out.append(depth)
-    return out
+            pairs.append((stack.pop()[1], i))
+    outer: list[tuple[int, int]] = []
+    for o, c in sorted(pairs):
+        if not outer or o > outer[-1][1]:
+            outer.append((o, c))
+    return outer
 
 
 def _ja_breaks(text: str, start: int, end: int) -> list[int]:
-    depth = _bracket_depth(text, start, end)
-    cuts: list[int] = []
-    i = start
-    while i < end:
-        ch = text[i]
-        inside = depth[i - start] > 0
-        if not inside and (ch in _JA_END or (ch in _JA_DOT and i > start and _is_kana_kanji(text[i - 1]))):
-            i = _skip(text, _skip(text, i + 1, end, _JA_END | _JA_DOT), end, _CLOSERS)
-            cuts.append(i)
-            continue
-        if _quote_ends_sentence(text, i, start, end, depth):
-            cuts.append(i + 1)
-        i += 1
-    return [c for c in cuts if c < end]
+    outer = _outer_brackets(text, start, end) if _BRACKET.search(text, start, end) else []
+    openers = [o for o, _ in outer]
+    cuts = []
+    for m in _JA_STOP.finditer(text, start, end):
+        k = bisect.bisect_left(openers, m.start()) - 1
+        if k < 0 or m.start() > outer[k][1]:  # not inside a matched pair
+            cuts.append(m.end())
+    cuts += [c + 1 for o, c in outer if _quote_ends_sentence(text, c, end)]
+    return sorted(c for c in set(cuts) if c < end)
 
 
-def _skip(text: str, i: int, end: int, chars: frozenset[str]) -> int:
-    while i < end and text[i] in chars:
-        i += 1
-    return i
-
-
-def _quote_ends_sentence(text: str, i: int, start: int, end: int, depth: list[int]) -> bool:
-    """``「はい。」「いいえ。」``: an outermost closing quote after a terminator, followed by
-    another opening bracket or by whitespace, ends a sentence."""
-    if text[i] not in _CLOSERS or i + 1 >= end or depth[i - start] != 0 or i == start:
-        return False
-    if i - 1 - start < 0 or depth[i - 1 - start] == 0 or text[i - 1] not in _JA_END:
-        return False
-    return text[i + 1] in _PAIRS or text[i + 1].isspace()
-
-
-def _is_kana_kanji(ch: str) -> bool:
-    return is_cjk(ch) and ch not in _CLOSERS and not 0xFF01 <= ord(ch) <= 0xFF5E
+def _quote_ends_sentence(text: str, closer: int, end: int) -> bool:
+    """``「はい。」「いいえ。」``: an outermost closing bracket after a terminator, followed by
+    an opening quote or by whitespace, ends a sentence."""
+    nxt = closer + 1
+    return nxt < end and text[closer - 1] in _JA_END and (text[nxt] in _QUOTE_OPENERS or text[nxt].isspace())
 
 
 _ABBREVIATIONS = frozenset(
@@ -241,22 +265,25 @@ _EN_END = re.compile(r"[.!?]+[\"'”’)\]」]*(?=\s+[\"'“‘(\[「A-Z0-9])")
 def _en_breaks(text: str, start: int, end: int) -> list[int]:
     cuts = []
     for m in _EN_END.finditer(text, start, end):
-        if text[m.start():m.end()].startswith(".") and m.end() - m.start() >= 1 and text[m.start()] == "." \
-                and not text[m.start():m.end()].startswith("..") and _is_abbreviation(text, m.start(), end):
+        single_dot = m.group().startswith(".") and not m.group().startswith("..")
+        if single_dot and _is_abbreviation(text, m.start(), m.end()):
             continue
         cuts.append(m.end())
     return cuts
 
 
-def _is_abbreviation(text: str, dot: int, end: int) -> bool:
+def _is_abbreviation(text: str, dot: int, after: int) -> bool:
     """Is the word before the period at ``dot`` an abbreviation (Mr., U.N., J., No. 5)?"""
     i = dot
-    while i > 0 and not text[i - 1].isspace() and text[i - 1] not in "\"'“‘([":
+    while i > max(0, dot - 20) and not text[i - 1].isspace() and text[i - 1] not in "\"'“‘([":
         i -= 1
     word = text[i:dot].lower()
     if not word:
         return False
     if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()) or re.fullmatch(r"(?:[a-z]\.)+[a-z]", word):
         return True
-    nxt = text[dot + 1:end].lstrip()[:1]
-    return word in _NUMERIC_ABBREVIATIONS and nxt.isdigit()
+    nxt = _NEXT_CHAR.match(text, after)
+    return word in _NUMERIC_ABBREVIATIONS and nxt is not None and nxt.group(1).isdigit()
+
+
+_NEXT_CHAR = re.compile(r"\s*(\S)")

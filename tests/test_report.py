@@ -48,3 +48,19 @@ def test_html_report_embeds_figures_and_links_terms_to_kwic(tmp_path):
     embedded = re.search(r"data:image/png;base64,([A-Za-z0-9+/=]+)", out).group(1)
     assert base64.b64decode(embedded) == png.read_bytes()
     assert "src='http" not in out and 'src="http' not in out
+
+
+def test_html_embeds_a_font_subset_that_covers_its_japanese(tmp_path):
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    report = Report("外国人犯罪と人権", "多文化共生")
+    report.section("s", "特徴語").paragraphs.append("来日外国人・不法滞在者")
+    out = report.write_html(tmp_path / "r.html").read_text(encoding="utf-8")
+    data = re.search(r"data:font/ttf;base64,([A-Za-z0-9+/=]+)", out).group(1)
+    font = TTFont(io.BytesIO(base64.b64decode(data)))
+    cmap = font.getBestCmap()
+    for ch in "外国人犯罪と権多文化共生特徴語来日不法滞在者":
+        assert ord(ch) in cmap, ch
+    assert len(data) < 200_000  # a subset, not the whole 4 MB font

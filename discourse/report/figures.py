@@ -27,6 +27,13 @@ class MissingGlyphError(DiscourseError):
     """A label contains a character the figure font cannot draw."""
 
 
+def font_path() -> str:
+    """The TTF file of the figure font (bundled with matplotlib-fontja)."""
+    from matplotlib import font_manager
+
+    return font_manager.findfont(FONT, fallback_to_default=False)
+
+
 def setup() -> None:
     """Use the bundled Japanese-capable font and a deterministic PNG writer."""
     plt.rcParams.update({"font.family": FONT, "axes.unicode_minus": False, "svg.hashsalt": "discourse",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import html
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -14,7 +15,7 @@ from typing import Iterable
 import pandas as pd
 
 CSS = """
-body{font-family:'IPAexGothic','Hiragino Sans','Noto Sans CJK JP','Yu Gothic',sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
+body{font-family:'ReportJa','IPAexGothic','Hiragino Sans','Noto Sans CJK JP','Yu Gothic',sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
 h1{border-bottom:2px solid #444}h2{margin-top:2em;border-bottom:1px solid #bbb}
 table{border-collapse:collapse;font-size:.85em;margin:.5em 0}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}
 td:first-child,th:first-child{text-align:left}.note{color:#555;font-size:.9em}img{max-width:100%}
@@ -56,8 +57,9 @@ class Report:
     def write_html(self, path: Path) -> Path:
         nav = " ".join(f'<a href="#{s.key}">{html.escape(s.title)}</a>' for s in self.sections)
         body = "\n".join(self._section_html(s) for s in self.sections)
+        font = embedded_font_css(self.title + self.subtitle + nav + body)
         page = (f"<!DOCTYPE html><html lang='ja'><head><meta charset='utf-8'><title>{html.escape(self.title)}</title>"
-                f"<style>{CSS}</style></head><body><h1>{html.escape(self.title)}</h1><p class='note'>{html.escape(self.subtitle)}</p>"
+                f"<style>{font}{CSS}</style></head><body><h1>{html.escape(self.title)}</h1><p class='note'>{html.escape(self.subtitle)}</p>"
                 f"<nav>{nav}</nav>{body}</body></html>\n")
         path.write_text(page, encoding="utf-8")
         return path
@@ -82,6 +84,26 @@ class Report:
                 lines += [f"### {caption}", "", markdown_table(df.head(15)), ""]
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         return path
+
+
+def embedded_font_css(text: str) -> str:
+    """An ``@font-face`` rule carrying IPAexGothic (from matplotlib-fontja) subset to the characters
+    of ``text``, so the report's Japanese renders offline on machines without Japanese fonts."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    from .figures import font_path
+
+    font = TTFont(font_path())
+    options = subset.Options()
+    options.name_IDs, options.notdef_outline, options.hinting = [], True, False
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=text)
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    font.save(buffer)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return f"@font-face{{font-family:'ReportJa';src:url(data:font/ttf;base64,{data}) format('truetype');}}"
 
 
 def _fmt(value: object) -> str:

@@ -44,6 +44,9 @@ class Tokens:
     docvars : DataFrame indexed by ``doc_id`` (as ``Corpus.docvars``).
     texts : the documents' texts (for KWIC and offsets).
     settings : the tokenizer settings that produced these tokens (recorded in manifests).
+    compound_counts : ``(term, parts, rule, count)`` of every compound the tokenizer applied
+        (``("外国人", "外国+人", "affix", 12)``), counted over the whole corpus before POS and
+        stopword filtering; see :meth:`compounds`.
     """
 
     vocab: tuple[str, ...]
@@ -57,6 +60,7 @@ class Tokens:
     docvars: pd.DataFrame
     texts: tuple[str, ...]
     settings: dict[str, Any] = field(default_factory=dict)
+    compound_counts: tuple[tuple[str, str, str, int], ...] = ()
 
     @classmethod
     def from_lists(cls, docs: Sequence[Sequence[str]], docvars: pd.DataFrame | None = None, *,
@@ -157,8 +161,7 @@ class Tokens:
         return self._keep_tokens(ok[self.pos_ids] if len(ok) else np.zeros(self.n_tokens, bool))
 
     def _keep_tokens(self, keep: np.ndarray) -> "Tokens":
-        counts = np.add.reduceat(keep.astype(np.int64), self.doc_ptr[:-1]) if self.n_tokens else np.zeros(len(self), np.int64)
-        counts = np.where(np.diff(self.doc_ptr) == 0, 0, counts)
+        counts = np.bincount(self.doc_index()[keep], minlength=len(self))
         ptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
         return replace(self, ids=self.ids[keep], starts=self.starts[keep], ends=self.ends[keep],
                        sent=self.sent[keep], pos_ids=self.pos_ids[keep], doc_ptr=ptr)
@@ -199,3 +202,22 @@ class Tokens:
         counts = np.bincount(self.ids, minlength=len(self.vocab))
         s = pd.Series(counts, index=pd.Index(self.vocab, name="term"), name="frequency")
         return s[s > 0].sort_index().sort_values(ascending=False, kind="stable")
+
+    # --- tokenizer reports ----------------------------------------------------------------------
+    def compounds(self) -> pd.DataFrame:
+        """The compounds the tokenizer applied: one row per (term, parts, rule), most frequent first.
+
+        Columns: ``term`` (``外国人``), ``parts`` (the dictionary words joined by ``+``:
+        ``外国+人``), ``rule`` (``affix``, ``noun_sequence``, ``domain`` or ``user``), ``count``
+        (occurrences in the corpus as tokenized, before POS and stopword filtering).
+
+        >>> toks.compounds().head(1)                       # doctest: +SKIP
+             term   parts   rule  count
+        0  外国人  外国+人  domain    131
+        """
+        return pd.DataFrame(list(self.compound_counts), columns=["term", "parts", "rule", "count"]).astype({"count": "int64"})
+
+    def doc_surfaces(self, d: int) -> list[str]:
+        """The tokens of document ``d`` as written in its text (``texts[d][start:end]``)."""
+        text, sl = self.texts[d], self.doc_slice(d)
+        return [text[s:e] for s, e in zip(self.starts[sl].tolist(), self.ends[sl].tolist())]

@@ -4,6 +4,8 @@
     discourse validate CONFIG
     discourse info
     discourse corpus info PATH | corpus import FOLDER --metadata metadata.csv -o corpus.jsonl
+    discourse keyness | kwic | collocations ...      (discourse/cli_metrics.py)
+    discourse frames code | train | evaluate | annotate-export | annotate-import | agreement
 """
 from __future__ import annotations
 
@@ -44,8 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, help="output corpus.jsonl")
     p.add_argument("--strict", action="store_true", help="fail on the first problem instead of skipping")
     from . import cli_metrics
+    from .framing.cli import add_frames_parser
 
     cli_metrics.add_parsers(sub)
+    add_frames_parser(sub)
     return parser
 
 
@@ -53,8 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     key = args.command if args.command != "corpus" else f"corpus {args.corpus_command}"
+    handler = COMMANDS.get(key) or getattr(args, "func")
     try:
-        return COMMANDS[key](args)
+        return handler(args)
     except DiscourseError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -83,8 +83,9 @@ class FramingConfig:
     codebook: str = ""                                   # "" = bundled codebook
     annotations: str = "corpora/demo/annotations/gold.jsonl"
     split: str = "corpora/demo/annotations/split.csv"
-    classifier: bool = True
-    dictionary: bool = True
+    tune_C: bool = True                                  # grouped CV on the training documents
+    learning_curve: bool = True
+    prevalence_labels: Literal["gold", "classifier", "dictionary"] = "gold"
     n_boot: int = 500
 
 

@@ -104,6 +104,90 @@ def stage_metrics(ctx: Context) -> None:
         ctx.table(name, df)
 
 
+def stage_framing(ctx: Context) -> None:
+    """Held-out evaluation of the classifier and the dictionary coder (test documents only), then
+    frame prevalence by side and year from the chosen labels, with the gap state - ngo and the crosstab."""
+    cfg = ctx.cfg.framing
+    if not cfg.enabled:
+        return
+    from ..framing import load_codebook
+    from ..framing.data import load_gold_set
+    from ..framing.demo import evaluate_demo
+
+    codebook = load_codebook(cfg.codebook or None)
+    gold = load_gold_set(cfg.annotations, cfg.split, codebook=codebook)
+    ctx.add_input(cfg.annotations)
+    ctx.add_input(cfg.split)
+    ev = evaluate_demo(gold, n_boot=cfg.n_boot, C=None if cfg.tune_C else 10.0, learning=cfg.learning_curve,
+                       n_repeats=1, random_state=ctx.cfg.seed)
+    for name, df in ev.tables().items():
+        ctx.table(name, df)
+    labels = _frame_labels(ctx, gold, ev)
+    _frame_prevalence(ctx, labels, list(gold.frames), ev)
+
+
+def _frame_labels(ctx: Context, gold, ev) -> pd.DataFrame:
+    corpus, source = ctx.results["corpus"], ctx.cfg.framing.prevalence_labels
+    if source == "gold":
+        labels = gold.labels[gold.labels["doc_id"].isin(set(corpus.doc_ids))]
+        if labels["doc_id"].nunique() < len(corpus):
+            from ..errors import ConfigError
+
+            raise ConfigError(f"{ctx.cfg.source}: framing.prevalence_labels = 'gold' but only {labels['doc_id'].nunique()} "
+                              f"of {len(corpus)} documents are annotated: use 'classifier' or 'dictionary'")
+        return labels
+    if source == "dictionary":
+        from ..framing.dictionary import DictionaryCoder
+
+        return DictionaryCoder().code_corpus(corpus).labels
+    from sklearn.base import clone
+
+    from ..framing import FramingClassifier
+
+    all_gold = pd.concat([gold.train(), gold.test()], ignore_index=True)
+    model = clone(FramingClassifier(random_state=ctx.cfg.seed)).set_params(C=ev.C)
+    model.fit(all_gold, gold.Y(all_gold))
+    return model.classify_corpus(corpus).labels
+
+
+def _frame_prevalence(ctx: Context, labels: pd.DataFrame, frames: list[str], ev) -> None:
+    from .. import metrics
+    from ..report import figures
+
+    docvars, n_boot, seed = ctx.results["corpus"].docvars, ctx.cfg.framing.n_boot, ctx.cfg.seed
+    docvars["period"] = period_of(docvars["year"])
+    by_side = metrics.prevalence(labels, docvars, by="side", frames=frames, n_boot=n_boot, random_state=seed)
+    by_year = metrics.prevalence(labels, docvars, by=["side", "period"], frames=frames, n_boot=n_boot, random_state=seed)
+    gap = metrics.prevalence_gap(labels, docvars, by="side", a="state", b="ngo", frames=frames, n_boot=n_boot, random_state=seed)
+    cross = metrics.crosstab(labels, docvars, by="side", frames=frames)
+    for name, df in (("frames_prevalence_by_side", by_side), ("frames_prevalence_by_side_period", by_year),
+                     ("frames_gap_state_ngo", gap), ("frames_crosstab_side", cross)):
+        ctx.table(name, df)
+    main = by_side[by_side["side"].isin(["state", "ngo"])]
+    state_frames = by_year["frame"].isin(["crime_threat", "statistical_threat"]) & (by_year["side"] == "state")
+    trend = by_year[state_frames | ((by_year["frame"] == "discrimination") & (by_year["side"] == "ngo"))]
+    trend = trend.assign(series=trend["side"] + ": " + trend["frame"])
+    summary = ev.classifier.summary
+    ctx.results["framing"] = {
+        "paragraphs": [f"Frame labels for prevalence: {ctx.cfg.framing.prevalence_labels}. Classifier evaluated on "
+                       f"{ev.sizes['test_docs']} held-out test documents ({ev.sizes['test_sentences']} sentences) never seen "
+                       f"in fitting: macro-F1 {summary['macro_f1']:.3f} ({summary['macro_f1_low']:.3f}-{summary['macro_f1_high']:.3f}), "
+                       f"dictionary coder {ev.dictionary.summary['macro_f1']:.3f}."],
+        "tables": [("classifier vs dictionary on held-out test documents", ev.table()),
+                   ("gap state - ngo (share of sentences)", gap)],
+        "figures": [("frame prevalence by side (95% document-bootstrap interval)", "frames_by_side",
+                     figures.grouped_intervals(main, item="frame", group="side", title="フレームの出現率 (文単位)")),
+                    ("frames by period (3-year bins, start year shown)", "frames_by_period",
+                     figures.lines_by_year(trend, year="period", value="share", group="series", ylabel="文の割合",
+                                           title="フレームの推移 (3年ごと)"))],
+    }
+
+
+def period_of(years: pd.Series, start: int = 1990, width: int = 3) -> pd.Series:
+    """Start year of the ``width``-year bin of each year (1990-1992 -> 1990, 1993-1995 -> 1993, ...)."""
+    return (start + (years - start) // width * width).astype("Int64")
+
+
 def stage_report(ctx: Context) -> None:
     """Figures, the self-contained ``report.html`` and the Markdown ``summary.md``."""
     from ..report.build import build_report
@@ -119,4 +203,5 @@ def stage_report(ctx: Context) -> None:
     ctx.run.written += sorted(str(p.relative_to(ctx.run.partial)) for p in ctx.run.partial.glob("figures/*.png"))
 
 
-STAGES = [("corpus", stage_corpus), ("tokens", stage_tokens), ("dtm", stage_dtm), ("metrics", stage_metrics), ("report", stage_report)]
+STAGES = [("corpus", stage_corpus), ("tokens", stage_tokens), ("dtm", stage_dtm), ("metrics", stage_metrics), ("framing", stage_framing),
+          ("report", stage_report)]

@@ -14,6 +14,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 import matplotlib_fontja  # noqa: E402,F401  (registers IPAexGothic)
 import pandas as pd  # noqa: E402
 
@@ -100,6 +101,7 @@ def lines_by_year(df: pd.DataFrame, *, year: str = "year", value: str, group: st
         ax.plot(part[year], part[value], marker="o", color=SIDE_COLORS.get(str(g)), label=str(g))
         if band:
             ax.fill_between(part[year], part[band[0]], part[band[1]], alpha=0.15, color=SIDE_COLORS.get(str(g)))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("年 (year)")
     ax.set_ylabel(ylabel or value)
     ax.legend(fontsize=8)
@@ -117,6 +119,7 @@ def crime_framings(wide: pd.DataFrame, *, title: str = "同じ数字の三つの
     for ax, col in zip(axes[0], panels):
         data = wide[col].dropna()
         ax.plot(data.index, data.values, marker="o", color=SIDE_COLORS["state" if col == "index" else "ngo"])
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
         ax.set_title(labels[col], fontsize=9)
         ax.set_xlabel("年")
     fig.suptitle(title)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+import numpy as np
 import pandas as pd
 
 CSS = """
@@ -107,9 +108,18 @@ def embedded_font_css(text: str) -> str:
 
 
 def _fmt(value: object) -> str:
-    if isinstance(value, float):
+    """Cell text: integers as integers, other numbers to 3 significant digits, missing as blank."""
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        if not np.isfinite(value):
+            return ""
+        if float(value).is_integer() and abs(value) < 1e7:
+            return str(int(value))
         return f"{value:.3g}" if abs(value) < 1e4 else f"{value:,.0f}"
-    return str(value)
+    return "" if value is None or value is pd.NA else str(value)
 
 
 def table_html(df: pd.DataFrame, anchors: dict[str, str] | None = None, max_rows: int = 30) -> str:

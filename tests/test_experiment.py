@@ -122,3 +122,17 @@ def test_cli_run_and_validate(tmp_path, capsys):
     assert "run complete" in out and "report:" in out
     assert main(["validate", str(path), "--set", "topics.n_topic=3"]) == 2
     assert "did you mean 'n_topics'" in capsys.readouterr().err
+
+
+def test_framing_stage_is_cached_and_identical(tmp_path):
+    body = BASE.replace("[framing]\nenabled = false\n", "[framing]\nenabled = true\ntune_C = false\nlearning_curve = false\nn_boot = 50\n")
+    body = body.replace('filters = { side = ["state", "ngo"], language = "ja" }\n', "")
+    cfg = load_experiment(_write(tmp_path, body), [f"outputs.dir='{tmp_path / 'runs'}'"])
+    first, second = run_experiment(cfg), run_experiment(cfg)
+    hits = [json.loads((d / "manifest.json").read_text())["stage_cache_hits"]["framing"] for d in (first, second)]
+    assert hits == [False, True]
+    names = sorted(p.name for p in (first / "tables").iterdir())
+    assert {"frames_evaluation.csv", "frames_prevalence_by_side.csv", "frames_gap_state_ngo.csv"} <= set(names)
+    for name in names:
+        assert (first / "tables" / name).read_bytes() == (second / "tables" / name).read_bytes(), name
+    assert (first / "report.html").read_bytes() == (second / "report.html").read_bytes()

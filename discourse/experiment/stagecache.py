@@ -2,15 +2,19 @@
 settings are unchanged (checked array files; a damaged entry is rebuilt, never trusted)."""
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
 from scipy import sparse
 
-from ..cache import CorruptCacheEntry, default_cache_dir, pack_strings, read_arrays, unpack_strings, write_arrays
+import pandas as pd
+
+from ..cache import (CorruptCacheEntry, atomic_write_text, default_cache_dir, pack_strings, read_arrays, unpack_strings,
+                     write_arrays)
 from ..dtm import DocTermMatrix
 from ..tokens import Tokens
 
@@ -70,5 +74,44 @@ def dtm_loader(docvars) -> Callable[[dict, dict], DocTermMatrix]:
     return load
 
 
-def with_settings(tokens: Tokens, **extra: Any) -> Tokens:
-    return replace(tokens, settings={**tokens.settings, **extra})
+def cached_tables(kind: str, key: str, build: Callable[[], tuple[dict[str, pd.DataFrame], dict]],
+                  root: Path | None = None) -> tuple[dict[str, pd.DataFrame], dict, bool]:
+    """Cache a bundle of DataFrames plus JSON metadata (pandas' table-schema JSON keeps the dtypes;
+    no pickle). Returns ``(tables, meta, hit)``; a damaged entry is rebuilt."""
+    path = (root or default_cache_dir()) / "stages" / kind / f"{key}.json"
+    if path.exists():
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            tables = {name: frame_from_json(blob) for name, blob in data["tables"].items()}
+            return tables, data["meta"], True
+        except (ValueError, KeyError, TypeError) as exc:
+            log.warning("stage cache %s is damaged (%s): rebuilding", path, exc)
+    tables, meta = build()
+    blobs = {name: frame_to_json(df) for name, df in tables.items()}
+    atomic_write_text(path, json.dumps({"tables": blobs, "meta": meta}, ensure_ascii=False))
+    return tables, meta, False
+
+
+def frame_to_json(df: pd.DataFrame) -> dict:
+    """Columns, dtypes and values of ``df`` (index dropped) as JSON-ready data; floats keep every
+    digit (Python's repr round-trips exactly), so a cached table is written byte for byte as a fresh one."""
+    data = {str(c): [None if (v is pd.NA or v is None) else v for v in df[c].tolist()] for c in df.columns}
+    return {"columns": [str(c) for c in df.columns], "dtypes": {str(c): str(t) for c, t in df.dtypes.items()}, "data": data}
+
+
+def frame_from_json(blob: dict) -> pd.DataFrame:
+    """Inverse of :func:`frame_to_json`."""
+    df = pd.DataFrame({c: blob["data"][c] for c in blob["columns"]}, columns=blob["columns"])
+    return df.astype({c: t for c, t in blob["dtypes"].items() if t not in ("object",)})
+
+
+def code_fingerprint(*packages: str) -> str:
+    """Hash of the source files of the named ``discourse`` sub-packages/modules (part of cache keys)."""
+    base = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for name in packages:
+        target = base / name
+        files = sorted(target.rglob("*.py")) if target.is_dir() else [target.with_suffix(".py")]
+        for f in files:
+            digest.update(f.name.encode() + f.read_bytes())
+    return digest.hexdigest()[:16]

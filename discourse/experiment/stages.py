@@ -2,6 +2,7 @@
 ``ctx.results`` and writes tables / figures. Only what the config enables runs."""
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from ..cache import stable_hash
 from ..dtm import DocTermMatrix
 from ..load import read_corpus
 from .run import Context
-from .stagecache import cached, dtm_loader, save_dtm, save_tokens, tokens_loader
+from .stagecache import cached, cached_tables, code_fingerprint, dtm_loader, save_dtm, save_tokens, tokens_loader
 
 
 def stage_corpus(ctx: Context) -> None:
@@ -106,27 +107,43 @@ def stage_metrics(ctx: Context) -> None:
 
 def stage_framing(ctx: Context) -> None:
     """Held-out evaluation of the classifier and the dictionary coder (test documents only), then
-    frame prevalence by side and year from the chosen labels, with the gap state - ngo and the crosstab."""
+    frame prevalence by side and period from the chosen labels, with the gap state - ngo and the
+    crosstab. The evaluation and the labels are stage-cached."""
     cfg = ctx.cfg.framing
     if not cfg.enabled:
         return
+    ctx.add_input(cfg.annotations)
+    ctx.add_input(cfg.split)
+    key = stable_hash({"inputs": [ctx.inputs[cfg.annotations], ctx.inputs[cfg.split]], "corpus": _corpus_key(ctx),
+                       "framing": asdict(cfg), "seed": ctx.cfg.seed, "code": code_fingerprint("framing", "tokenize", "text")})
+    tables, meta, hit = cached_tables("framing", key, lambda: _evaluate_frames(ctx))
+    ctx.cache_hits["framing"] = hit
+    for name in meta["tables"]:
+        ctx.table(name, tables[name])
+    _frame_prevalence(ctx, tables["_labels"], meta["frames"], tables["_evaluation"], meta)
+
+
+def _evaluate_frames(ctx: Context) -> tuple[dict[str, pd.DataFrame], dict]:
     from ..framing import load_codebook
     from ..framing.data import load_gold_set
     from ..framing.demo import evaluate_demo
 
-    codebook = load_codebook(cfg.codebook or None)
-    gold = load_gold_set(cfg.annotations, cfg.split, codebook=codebook)
-    ctx.add_input(cfg.annotations)
-    ctx.add_input(cfg.split)
+    cfg = ctx.cfg.framing
+    gold = load_gold_set(cfg.annotations, cfg.split, codebook=load_codebook(cfg.codebook or None))
     ev = evaluate_demo(gold, n_boot=cfg.n_boot, C=None if cfg.tune_C else 10.0, learning=cfg.learning_curve,
                        n_repeats=1, random_state=ctx.cfg.seed)
-    for name, df in ev.tables().items():
-        ctx.table(name, df)
-    labels = _frame_labels(ctx, gold, ev)
-    _frame_prevalence(ctx, labels, list(gold.frames), ev)
+    tables = ev.tables()
+    meta = {"tables": list(tables), "frames": list(gold.frames), "C": ev.C, "sizes": ev.sizes,
+            "classifier": ev.classifier.summary, "dictionary": ev.dictionary.summary}
+    labels = _frame_labels(ctx, gold, ev.C)
+    return {**tables, "_labels": labels.reset_index(drop=True), "_evaluation": ev.table()}, _plain(meta)
 
 
-def _frame_labels(ctx: Context, gold, ev) -> pd.DataFrame:
+def _plain(obj):
+    return json.loads(json.dumps(obj, default=float))
+
+
+def _frame_labels(ctx: Context, gold, C: float) -> pd.DataFrame:
     corpus, source = ctx.results["corpus"], ctx.cfg.framing.prevalence_labels
     if source == "gold":
         labels = gold.labels[gold.labels["doc_id"].isin(set(corpus.doc_ids))]
@@ -145,12 +162,12 @@ def _frame_labels(ctx: Context, gold, ev) -> pd.DataFrame:
     from ..framing import FramingClassifier
 
     all_gold = pd.concat([gold.train(), gold.test()], ignore_index=True)
-    model = clone(FramingClassifier(random_state=ctx.cfg.seed)).set_params(C=ev.C)
+    model = clone(FramingClassifier(random_state=ctx.cfg.seed)).set_params(C=C)
     model.fit(all_gold, gold.Y(all_gold))
     return model.classify_corpus(corpus).labels
 
 
-def _frame_prevalence(ctx: Context, labels: pd.DataFrame, frames: list[str], ev) -> None:
+def _frame_prevalence(ctx: Context, labels: pd.DataFrame, frames: list[str], evaluation: pd.DataFrame, meta: dict) -> None:
     from .. import metrics
     from ..report import figures
 
@@ -167,13 +184,14 @@ def _frame_prevalence(ctx: Context, labels: pd.DataFrame, frames: list[str], ev)
     state_frames = by_year["frame"].isin(["crime_threat", "statistical_threat"]) & (by_year["side"] == "state")
     trend = by_year[state_frames | ((by_year["frame"] == "discrimination") & (by_year["side"] == "ngo"))]
     trend = trend.assign(series=trend["side"] + ": " + trend["frame"])
-    summary = ev.classifier.summary
+    summary, sizes = meta["classifier"], meta["sizes"]
     ctx.results["framing"] = {
         "paragraphs": [f"Frame labels for prevalence: {ctx.cfg.framing.prevalence_labels}. Classifier evaluated on "
-                       f"{ev.sizes['test_docs']} held-out test documents ({ev.sizes['test_sentences']} sentences) never seen "
+                       f"{sizes['test_docs']} held-out test documents ({sizes['test_sentences']} sentences) never seen "
                        f"in fitting: macro-F1 {summary['macro_f1']:.3f} ({summary['macro_f1_low']:.3f}-{summary['macro_f1_high']:.3f}), "
-                       f"dictionary coder {ev.dictionary.summary['macro_f1']:.3f}."],
-        "tables": [("classifier vs dictionary on held-out test documents", ev.table()),
+                       f"dictionary coder {meta['dictionary']['macro_f1']:.3f} (C = {meta['C']:g}, chosen by grouped "
+                       "cross-validation on the training documents)."],
+        "tables": [("classifier vs dictionary on held-out test documents", evaluation),
                    ("gap state - ngo (share of sentences)", gap)],
         "figures": [("frame prevalence by side (95% document-bootstrap interval)", "frames_by_side",
                      figures.grouped_intervals(main, item="frame", group="side", title="フレームの出現率 (文単位)")),

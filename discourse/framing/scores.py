@@ -62,7 +62,7 @@ def prf_table(Y: np.ndarray, P: np.ndarray, frames: Sequence[str]) -> pd.DataFra
     T, F, N = tp.sum(), fp.sum(), fn.sum()
     macro = {"frame": "(macro)", "precision": table["precision"].mean(), "recall": table["recall"].mean(),
              "f1": f1.mean(), "support": int(T + N)}
-    micro = {"frame": "(micro)", "precision": _ratio(T, T + F), "recall": _ratio(T, T + N),
+    micro = {"frame": "(micro)", "precision": float(_ratio(T, T + F)), "recall": float(_ratio(T, T + N)),
              "f1": float(np.nan_to_num(_f1(T, F, N))), "support": int(T + N)}
     return pd.concat([table, pd.DataFrame([macro, micro])], ignore_index=True)
 

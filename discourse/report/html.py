@@ -95,7 +95,7 @@ def embedded_font_css(text: str) -> str:
 
     from .figures import font_path
 
-    font = TTFont(font_path())
+    font = TTFont(font_path(), recalcTimestamp=False)  # no save time: identical reports byte for byte
     options = subset.Options()
     options.name_IDs, options.notdef_outline, options.hinting = [], True, False
     subsetter = subset.Subsetter(options)

@@ -1,0 +1,298 @@
+"""``TopicModel``: a scikit-learn style estimator over gensim's LDA.
+
+The constructor only stores hyper-parameters; :meth:`TopicModel.fit` trains a single-process
+``gensim.models.LdaModel`` (online variational Bayes, Hoffman, Blei & Bach 2010) with the given
+``random_state``, so the same data and seed give identical topics and document proportions.
+``multicore=True`` uses ``LdaMulticore`` instead: faster on many cores, but **not deterministic**
+(workers race for chunks), and it cannot learn ``alpha="auto"``.
+
+Topic ids are gensim's own and are never reordered: ``topic_3`` is row 3 of
+``topic_word_`` in every table, figure and saved file.
+
+Save/load never unpickles: :meth:`TopicModel.save` writes the topic-word statistics, priors and
+term counts as NPZ (read with ``allow_pickle=False``) and the vocabulary and parameters as JSON;
+:meth:`TopicModel.load` rebuilds the ``LdaModel`` from them (see :mod:`discourse.topics.store`).
+
+Example
+-------
+>>> from discourse.tokens import Tokens
+>>> from discourse.dtm import DocTermMatrix
+>>> from discourse.topics import TopicModel
+>>> docs = [["不法滞在", "摘発", "犯罪"], ["人権", "差別", "共生"]] * 20
+>>> dtm = DocTermMatrix.from_tokens(Tokens.from_lists(docs))
+>>> model = TopicModel(2, passes=5, random_state=0).fit(dtm)
+>>> model.transform(dtm).columns.tolist()
+['topic_0', 'topic_1']
+"""
+from __future__ import annotations
+
+import numbers
+from typing import TYPE_CHECKING, Any, Iterator, Literal, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.base import BaseEstimator
+
+from ..errors import ConfigError, check_choice
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from gensim.models import LdaModel
+
+    from ..dtm import DocTermMatrix
+
+ALPHA_CHOICES = ("symmetric", "asymmetric", "auto")
+ETA_CHOICES = ("symmetric", "auto")
+DTYPES = {"float32": np.float32, "float64": np.float64}
+
+
+def topic_names(n_topics: int) -> list[str]:
+    """Column names ``topic_0 .. topic_{n-1}`` (ids as gensim numbers them)."""
+    return [f"topic_{k}" for k in range(n_topics)]
+
+
+class TopicModel(BaseEstimator):
+    """Latent Dirichlet allocation on a :class:`~discourse.dtm.DocTermMatrix` (gensim ``LdaModel``).
+
+    Parameters
+    ----------
+    n_topics : number of topics K.
+    passes : passes over the corpus during training (gensim ``passes``).
+    iterations : maximum variational iterations per document (training and inference).
+    alpha : document-topic prior: ``"symmetric"`` (1/K), ``"asymmetric"``, ``"auto"`` (learned),
+        a float, or K floats.
+    eta : topic-word prior: ``None``/``"symmetric"`` (1/K), ``"auto"``, a float or V floats.
+    chunksize, update_every, decay, offset, gamma_threshold : gensim's online-VB settings.
+    dtype : ``"float64"`` (default) or ``"float32"`` for gensim's internal arrays.
+    random_state : seed (int) for initialisation and inference; same seed, same result.
+    multicore : train with ``LdaMulticore`` (non-deterministic; ``alpha="auto"`` not allowed).
+    workers : worker processes for ``multicore`` (None: gensim's default, cores - 1).
+
+    Attributes
+    ----------
+    model_ : the fitted ``gensim.models.LdaModel``.
+    vocab_ : tuple of the training terms (column ``j`` of ``topic_word_``).
+    topic_word_ : (K, V) topic-word probabilities (normalised ``lambda``), rows in topic-id order.
+    alpha_ : (K,) fitted document-topic prior.  eta_ : the topic-word prior (V,) or (K, V).
+    term_counts_ : (V,) total count of each term in the training matrix (for lift and FREX).
+    n_docs_ : number of training documents.
+
+    Examples
+    --------
+    >>> model = TopicModel(8, passes=10, random_state=0).fit(dtm)      # doctest: +SKIP
+    >>> model.transform(dtm).loc["npa-2004-01"].idxmax()               # doctest: +SKIP
+    'topic_3'
+    """
+
+    def __init__(self, n_topics: int = 10, *, passes: int = 10, iterations: int = 100,
+                 alpha: str | float | Sequence[float] = "symmetric", eta: str | float | Sequence[float] | None = None,
+                 chunksize: int = 2000, update_every: int = 1, decay: float = 0.5, offset: float = 1.0,
+                 gamma_threshold: float = 0.001, dtype: Literal["float32", "float64"] = "float64",
+                 random_state: int = 0, multicore: bool = False, workers: int | None = None) -> None:
+        self.n_topics = n_topics
+        self.passes = passes
+        self.iterations = iterations
+        self.alpha = alpha
+        self.eta = eta
+        self.chunksize = chunksize
+        self.update_every = update_every
+        self.decay = decay
+        self.offset = offset
+        self.gamma_threshold = gamma_threshold
+        self.dtype = dtype
+        self.random_state = random_state
+        self.multicore = multicore
+        self.workers = workers
+
+    # --- validation ---------------------------------------------------------------------
+    def _check_params(self) -> None:
+        for name in ("n_topics", "passes", "iterations", "chunksize"):
+            value = getattr(self, name)
+            if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
+                raise ConfigError(f"{name}={value!r}: give a positive integer")
+        if not isinstance(self.random_state, numbers.Integral) or isinstance(self.random_state, bool):
+            raise ConfigError(f"random_state={self.random_state!r}: give an integer seed (e.g. 0) so runs repeat")
+        check_choice("dtype", self.dtype, tuple(DTYPES))
+        if isinstance(self.alpha, str):
+            check_choice("alpha", self.alpha, ALPHA_CHOICES)
+        if isinstance(self.eta, str):
+            check_choice("eta", self.eta, ETA_CHOICES)
+        if self.multicore and self.alpha == "auto":
+            raise ConfigError("alpha='auto' is not available with multicore=True (gensim's LdaMulticore cannot "
+                              "learn alpha): use multicore=False or a fixed alpha such as 'symmetric'")
+
+    def _prior(self, value: Any) -> Any:
+        if value is None or isinstance(value, (str, numbers.Real)):
+            return value
+        return np.asarray(value, dtype=DTYPES[self.dtype])
+
+    # --- fitting ------------------------------------------------------------------------
+    def fit(self, dtm: "DocTermMatrix", y: Any = None) -> "TopicModel":
+        """Train on the counts of ``dtm`` (weighting must be ``"count"``); returns ``self``.
+
+        >>> TopicModel(6, random_state=1).fit(dtm).topic_word_.shape   # doctest: +SKIP
+        (6, 1520)
+        """
+        self._check_params()
+        _require_counts(dtm)
+        self.model_ = self._train(BowCorpus(dtm.matrix, self.chunksize), dict(enumerate(dtm.vocab)))
+        self._set_learned(tuple(dtm.vocab), dtm.term_totals().astype(np.float64), dtm.n_docs)
+        return self
+
+    def _train(self, bow: "BowCorpus", id2word: dict[int, str]) -> "LdaModel":
+        from gensim.models import LdaModel, LdaMulticore
+
+        common = dict(corpus=bow.materialized(), id2word=id2word, num_topics=self.n_topics, chunksize=self.chunksize,
+                      passes=self.passes, alpha=self._prior(self.alpha), eta=self._prior(self.eta),
+                      decay=self.decay, offset=self.offset, eval_every=None, iterations=self.iterations,
+                      gamma_threshold=self.gamma_threshold, random_state=int(self.random_state),
+                      dtype=DTYPES[self.dtype])
+        if self.multicore:
+            return LdaMulticore(workers=self.workers, **common)
+        return LdaModel(update_every=self.update_every, **common)
+
+    def _set_learned(self, vocab: tuple[str, ...], term_counts: np.ndarray, n_docs: int) -> None:
+        model = self.model_
+        self.vocab_ = vocab
+        self.topic_word_ = np.asarray(model.get_topics(), dtype=np.float64)
+        self.alpha_ = np.asarray(model.alpha, dtype=np.float64).copy()
+        self.eta_ = np.asarray(model.eta, dtype=np.float64).copy()
+        self.term_counts_ = term_counts
+        self.n_docs_ = int(n_docs)
+        self.n_features_in_ = len(vocab)
+
+    # --- inference ----------------------------------------------------------------------
+    def posterior(self, dtm: "DocTermMatrix") -> pd.DataFrame:
+        """Variational Dirichlet parameters ``gamma`` of each document's topic proportions.
+
+        Document ``d``'s proportions have the approximate posterior ``Dirichlet(gamma[d])``
+        (Blei, Ng & Jordan 2003); :func:`~discourse.topics.topic_effects` draws from it (the
+        method of composition). Terms of ``dtm`` not in the training vocabulary are ignored.
+        Inference restarts its random generator from ``random_state`` on every call, so the same
+        model and matrix always give the same values.
+
+        Returns
+        -------
+        DataFrame indexed by ``doc_id``, columns ``topic_0 ..``, rows sum to ``sum(alpha) + n_tokens``.
+        """
+        self._check_fitted()
+        _require_counts(dtm)
+        gamma = self._infer(self._align(dtm))
+        return pd.DataFrame(gamma, index=dtm.docvars.index.copy(), columns=topic_names(self.n_topics_))
+
+    def transform(self, dtm: "DocTermMatrix") -> pd.DataFrame:
+        """Document-topic proportions (posterior means ``gamma / gamma.sum()``), rows sum to 1.
+
+        Returns
+        -------
+        DataFrame indexed by ``doc_id`` with columns ``topic_0 .. topic_{K-1}`` (topic ids as fitted).
+
+        >>> model.transform(dtm).round(2).head(1)   # doctest: +SKIP
+                     topic_0  topic_1
+        doc_id
+        npa-2004-01     0.91     0.09
+        """
+        gamma = self.posterior(dtm)
+        return gamma.div(gamma.sum(axis=1), axis=0)
+
+    def fit_transform(self, dtm: "DocTermMatrix", y: Any = None) -> pd.DataFrame:
+        """``fit(dtm).transform(dtm)``."""
+        return self.fit(dtm).transform(dtm)
+
+    def _align(self, dtm: "DocTermMatrix") -> sparse.csr_matrix:
+        """The counts of ``dtm`` with columns in training-vocabulary order (unknown terms dropped)."""
+        if tuple(dtm.vocab) == self.vocab_:
+            return dtm.matrix.tocsr()
+        index = {t: j for j, t in enumerate(self.vocab_)}
+        cols = np.array([index.get(t, -1) for t in dtm.vocab], dtype=np.int64)
+        keep = np.flatnonzero(cols >= 0)
+        sub = dtm.matrix[:, keep].tocoo()
+        shape = (dtm.n_docs, len(self.vocab_))
+        return sparse.csr_matrix((sub.data, (sub.row, cols[keep][sub.col])), shape=shape)
+
+    def _infer(self, x: sparse.csr_matrix) -> np.ndarray:
+        model = self.model_
+        saved, model.random_state = model.random_state, np.random.RandomState(int(self.random_state))
+        try:
+            parts = [model.inference(chunk)[0] for chunk in BowCorpus(x, self.chunksize).chunks()]
+        finally:
+            model.random_state = saved
+        if not parts:
+            return np.zeros((0, self.n_topics_))
+        return np.vstack(parts).astype(np.float64)
+
+    @property
+    def n_topics_(self) -> int:
+        """Number of fitted topics."""
+        self._check_fitted()
+        return self.topic_word_.shape[0]
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "model_"):
+            raise ConfigError("this TopicModel is not fitted yet: call fit(dtm) (or TopicModel.load(path)) first")
+
+    # --- persistence ----------------------------------------------------------------------
+    def save(self, path: "str | Path") -> "Path":
+        """Write the fitted model to folder ``path`` (``topic_model.json`` + ``topic_model.npz``).
+
+        >>> model.save("runs/demo/topic_model")   # doctest: +SKIP
+        """
+        from .store import save_model
+
+        self._check_fitted()
+        return save_model(self, path)
+
+    @classmethod
+    def load(cls, path: "str | Path") -> "TopicModel":
+        """Rebuild a model written by :meth:`save` (no pickle: NPZ with ``allow_pickle=False`` + JSON)."""
+        from .store import load_model
+
+        return load_model(cls, path)
+
+
+def _require_counts(dtm: "DocTermMatrix") -> None:
+    if getattr(dtm, "weighting", "count") != "count":
+        raise ConfigError(f"the document-term matrix is weighted ({dtm.weighting!r}): LDA models counts, "
+                          "pass the matrix before weight()")
+
+
+def csr_to_bow(x: sparse.csr_matrix) -> list[list[tuple[int, int]]]:
+    """One ``[(term_id, count), ...]`` list per row of a CSR count matrix (gensim's bag-of-words)."""
+    indptr, indices = x.indptr, x.indices.tolist()
+    data = np.asarray(x.data)
+    data = data.astype(np.int64).tolist() if np.all(np.mod(data, 1) == 0) else data.tolist()
+    return [list(zip(indices[a:b], data[a:b])) for a, b in zip(indptr[:-1].tolist(), indptr[1:].tolist())]
+
+
+class BowCorpus:
+    """The rows of a CSR count matrix as gensim bag-of-words, converted chunk by chunk.
+
+    Iterating yields one ``[(term_id, count), ...]`` per document and can be repeated (one
+    pass per training pass), so memory holds the compact CSR matrix plus one chunk of Python
+    lists. :meth:`materialized` returns the full list instead when it is small enough
+    (``nnz <= MAX_BOW_IN_MEMORY``): converting once is faster than once per pass, and costs
+    about 100 bytes per non-zero cell.
+    """
+
+    MAX_BOW_IN_MEMORY = 10_000_000
+
+    def __init__(self, matrix: sparse.spmatrix, chunksize: int = 2000) -> None:
+        self.matrix = matrix.tocsr()
+        self.chunksize = max(int(chunksize), 1)
+
+    def __len__(self) -> int:
+        return self.matrix.shape[0]
+
+    def chunks(self) -> Iterator[list[list[tuple[int, int]]]]:
+        for i in range(0, len(self), self.chunksize):
+            yield csr_to_bow(self.matrix[i:i + self.chunksize])
+
+    def __iter__(self) -> Iterator[list[tuple[int, int]]]:
+        for chunk in self.chunks():
+            yield from chunk
+
+    def materialized(self) -> "BowCorpus | list[list[tuple[int, int]]]":
+        """The whole bag-of-words as a list when it is small enough, else ``self`` (streamed)."""
+        return csr_to_bow(self.matrix) if self.matrix.nnz <= self.MAX_BOW_IN_MEMORY else self

@@ -6,6 +6,7 @@
     discourse corpus info PATH | corpus import FOLDER --metadata metadata.csv -o corpus.jsonl
     discourse keyness | kwic | collocations ...      (discourse/cli_metrics.py)
     discourse frames code | train | evaluate | annotate-export | annotate-import | agreement
+    discourse topics CORPUS ...                      (discourse/topics/cli.py)
 """
 from __future__ import annotations
 
@@ -47,9 +48,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="fail on the first problem instead of skipping")
     from . import cli_metrics
     from .framing.cli import add_frames_parser
+    from .topics import cli as topics_cli
 
     cli_metrics.add_parsers(sub)
     add_frames_parser(sub)
+    topics_cli.add_parser(sub)
     return parser
 
 

@@ -136,3 +136,26 @@ def test_framing_stage_is_cached_and_identical(tmp_path):
     for name in names:
         assert (first / "tables" / name).read_bytes() == (second / "tables" / name).read_bytes(), name
     assert (first / "report.html").read_bytes() == (second / "report.html").read_bytes()
+
+
+REDUCED = {"framing": ["framing.tune_C=false", "framing.learning_curve=false", "framing.n_boot=50"],
+           "topics": ["topics.passes=5", "topics.n_boot=50", "topics.n_draws=5"]}
+
+
+@pytest.mark.parametrize("config", CONFIGS, ids=lambda p: p.name)
+def test_every_bundled_config_runs(config, tmp_path):
+    cfg = load_experiment(config)
+    overrides = [f"outputs.dir='{tmp_path / 'runs'}'"]
+    overrides += REDUCED["framing"] if cfg.framing.enabled else []
+    overrides += REDUCED["topics"] + (["topics.select_k=[4, 6]", "topics.n_jobs=1"] if cfg.topics.select_k else []) if cfg.topics.enabled else []
+    out = run_experiment(load_experiment(config, overrides))
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "ok" and manifest["overrides"] == overrides
+    tables = {p.stem for p in (out / "tables").glob("*.csv")}
+    for spec in cfg.metrics:
+        assert spec.kind + (f"_{spec.name}" if spec.name else "") in tables
+    if cfg.topics.enabled:
+        assert {"topics_labels", "topics_contrast_state_ngo"} <= tables
+    if cfg.framing.enabled:
+        assert {"frames_evaluation", "frames_prevalence_by_side"} <= tables
+    assert (out / "report.html").exists() and (out / "summary.md").exists()

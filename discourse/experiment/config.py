@@ -54,11 +54,11 @@ class TokenizeConfig:
 class DtmConfig:
     """Document-term matrix trimming (see :meth:`DocTermMatrix.trim`)."""
 
-    min_termfreq: float = 2
-    min_docfreq: float = 2
-    max_docfreq: float = 1.0
-    docfreq_type: Literal["count", "prop"] = "count"
+    min_termfreq: int = 3                                 # count
+    min_docfreq: int = 2                                  # count of documents
+    max_docfreq: float = 0.5                              # share of documents (drops near-ubiquitous terms)
     language: Literal["ja", "en", "all"] = "ja"
+    sides: tuple[str, ...] = ()                           # () = all sides
 
 
 @dataclass(frozen=True)
@@ -66,13 +66,16 @@ class TopicsConfig:
     """Topic model settings; ``select_k`` = grid of k to compare (empty: skip selection)."""
 
     enabled: bool = True
-    n_topics: int = 8
-    passes: int = 10
-    iterations: int = 200
-    alpha: str = "auto"
+    n_topics: int = 6
+    passes: int = 30
+    iterations: int = 100
+    chunksize: int = 20                                   # small corpora: several online updates per pass
+    alpha: str = "symmetric"
     select_k: tuple[int, ...] = ()
+    effects: str = "side + year"                          # covariate spec for topic_effects
     n_draws: int = 20
     n_boot: int = 500
+    n_jobs: int = 1                                       # processes for select_k
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,7 @@ class FramingConfig:
 class MetricSpec:
     """One metric table: ``kind`` plus the keyword arguments of that metric function."""
 
-    kind: Literal["keyness", "collocations", "kwic", "association", "crime_figures", "prevalence"]
+    kind: Literal["keyness", "collocations", "kwic", "association", "crime_figures"]
     name: str = ""
     params: dict[str, Any] = field(default_factory=dict)
 

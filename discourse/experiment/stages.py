@@ -72,13 +72,16 @@ def stage_dtm(ctx: Context) -> None:
         return
     cfg, tokens = ctx.cfg.dtm, ctx.results["tokens"]
     key = stable_hash({"tokens": ctx.results["tokens_key"], "dtm": asdict(cfg)})
+    keep = pd.Series(True, index=tokens.docvars.index)
     if cfg.language != "all":
-        tokens = tokens.subset((tokens.docvars["language"] == cfg.language).to_numpy())
+        keep &= tokens.docvars["language"] == cfg.language
+    if cfg.sides:
+        keep &= tokens.docvars["side"].isin(list(cfg.sides))
+    tokens = tokens.subset(keep.to_numpy())
 
     def build() -> DocTermMatrix:
-        dtm = DocTermMatrix.from_tokens(tokens)
-        return dtm.trim(min_termfreq=cfg.min_termfreq, min_docfreq=cfg.min_docfreq, max_docfreq=cfg.max_docfreq,
-                        docfreq_type=cfg.docfreq_type)
+        dtm = DocTermMatrix.from_tokens(tokens).trim(min_termfreq=cfg.min_termfreq, min_docfreq=cfg.min_docfreq)
+        return dtm.trim(max_docfreq=cfg.max_docfreq, docfreq_type="prop")
 
     dtm, hit = cached("dtm", key, build, save_dtm, dtm_loader(tokens.docvars))
     ctx.cache_hits["dtm"] = hit
@@ -97,10 +100,8 @@ def stage_metrics(ctx: Context) -> None:
         params = dict(spec.params)
         if spec.kind == "crime_figures":
             df = metrics.crime_figures(**params)
-        elif spec.kind in ("keyness", "collocations", "kwic", "association"):
-            df = getattr(metrics, spec.kind)(ctx.results["tokens"], **params)
         else:
-            continue  # prevalence specs run after framing
+            df = getattr(metrics, spec.kind)(ctx.results["tokens"], **params)
         ctx.results.setdefault("metrics", {})[name] = (spec, df)
         ctx.table(name, df)
 
@@ -201,6 +202,49 @@ def _frame_prevalence(ctx: Context, labels: pd.DataFrame, frames: list[str], eva
     }
 
 
+def stage_topics(ctx: Context) -> None:
+    """LDA topics on the DTM: labels (prob, FREX, lift), prevalence by side, the state - ngo contrast
+    and covariate effects with the method of composition, JS divergence, representative documents,
+    and ``select_k`` when a grid is given."""
+    cfg = ctx.cfg.topics
+    if not cfg.enabled:
+        return
+    from .. import topics as tp
+
+    dtm, seed = ctx.results["dtm"], ctx.cfg.seed
+    model = tp.TopicModel(cfg.n_topics, passes=cfg.passes, iterations=cfg.iterations, chunksize=cfg.chunksize,
+                          alpha=cfg.alpha, random_state=seed).fit(dtm)
+    theta, gamma = model.transform(dtm), model.posterior(dtm)
+    labels = tp.label_topics(model)
+    docvars = dtm.docvars
+    tables = {
+        "topics_labels": labels.reset_index(),
+        "topics_doc_topics": theta.reset_index(),
+        "topics_prevalence_by_side": tp.topic_prevalence(theta, docvars, by="side", posterior=gamma, n_boot=cfg.n_boot, random_state=seed),
+        "topics_contrast_state_ngo": tp.topic_contrast(theta, docvars, "side", a="state", b="ngo", posterior=gamma,
+                                                       n_draws=cfg.n_draws, random_state=seed),
+        "topics_effects": tp.topic_effects(theta, docvars, cfg.effects, posterior=gamma, n_draws=cfg.n_draws, random_state=seed),
+        "topics_divergence": tp.topic_divergence(theta, docvars, by="side", a="state", b="ngo", random_state=seed),
+        "topics_representative_docs": tp.representative_docs(theta, n=3, texts=dict(zip(docvars.index, ctx.results["dtm_tokens"].texts))),
+    }
+    figs = [("state - ngo difference in topic proportion (95% interval, method of composition)", "topics_contrast",
+             tp.plot_contrast(tables["topics_contrast_state_ngo"], labels=labels["frex"].to_dict(), title="トピック比率の差 (国家 - NGO)"))]
+    if cfg.select_k:
+        table = tp.select_k(dtm, list(cfg.select_k), texts=ctx.results["dtm_tokens"], n_jobs=cfg.n_jobs, random_state=seed,
+                            passes=cfg.passes, chunksize=cfg.chunksize, iterations=cfg.iterations)
+        tables["topics_select_k"] = table
+        figs.append(("choosing the number of topics", "topics_select_k", tp.plot_select_k(table)))
+    for name, df in tables.items():
+        ctx.table(name, df)
+    ctx.results["topics"] = {"tables": [("labels", tables["topics_labels"]), ("state - ngo contrast", tables["topics_contrast_state_ngo"]),
+                                        ("Jensen-Shannon divergence", tables["topics_divergence"])]
+                             + ([("select k", tables["topics_select_k"])] if "topics_select_k" in tables else []),
+                             "figures": figs,
+                             "paragraphs": [f"LDA with {cfg.n_topics} topics on {dtm.shape[0]} documents x {dtm.shape[1]} terms "
+                                            f"(seed {seed}). Topic ids are never reordered. Intervals carry the model's own "
+                                            f"uncertainty: {cfg.n_draws} draws of document-topic proportions from their posterior."]}
+
+
 def period_of(years: pd.Series, start: int = 1990, width: int = 3) -> pd.Series:
     """Start year of the ``width``-year bin of each year (1990-1992 -> 1990, 1993-1995 -> 1993, ...)."""
     return (start + (years - start) // width * width).astype("Int64")
@@ -221,5 +265,6 @@ def stage_report(ctx: Context) -> None:
     ctx.run.written += sorted(str(p.relative_to(ctx.run.partial)) for p in ctx.run.partial.glob("figures/*.png"))
 
 
-STAGES = [("corpus", stage_corpus), ("tokens", stage_tokens), ("dtm", stage_dtm), ("metrics", stage_metrics), ("framing", stage_framing),
+STAGES = [("corpus", stage_corpus), ("tokens", stage_tokens), ("dtm", stage_dtm), ("metrics", stage_metrics), ("topics", stage_topics),
+          ("framing", stage_framing),
           ("report", stage_report)]

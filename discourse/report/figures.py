@@ -86,7 +86,7 @@ def grouped_intervals(df: pd.DataFrame, *, item: str, group: str, value: str = "
     ax.set_yticks(range(len(items)), items)
     ax.invert_yaxis()
     ax.set_xlabel(xlabel or value)
-    ax.legend(loc="best", fontsize=8)
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
     ax.set_title(title)
     return fig
 

@@ -12,6 +12,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from .errors import DiscourseError
+
 
 def atomic_write_bytes(path: Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` atomically (temp file + ``os.replace``)."""
@@ -42,3 +46,118 @@ def stable_hash(obj: Any, length: int = 16) -> str:
 def default_cache_dir() -> Path:
     """``$DISCOURSE_CACHE`` or ``./.discourse-cache``."""
     return Path(os.environ.get("DISCOURSE_CACHE", ".discourse-cache"))
+
+
+# --- checked array files (the tokenization cache) ------------------------------------------------
+# A cache entry is one file: MAGIC, the sha256 of the body, then the body: an 8-byte header
+# length, a JSON header (array names, dtypes, shapes, offsets; free ``meta``) and the raw array
+# bytes. Loading parses JSON and wraps bytes with ``numpy.frombuffer``: no code is executed (no
+# pickle), and a truncated or corrupted file fails the checksum and is rebuilt, never trusted.
+ARRAY_MAGIC = b"DISCOURSE-ARRAYS-1\n"
+_ALIGN = 16
+
+
+class CorruptCacheEntry(DiscourseError, ValueError):
+    """A cache file that is truncated, corrupted or of another format (callers rebuild it)."""
+
+
+def encode_arrays(arrays: dict[str, np.ndarray], meta: dict[str, Any] | None = None) -> bytes:
+    """Serialise named NumPy arrays (numeric dtypes) with a checksum; see :func:`decode_arrays`.
+
+    >>> data = encode_arrays({"ids": np.arange(3, dtype=np.int32)}, {"n_docs": 1})
+    >>> arrays, meta = decode_arrays(data)
+    >>> arrays["ids"].tolist(), meta
+    ([0, 1, 2], {'n_docs': 1})
+    """
+    entries, chunks, offset = [], [], 0
+    for name, arr in arrays.items():
+        arr = np.ascontiguousarray(arr)
+        if arr.dtype.hasobject:
+            raise TypeError(f"array {name!r} has dtype object: only numeric arrays can be cached")
+        pad = (-offset) % _ALIGN
+        chunks.append(b"\0" * pad)
+        offset += pad
+        entries.append([name, arr.dtype.str, list(arr.shape), offset, arr.nbytes])
+        chunks.append(arr.tobytes())
+        offset += arr.nbytes
+    header = json.dumps({"arrays": entries, "meta": meta or {}}, ensure_ascii=False).encode("utf-8")
+    header += b" " * ((-(len(ARRAY_MAGIC) + 32 + 8 + len(header))) % _ALIGN)  # arrays start aligned in the file
+    body = len(header).to_bytes(8, "little") + header + b"".join(chunks)
+    return ARRAY_MAGIC + hashlib.sha256(body).digest() + body
+
+
+def decode_arrays(data: bytes) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """Inverse of :func:`encode_arrays` (read-only arrays); :class:`CorruptCacheEntry` if the data
+    is truncated, altered or not such a file."""
+    head = len(ARRAY_MAGIC)
+    if data[:head] != ARRAY_MAGIC or len(data) < head + 40:
+        raise CorruptCacheEntry("not a discourse array file (wrong magic or truncated)")
+    body = memoryview(data)[head + 32:]
+    if hashlib.sha256(body).digest() != data[head:head + 32]:
+        raise CorruptCacheEntry("checksum mismatch (truncated or corrupted)")
+    size = int.from_bytes(body[:8], "little")
+    try:
+        header = json.loads(bytes(body[8:8 + size]).decode("utf-8"))
+        base = 8 + size
+        arrays = {name: np.frombuffer(body, dtype=np.dtype(dtype), count=int(np.prod(shape, dtype=np.int64)),
+                                       offset=base + off).reshape(shape)
+                  for name, dtype, shape, off, _ in header["arrays"]}
+    except (ValueError, KeyError, TypeError) as exc:
+        raise CorruptCacheEntry(f"unreadable header ({exc})") from None
+    return arrays, header.get("meta", {})
+
+
+def write_arrays(path: Path, arrays: dict[str, np.ndarray], meta: dict[str, Any] | None = None) -> Path:
+    """Write a checked array file atomically."""
+    return atomic_write_bytes(Path(path), encode_arrays(arrays, meta))
+
+
+def read_arrays(path: Path) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """Read a checked array file; :class:`CorruptCacheEntry` if it is damaged, FileNotFoundError if absent."""
+    return decode_arrays(Path(path).read_bytes())
+
+
+def pack_strings(items: list[str]) -> dict[str, np.ndarray]:
+    """Strings as two numeric arrays (UTF-8 bytes and character lengths) for :func:`encode_arrays`.
+
+    >>> unpack_strings(**pack_strings(["外国人", "", "犯罪"]))
+    ['外国人', '', '犯罪']
+    """
+    joined = "\0".join(items)
+    return {"blob": np.frombuffer(joined.encode("utf-8", "surrogatepass"), np.uint8),
+            "lengths": np.fromiter(map(len, items), dtype=np.int64, count=len(items))}
+
+
+def unpack_strings(blob: np.ndarray, lengths: np.ndarray) -> list[str]:
+    """Inverse of :func:`pack_strings`."""
+    n = len(lengths)
+    if n == 0:
+        return []
+    text = blob.tobytes().decode("utf-8", "surrogatepass")
+    if text.count("\0") == n - 1:
+        return text.split("\0")
+    out, pos = [], 0
+    for length in lengths.tolist():
+        out.append(text[pos:pos + length])
+        pos += length + 1
+    return out
+
+
+def read_format_json(path: Path, fmt: str, writer: str, kind: str) -> dict[str, Any]:
+    """Read a saved model's JSON metadata and check its ``format`` field.
+
+    Errors (:class:`~discourse.errors.ConfigError`) name the file and the fix: missing file ("not
+    found"), damaged JSON, or a file of another format ("not a <kind>")."""
+    from .errors import ConfigError
+
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"{path}: model file not found: give the folder written by {writer}")
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{path}: not valid JSON ({exc.msg}, line {exc.lineno}): the model file is damaged") from None
+    if not isinstance(meta, dict) or meta.get("format") != fmt:
+        found = meta.get("format") if isinstance(meta, dict) else type(meta).__name__
+        raise ConfigError(f"{path}: not a {kind} (format {found!r}, expected {fmt!r}): save it again with {writer}")
+    return meta

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..cache import atomic_write_bytes, atomic_write_text
+from ..cache import atomic_write_bytes, atomic_write_text, read_format_json
 from ..errors import ConfigError
 from ._tok import tokenizer_info
 from .codebook import Codebook, Frame
@@ -70,14 +70,7 @@ def save_model(model: Any, path: str | Path) -> Path:
 
 def _read_meta(folder: Path) -> dict[str, Any]:
     file = folder / "model.json"
-    if not file.is_file():
-        raise ConfigError(f"{folder}: no model.json: give the folder written by FramingClassifier.save()")
-    try:
-        meta = json.loads(file.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise ConfigError(f"{file}: not valid JSON ({exc.msg}, line {exc.lineno}): the model file is damaged") from None
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise ConfigError(f"{file}: not a discourse framing model (format {meta.get('format') if isinstance(meta, dict) else None!r})")
+    meta = read_format_json(file, FORMAT, "FramingClassifier.save()", "discourse framing model")
     if meta.get("format_version") != VERSION:
         raise ConfigError(f"{file}: format_version {meta.get('format_version')!r} is not supported (expected {VERSION}): "
                           "refit the model with this version of discourse")

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..cache import atomic_write_bytes, atomic_write_text
+from ..cache import atomic_write_bytes, atomic_write_text, read_format_json
 from ..errors import ConfigError
 
 if TYPE_CHECKING:
@@ -73,16 +73,7 @@ def load_model(cls: type["TopicModel"], path: str | Path) -> "TopicModel":
 
 
 def _read_meta(path: Path) -> dict[str, Any]:
-    if not path.exists():
-        raise ConfigError(f"{path}: model file not found: give the folder written by TopicModel.save()")
-    try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise ConfigError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}): the model file is damaged") from None
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        found = meta.get("format") if isinstance(meta, dict) else type(meta).__name__
-        raise ConfigError(f"{path}: format {found!r} is not {FORMAT!r}: save the model again with this version")
-    return meta
+    return read_format_json(path, FORMAT, "TopicModel.save()", "discourse topic model")
 
 
 def _read_arrays(path: Path, n_terms: int, n_topics: int) -> dict[str, np.ndarray]:

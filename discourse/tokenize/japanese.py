@@ -1,0 +1,323 @@
+"""``JapaneseTokenizer``: fugashi + unidic-lite with clean lemmas, exact offsets and compounds.
+
+Speed comes from doing no Python work per token that C can do. MeCab prints one short field per
+word (``lemma``, ``orthBase``, the left context id that determines the POS, the byte length and
+the byte length with the space before it; see :meth:`JapaneseTokenizer._make_tagger`). Each
+field is looked up in a dict filled once per word *type* with the lemma rules, POS, compound
+class and lengths; offsets are cumulative sums of the lengths, turned from UTF-8 bytes into
+characters with one more cumulative sum; compounds are found with array operations
+(:mod:`discourse.tokenize.compound`). Texts are post-processed in batches
+(:meth:`JapaneseTokenizer.tokenize_batch`), each text still parsed by MeCab on its own.
+
+Example
+-------
+>>> tok = JapaneseTokenizer()
+>>> [(t.surface, t.lemma) for t in tok.tokenize("来日外国人が東京でする")]
+[('来日外国人', '来日外国人'), ('が', 'が'), ('東京', '東京'), ('で', 'で'), ('する', 'する')]
+"""
+from __future__ import annotations
+
+import os
+import re
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from ..errors import ConfigError, check_choice
+from .compound import MODES, TermMatcher, host_index, join, word_class
+from .lemma import choose_lemma, strip_gloss
+from .lexicon import TermSource, bundled_info, domain_terms, load_terms
+from .token import RULE_CODE, SPACE, Batch, Interner, Token, TokenArrays, pos_tag, pos_tuple
+
+#: Texts longer than this are parsed in pieces cut at line breaks (bounded MeCab memory).
+MAX_CHUNK = 100_000
+_SEP = "\x1f"
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def default_dicdir() -> str:
+    """The unidic-lite dictionary folder."""
+    try:
+        import unidic_lite
+    except ImportError:  # pragma: no cover - unidic-lite is a dependency
+        raise ConfigError("unidic-lite is not installed: pip install unidic-lite") from None
+    return unidic_lite.DICDIR
+
+
+@lru_cache(maxsize=4)
+def dictionary_info(dicdir: str) -> dict[str, str]:
+    """Versions that decide the tokens: fugashi, unidic-lite, and the dictionary's own."""
+    version_file = Path(dicdir) / "version"
+    dic_version = version_file.read_text(encoding="utf-8").strip() if version_file.exists() else "unknown"
+    return {"fugashi": _version("fugashi"), "unidic_lite": _version("unidic-lite"), "dictionary": dic_version,
+            "dicdir": Path(dicdir).name if Path(dicdir).name != "dicdir" else "unidic_lite"}
+
+
+@lru_cache(maxsize=4)
+def _left_pos(dicdir: str) -> dict[int, tuple[str, str, str, str]] | None:
+    """Left context id → ``(pos1..pos4)`` from ``left-id.def`` (None if the file is absent)."""
+    path = Path(dicdir) / "left-id.def"
+    if not path.exists():
+        return None
+    table = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            num, _, feats = line.rstrip("\n").partition(" ")
+            f = feats.split(",")
+            table[int(num)] = (f[0], f[1], f[2], f[3])
+    return table
+
+
+class _Types(dict):
+    """MeCab type key → type id; a miss applies the lemma rules once for the new type."""
+
+    def __init__(self, tokenizer: "JapaneseTokenizer"):
+        super().__init__()
+        self.tok = tokenizer
+        self.term: list[int] = []
+        self.pos: list[int] = []
+        self.cls: list[int] = []
+        self.length: list[int] = []
+        self.rlength: list[int] = []
+        self._arrays: tuple[np.ndarray, ...] | None = None
+
+    def __missing__(self, key: str) -> int:
+        lemma, orth, pos, length, rlength = self.tok._describe(key)
+        base = strip_gloss(lemma or orth)
+        self.term.append(self.tok.terms.id(choose_lemma(lemma, orth, pos)))
+        self.pos.append(self.tok.pos_tags.id(pos_tag(pos)))
+        self.cls.append(word_class(pos, base))
+        self.length.append(length)
+        self.rlength.append(rlength)
+        self._arrays = None
+        self[key] = len(self.term) - 1
+        return self[key]
+
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        """Per type: term id, POS id, compound class, byte length, byte length with preceding space."""
+        if self._arrays is None:
+            self._arrays = (np.array(self.term, np.int32), np.array(self.pos, np.int32), np.array(self.cls, np.int8),
+                            np.array(self.length, np.int64), np.array(self.rlength, np.int64))
+        return self._arrays
+
+
+class JapaneseTokenizer:
+    """Tokenizer for Japanese text (fugashi + unidic-lite).
+
+    Parameters
+    ----------
+    compound : ``"affix"`` (default: prefixes and nominal suffixes attach: 外国+人 → 外国人),
+        ``"noun_sequence"`` (every run of nouns joins: 在留+資格 → 在留資格) or ``"none"``
+        (unidic-lite's words as they are). See :mod:`discourse.tokenize.compound`.
+    user_terms : extra terms kept whole (a list, or a path to a file with one term a line);
+        applied in every mode, rule ``"user"``.
+    domain_terms : the bundled field terms (``corpora/lexicons/domain_terms.txt``) when True,
+        none when False, or your own list/path. Not applied with ``compound="none"``.
+    dicdir : a MeCab UniDic folder (default: unidic-lite's).
+    terms, pos_tags : :class:`~discourse.tokenize.token.Interner` vocabularies to write ids into
+        (shared with an :class:`EnglishTokenizer` for one id space); new ones by default.
+
+    Methods: :meth:`tokenize` (:class:`Token` records of one text), :meth:`tokenize_arrays`
+    (the same as arrays), :meth:`tokenize_batch` (many texts, the fast path), :meth:`settings`.
+
+    Examples
+    --------
+    >>> tok = JapaneseTokenizer()
+    >>> [t.surface for t in tok.tokenize("不法滞在者の強制送還")]
+    ['不法滞在者', 'の', '強制送還']
+    >>> [t.surface for t in JapaneseTokenizer(compound="none").tokenize("外国人")]
+    ['外国', '人']
+    """
+
+    language = "ja"
+
+    def __init__(self, *, compound: str = "affix", user_terms: TermSource = None, domain_terms: bool | TermSource = True,
+                 dicdir: str | os.PathLike | None = None, terms: Interner | None = None, pos_tags: Interner | None = None):
+        check_choice("compound", compound, MODES)
+        self.compound = compound
+        self.dicdir = str(dicdir or default_dicdir())
+        self.user_terms = load_terms(user_terms, name="user_terms")
+        self.domain_terms = _domain_list(domain_terms) if compound != "none" else ()
+        self._domain_arg = domain_terms
+        self.terms = terms if terms is not None else Interner()
+        self.pos_tags = pos_tags if pos_tags is not None else Interner()
+        self._left = _left_pos(self.dicdir)
+        self._tagger = self._make_tagger()
+        self._types = _Types(self)
+        listed = {t: RULE_CODE["domain"] for t in self.domain_terms}
+        listed.update({t: RULE_CODE["user"] for t in self.user_terms})
+        self._matcher = TermMatcher(listed)
+
+    # --- set-up -----------------------------------------------------------------------------
+    def _make_tagger(self) -> Any:
+        import fugashi
+
+        # one field per word: lemma, written base form, left context id (→ POS), byte length,
+        # byte length including the space before it; offsets follow from cumulative sums.
+        third = "%phl" if self._left is not None else "%F-[0,1,2,3]"
+        node = f"%f[7]{_SEP}%f[10]{_SEP}{third}{_SEP}%pl{_SEP}%pL\\t"
+        unk = f"%m{_SEP}{_SEP}%F-[0,1,2,3]{_SEP}%pl{_SEP}%pL\\t"
+        rc = Path(self.dicdir) / "mecabrc"
+        rc_arg = f'-r "{rc}" ' if rc.exists() else ""
+        args = f'{rc_arg}-d "{self.dicdir}" -O "" -F "{node}" -U "{unk}" -B "" -E ""'
+        try:
+            return fugashi.GenericTagger(args)
+        except RuntimeError as exc:
+            raise ConfigError(f"dicdir={self.dicdir!r}: MeCab could not load this dictionary ({exc}); "
+                              "use unidic-lite (the default) or a UniDic folder") from None
+
+    def _describe(self, key: str) -> tuple[str | None, str, tuple[str, str, str, str], int, int]:
+        """``(lemma or None, written base form, pos, length, rlength)`` of a MeCab type key."""
+        parts = key.split(_SEP)
+        length, rlength = int(parts[-2]), int(parts[-1])
+        head, orth, third = parts[0], parts[1] if len(parts) > 4 else "", parts[-3]
+        if self._left is not None and third.isdigit() and orth:
+            return head, orth, self._left.get(int(third), ("*",) * 4), length, rlength
+        if not orth:  # unknown word: the surface is its lemma
+            return None, head, pos_tuple(third), length, rlength
+        return head, orth, pos_tuple(third), length, rlength
+
+    def settings(self) -> dict[str, Any]:
+        """What decides the output: compound mode, term lists, dictionary and fugashi versions."""
+        domain = bundled_info("domain_terms.txt") if self._domain_arg is True else {"hash": _hash(self.domain_terms)}
+        return {"compound": self.compound, "domain_terms": domain if self.domain_terms else None,
+                "user_terms": list(self.user_terms), **dictionary_info(self.dicdir)}
+
+    def __reduce__(self) -> tuple:
+        return (_rebuild, (self.compound, self.user_terms, self._domain_arg, self.dicdir))
+
+    # --- tokenizing -------------------------------------------------------------------------
+    def tokenize(self, text: str) -> list[Token]:
+        """The tokens of one text as :class:`Token` records (``text[t.start:t.end] == t.surface``)."""
+        return self.tokenize_arrays(text).to_tokens(text, self.terms.items, self.pos_tags.items)
+
+    def tokenize_arrays(self, text: str) -> TokenArrays:
+        """The tokens of one text as arrays (ids into ``self.terms`` / ``self.pos_tags``)."""
+        return self.tokenize_batch([text]).arrays
+
+    def tokenize_batch(self, texts: Sequence[str]) -> Batch:
+        """The tokens of several texts, post-processed together (one NumPy pass per batch).
+
+        MeCab parses each text on its own, so the tokens are those of :meth:`tokenize_arrays` on
+        each text; offsets are into ``batch.text`` (the texts joined by line breaks).
+        """
+        joined, bases = join_texts(texts)
+        types, starts, ends = self._words(texts, joined, bases)
+        term, pos, cls = self._types.arrays()[:3]
+        if self.compound == "none" and not self._matcher:
+            arrays = TokenArrays.simple(term[types], pos[types], starts, ends)
+        else:
+            spans = self._matcher.spans(joined, starts, ends) if self._matcher else np.zeros((0, 3), np.int64)
+            first, rules = join(cls[types], starts, ends, self.compound, spans)
+            arrays = self._joined(joined, types, starts, ends, first, rules, pos, term, cls)
+        return Batch(arrays, joined, bases, np.append(np.searchsorted(arrays.starts, bases), len(arrays)))
+
+    def _joined(self, text: str, types: np.ndarray, starts: np.ndarray, ends: np.ndarray, first: np.ndarray,
+                rules: np.ndarray, pos: np.ndarray, term: np.ndarray, cls: np.ndarray) -> TokenArrays:
+        heads = first[:-1]
+        term_ids = term[types[heads]]
+        pos_ids = pos[types[heads]]
+        t_starts, t_ends = starts[heads], ends[first[1:] - 1]
+        joined = np.flatnonzero(rules)
+        if len(joined):
+            host = host_index(cls[types], first)[joined]
+            pos_ids[joined] = pos[types[host]]
+            spans = zip(t_starts[joined].tolist(), t_ends[joined].tolist())
+            term_ids[joined] = self.terms.ids([text[s:e] for s, e in spans])
+        return TokenArrays(term_ids, pos_ids, t_starts, t_ends, rules, first, starts, ends)
+
+    def _words(self, texts: Sequence[str], joined: str, bases: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Type ids and offsets (into ``joined``) of the dictionary words; spaces dropped."""
+        pieces = [(int(base) + off, piece) for text, base in zip(texts, bases.tolist()) for off, piece in _chunks(text)]
+        # fugashi strips the output's final tab: each output is "key\tkey\t...\tkey"
+        outputs = [self._tagger.parse(_clean(piece)) for _, piece in pieces]
+        counts = np.fromiter((o.count("\t") + 1 if o else 0 for o in outputs), dtype=np.int64, count=len(outputs))
+        n = int(counts.sum())
+        if n == 0:
+            return np.zeros(0, np.int32), np.zeros(0, np.int64), np.zeros(0, np.int64)
+        types = np.fromiter(map(self._types.__getitem__, "\t".join(o for o in outputs if o).split("\t")),
+                            dtype=np.int32, count=n)
+        _, _, cls, length, rlength = self._types.arrays()
+        ends = np.cumsum(rlength[types])  # byte offsets, restarted at each piece below
+        ends -= np.repeat(np.concatenate([[0], ends])[np.cumsum(counts) - counts], counts)
+        offsets = np.stack([ends - length[types], ends], axis=1)
+        piece_bases = np.fromiter((b for b, _ in pieces), dtype=np.int64, count=len(pieces))
+        starts, ends = _char_offsets(joined, offsets, np.repeat(piece_bases, counts))
+        space = cls[types] == SPACE
+        if space.any():
+            keep = ~space
+            return types[keep], starts[keep], ends[keep]
+        return types, starts, ends
+
+
+def _rebuild(compound: str, user_terms: tuple[str, ...], domain_arg: Any, dicdir: str) -> JapaneseTokenizer:
+    return JapaneseTokenizer(compound=compound, user_terms=user_terms, domain_terms=domain_arg, dicdir=dicdir)
+
+
+def _domain_list(arg: bool | TermSource) -> tuple[str, ...]:
+    if arg is True:
+        return domain_terms()
+    if arg is False or arg is None:
+        return ()
+    return load_terms(arg, name="domain_terms")
+
+
+def _hash(terms: tuple[str, ...]) -> str:
+    from ..cache import stable_hash
+
+    return stable_hash(list(terms), 12)
+
+
+def join_texts(texts: Sequence[str]) -> tuple[str, np.ndarray]:
+    """The texts joined by line breaks, and the character offset of each in the result."""
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    bases = np.concatenate([[0], np.cumsum(lengths + 1)[:-1]]).astype(np.int64) if len(texts) else lengths
+    return "\n".join(texts), bases
+
+
+def _clean(text: str) -> str:
+    """What MeCab must not see, replaced without changing lengths in characters or UTF-8 bytes:
+    NUL (ends the input) and the key separator become spaces, lone surrogates (unencodable)
+    become U+FFFD."""
+    if "\x00" in text or _SEP in text:
+        text = text.replace("\x00", " ").replace(_SEP, " ")
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
+def _char_offsets(joined: str, offsets: np.ndarray, char_bases: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """MeCab's UTF-8 byte offsets (relative to each parsed piece) → character offsets into ``joined``."""
+    raw = joined.encode("utf-8", "surrogatepass")  # a lone surrogate: 3 bytes, like the U+FFFD MeCab saw
+    if len(raw) == len(joined):
+        return offsets[:, 0] + char_bases, offsets[:, 1] + char_bases
+    lead = (np.frombuffer(raw, np.uint8) & 0xC0) != 0x80
+    char_of = np.empty(len(raw) + 1, np.int64)  # char_of[b]: characters that start before byte b
+    char_of[0] = 0
+    np.cumsum(lead, out=char_of[1:])
+    byte_of = np.append(np.flatnonzero(lead), len(raw))  # byte_of[c]: first byte of character c
+    byte_bases = byte_of[char_bases]
+    return char_of[offsets[:, 0] + byte_bases], char_of[offsets[:, 1] + byte_bases]
+
+
+def _chunks(text: str) -> list[tuple[int, str]]:
+    """Pieces of at most MAX_CHUNK characters, cut after a line break (or hard-cut)."""
+    if len(text) <= MAX_CHUNK:
+        return [(0, text)]
+    out, start = [], 0
+    while start < len(text):
+        end = min(start + MAX_CHUNK, len(text))
+        if end < len(text):
+            cut = text.rfind("\n", start, end)
+            end = cut + 1 if cut > start else end
+        out.append((start, text[start:end]))
+        start = end
+    return out

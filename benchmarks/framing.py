@@ -26,9 +26,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# benchmarks/ holds tokenize.py, which would shadow the standard library's tokenize module
-# (imported by pandas): run with the repository root on the path instead of this folder.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import argparse  # noqa: E402

@@ -12,10 +12,6 @@ from __future__ import annotations
 import os
 import sys
 
-# Python puts this folder first on sys.path; a sibling benchmark named like a standard module
-# (benchmarks/tokenize.py) would then shadow it (numpy imports the stdlib tokenize). Drop it.
-_HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
 
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")

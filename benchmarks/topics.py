@@ -14,12 +14,8 @@ Prints the two fit times and the overhead ratio (target <= 1.10), then the time 
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-# Run as a script, sys.path[0] is benchmarks/, where a sibling (tokenize.py) would shadow the
-# standard library module of that name: put the repository root there instead, before any import.
-sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 import argparse  # noqa: E402
 import os  # noqa: E402

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from typing import Callable, Sequence
@@ -74,6 +75,12 @@ def _run(args: argparse.Namespace) -> int:
 
     cfg = load_experiment(args.config, args.set)
     out = run_experiment(cfg, progress=not args.quiet and sys.stderr.isatty())
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    tables = [f for f in manifest["files"] if f.startswith("tables/")]
+    figures = [f for f in manifest["files"] if f.startswith("figures/")]
+    timings = ", ".join(f"{k} {v:.1f}s" for k, v in manifest["timings_s"].items())
+    print(f"wrote {len(tables)} tables, {len(figures)} figures ({timings}; cached: "
+          f"{', '.join(k for k, hit in manifest['stage_cache_hits'].items() if hit) or 'none'})")
     print(f"run complete: {out}")
     report = out / "report.html"
     if report.exists():

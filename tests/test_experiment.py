@@ -159,3 +159,12 @@ def test_every_bundled_config_runs(config, tmp_path):
     if cfg.framing.enabled:
         assert {"frames_evaluation", "frames_prevalence_by_side"} <= tables
     assert (out / "report.html").exists() and (out / "summary.md").exists()
+
+
+def test_progress_bar_run_writes_the_same_tables(tmp_path, capsys):
+    cfg = load_experiment(_write(tmp_path, BASE + KEYNESS), [f"outputs.dir='{tmp_path / 'runs'}'"])
+    quiet, shown = run_experiment(cfg), run_experiment(cfg, progress=True)
+    assert "stage" in capsys.readouterr().err
+    for name in ("keyness.csv", "corpus_summary.csv"):
+        assert (quiet / "tables" / name).read_bytes() == (shown / "tables" / name).read_bytes()
+    assert json.loads((shown / "manifest.json").read_text())["timings_s"].keys() >= {"corpus", "tokens", "metrics", "report"}

@@ -55,7 +55,7 @@ def run_experiment(cfg: ExperimentConfig, *, progress: bool = False) -> Path:
     run.write_json("config.json", cfg.to_dict())
     status, error = "ok", None
     try:
-        for name, stage in STAGES:
+        for name, stage in _progress(STAGES, progress):
             _timed(ctx, name, stage)
     except BaseException as exc:  # record, mark failed, re-raise (KeyboardInterrupt too)
         status, error = "failed", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"
@@ -64,6 +64,20 @@ def run_experiment(cfg: ExperimentConfig, *, progress: bool = False) -> Path:
         raise
     _manifest(ctx, config_hash, status, error)
     return run.finish(ok=True)
+
+
+def _progress(stages: list, show: bool):
+    """The stages, with a tqdm bar naming the current one on a terminal (quiet otherwise)."""
+    return _with_bar(stages) if show else iter(stages)
+
+
+def _with_bar(stages: list):
+    from tqdm.auto import tqdm
+
+    bar = tqdm(stages, unit="stage", desc="run")
+    for name, stage in bar:
+        bar.set_postfix_str(name)
+        yield name, stage
 
 
 def _timed(ctx: Context, name: str, stage: Callable[[Context], None]) -> None:

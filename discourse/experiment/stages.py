@@ -236,7 +236,9 @@ def stage_topics(ctx: Context) -> None:
         figs.append(("choosing the number of topics", "topics_select_k", tp.plot_select_k(table)))
     for name, df in tables.items():
         ctx.table(name, df)
-    ctx.results["topics"] = {"tables": [("labels", tables["topics_labels"]), ("state - ngo contrast", tables["topics_contrast_state_ngo"]),
+    ctx.results["topics"] = {"tables": [("labels", tables["topics_labels"]),
+                                        ("prevalence by side (mean topic share, 95% interval)", tables["topics_prevalence_by_side"]),
+                                        ("state - ngo contrast", tables["topics_contrast_state_ngo"]),
                                         ("Jensen-Shannon divergence", tables["topics_divergence"])]
                              + ([("select k", tables["topics_select_k"])] if "topics_select_k" in tables else []),
                              "figures": figs,

@@ -68,3 +68,13 @@ def test_bundled_table_schema():
     assert table["source_url"].str.startswith("http").all()
     assert not table.duplicated(["year", "indicator", "nationality", "scope", "value_kind", "source_title"]).any()
     assert pd.api.types.is_numeric_dtype(table["value"])
+
+
+def test_disagreeing_sources_are_an_error_unless_one_is_chosen():
+    kw = dict(offenders="total_penal_persons", offences=None, total="total_penal_persons", population=None, years=[2008, 2009])
+    with pytest.raises(ConfigError, match="sources disagree .*333205.*332888|sources disagree .*332888.*333205"):
+        crime_figures(**kw)
+    table = load_statistics()
+    title = table.query("indicator == 'total_penal_persons' and year == 2009 and value == 333205")["source_title"].iloc[0]
+    df = crime_figures(**kw, source=title[:12])
+    assert df.query("framing == 'index' and year == 2009")["numerator"].item() == 333205

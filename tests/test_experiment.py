@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from discourse.cli import main
@@ -168,3 +169,79 @@ def test_progress_bar_run_writes_the_same_tables(tmp_path, capsys):
     for name in ("keyness.csv", "corpus_summary.csv"):
         assert (quiet / "tables" / name).read_bytes() == (shown / "tables" / name).read_bytes()
     assert json.loads((shown / "manifest.json").read_text())["timings_s"].keys() >= {"corpus", "tokens", "metrics", "report"}
+
+
+@pytest.mark.parametrize("body, message", [
+    ('[topics]\nn_topics = 1\n', r"topics.n_topics = 1 is out of range"),
+    ('[dtm]\nmax_docfreq = 7.5\n', r"dtm.max_docfreq = 7.5 is out of range"),
+    ('[corpus]\nyears = [2010, 1990]\n', r"corpus.years = \[2010, 1990\] is out of range"),
+    ('[framing]\nn_boot = 0\n', r"framing.n_boot = 0 is out of range"),
+    ('[[metrics]]\nkind = "keyness"\nparams = { mesure = "G2" }\n', r"unknown key 'metrics\[0\].params.mesure' .*did you mean 'measure'"),
+])
+def test_out_of_range_values_and_unknown_metric_params(tmp_path, body, message):
+    with pytest.raises(ConfigError, match=message):
+        load_experiment(_write(tmp_path, body))
+
+
+def test_validate_names_an_unknown_filter_docvar(tmp_path):
+    cfg = load_experiment(_write(tmp_path, BASE.replace("side = [", "sid = [")))
+    with pytest.raises(ConfigError, match=r"corpus.filters: .*'sid'.*did you mean 'side'"):
+        validate_inputs(cfg)
+
+
+def test_changing_n_topics_reuses_tokens_and_dtm(tmp_path):
+    body = BASE.replace("[topics]\nenabled = false\n", "[topics]\nenabled = true\npasses = 3\nn_boot = 20\nn_draws = 3\n")
+    body = body.replace('filters = { side = ["state", "ngo"], language = "ja" }', 'filters = { side = ["state", "ngo"] }')
+    path = _write(tmp_path, body)
+    first = run_experiment(load_experiment(path, [f"outputs.dir='{tmp_path / 'runs'}'"]))
+    second = run_experiment(load_experiment(path, [f"outputs.dir='{tmp_path / 'runs'}'", "topics.n_topics=3"]))
+    hits = json.loads((second / "manifest.json").read_text())["stage_cache_hits"]
+    assert hits["tokens"] is True and hits["dtm"] is True
+    assert json.loads((first / "manifest.json").read_text())["stage_cache_hits"]["dtm"] is False
+    assert len(pd.read_csv(second / "tables" / "topics_labels.csv")) == 3
+
+
+def test_two_fresh_topic_runs_are_byte_identical(tmp_path, monkeypatch):
+    cfg = load_experiment(ROOT / "experiments" / "topics_select_k.toml",
+                          [f"outputs.dir='{tmp_path / 'runs'}'", "topics.passes=3", "topics.select_k=[3, 4]", "topics.n_jobs=1",
+                           "topics.n_boot=20", "topics.n_draws=3"])
+    monkeypatch.setenv("DISCOURSE_CACHE", str(tmp_path / "cache1"))
+    first = run_experiment(cfg)
+    monkeypatch.setenv("DISCOURSE_CACHE", str(tmp_path / "cache2"))
+    second = run_experiment(cfg)
+    names = sorted(p.name for p in (first / "tables").iterdir())
+    assert "topics_select_k.csv" in names
+    for name in names:
+        assert (first / "tables" / name).read_bytes() == (second / "tables" / name).read_bytes(), name
+
+
+def test_run_log_and_file_permissions(tmp_path):
+    import os
+    import stat
+
+    out = run_experiment(load_experiment(_write(tmp_path, BASE + KEYNESS), [f"outputs.dir='{tmp_path / 'runs'}'"]))
+    log = (out / "run.log").read_text(encoding="utf-8")
+    assert "stage corpus" in log and "stage report" in log
+    mask = os.umask(0)
+    os.umask(mask)
+    mode = stat.S_IMODE((out / "tables" / "keyness.csv").stat().st_mode)
+    assert mode == 0o666 & ~mask
+
+
+def test_sigterm_marks_the_run_failed(tmp_path):
+    import os
+    import signal
+
+    from discourse.experiment import stages
+
+    cfg = load_experiment(_write(tmp_path, BASE + KEYNESS), [f"outputs.dir='{tmp_path / 'runs'}'"])
+    original = stages.STAGES[:]
+    stages.STAGES.insert(1, ("kill", lambda ctx: os.kill(os.getpid(), signal.SIGTERM)))
+    try:
+        with pytest.raises(SystemExit):
+            run_experiment(cfg)
+    finally:
+        stages.STAGES[:] = original
+    failed = [d for d in (tmp_path / "runs" / "t").iterdir()]
+    assert len(failed) == 1 and failed[0].name.endswith("-failed")
+    assert json.loads((failed[0] / "manifest.json").read_text())["status"] == "failed"

@@ -15,6 +15,13 @@ def validate_inputs(cfg: ExperimentConfig) -> list[str]:
     lines = []
     corpus = read_corpus(cfg.corpus.path, strict=cfg.corpus.strict)
     lines.append(f"corpus {cfg.corpus.path}: {len(corpus)} documents, {len(corpus.problems)} problems")
+    try:
+        kept = corpus.subset(**cfg.corpus.filters)
+    except ConfigError as exc:
+        raise ConfigError(f"{cfg.source}: corpus.filters: {exc}") from None
+    if not len(kept):
+        raise ConfigError(f"{cfg.source}: corpus.filters {cfg.corpus.filters} keep no document")
+    lines.append(f"corpus.filters keep {len(kept)} documents")
     if cfg.framing.enabled:
         for name in ("annotations", "split"):
             path = Path(getattr(cfg.framing, name))

@@ -145,7 +145,44 @@ def load_experiment(path: str | Path, overrides: list[str] | tuple[str, ...] = (
         apply_override(raw, item, path)
     raw.setdefault("name", path.stem)
     cfg = _build(ExperimentConfig, raw, f"{path}", "")
+    check_ranges(cfg, str(path))
+    check_metric_params(cfg, str(path))
     return dataclasses.replace(cfg, source=str(path), overrides=tuple(overrides))
+
+
+def _require(ok: bool, where: str, key: str, value: Any, rule: str) -> None:
+    if not ok:
+        raise ConfigError(f"{where}: {key} = {value!r} is out of range: {rule}")
+
+
+def check_ranges(cfg: ExperimentConfig, where: str) -> None:
+    """Values the types allow but the methods do not (k >= 2, shares in (0, 1], ...)."""
+    t, f, d, c = cfg.topics, cfg.framing, cfg.dtm, cfg.corpus
+    _require(t.n_topics >= 2, where, "topics.n_topics", t.n_topics, "use 2 or more topics")
+    for key in ("passes", "iterations", "chunksize", "n_draws", "n_boot", "n_jobs"):
+        _require(getattr(t, key) >= 1, where, f"topics.{key}", getattr(t, key), "use 1 or more")
+    _require(all(k >= 2 for k in t.select_k), where, "topics.select_k", list(t.select_k), "every k must be 2 or more")
+    _require(f.n_boot >= 1, where, "framing.n_boot", f.n_boot, "use 1 or more resamples")
+    _require(0 < d.max_docfreq <= 1, where, "dtm.max_docfreq", d.max_docfreq, "a share of documents in (0, 1]")
+    _require(len(c.years) in (0, 2) and list(c.years) == sorted(c.years), where, "corpus.years", list(c.years),
+             "give [first, last] with first <= last, or leave it out")
+    _require(cfg.tokenize.n_jobs >= 1, where, "tokenize.n_jobs", cfg.tokenize.n_jobs, "use 1 or more processes")
+
+
+def check_metric_params(cfg: ExperimentConfig, where: str) -> None:
+    """Each ``[[metrics]]`` entry's params must be keyword arguments of that metric function (the
+    tokens argument of the token metrics is supplied by the run)."""
+    import inspect
+
+    from .. import metrics
+
+    for n, spec in enumerate(cfg.metrics):
+        params = list(inspect.signature(getattr(metrics, spec.kind)).parameters)
+        valid = params if spec.kind == "crime_figures" else params[1:]
+        for key in spec.params:
+            if key not in valid:
+                raise ConfigError(f"{where}: unknown key 'metrics[{n}].params.{key}' for {spec.kind}{closest(key, valid)}: "
+                                  f"valid keys are {valid}")
 
 
 def apply_override(raw: dict[str, Any], item: str, path: Path | str = "--set") -> None:

@@ -5,10 +5,13 @@ go to ``tables/*.csv``, figures to ``figures/*.png``, then ``report.html`` and `
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import json
 import logging
 import platform
+import signal
+import sys
+import threading
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -39,6 +42,7 @@ class Context:
         self.results.setdefault("tables", {})[name] = df
 
     def add_input(self, path: str | Path) -> None:
+        """Record the sha256 of a file, or of every file under a folder."""
         p = Path(path)
         files = sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p]
         for f in files:
@@ -53,17 +57,40 @@ def run_experiment(cfg: ExperimentConfig, *, progress: bool = False) -> Path:
     run = RunDir.create(Path(cfg.outputs.dir), cfg.name, config_hash)
     ctx = Context(cfg, run, progress)
     run.write_json("config.json", cfg.to_dict())
-    status, error = "ok", None
+    handler = _log_to(run.path("run.log"))
     try:
-        for name, stage in _progress(STAGES, progress):
-            _timed(ctx, name, stage)
-    except BaseException as exc:  # record, mark failed, re-raise (KeyboardInterrupt too)
-        status, error = "failed", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"
-        _manifest(ctx, config_hash, status, error)
+        with _sigterm_as_exit():
+            for name, stage in _progress(STAGES, progress):
+                _timed(ctx, name, stage)
+    except BaseException as exc:  # record, mark failed, re-raise (KeyboardInterrupt, SIGTERM too)
+        log.error("run failed: %s: %s", type(exc).__name__, exc)
+        _manifest(ctx, config_hash, "failed", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}", handler)
         run.finish(ok=False)
         raise
-    _manifest(ctx, config_hash, status, error)
+    _manifest(ctx, config_hash, "ok", None, handler)
     return run.finish(ok=True)
+
+
+def _log_to(path: Path) -> logging.Handler:
+    """Copy the run's log lines (stages, warnings such as rebuilt caches) into ``run.log``."""
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logging.getLogger("discourse").addHandler(handler)
+    logging.getLogger("discourse").setLevel(logging.INFO)
+    return handler
+
+
+@contextlib.contextmanager
+def _sigterm_as_exit():
+    """Turn SIGTERM into SystemExit while a run is in progress, so a killed run is marked failed."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _progress(stages: list, show: bool):
@@ -94,7 +121,10 @@ def _hashable(cfg: ExperimentConfig) -> dict[str, Any]:
     return data
 
 
-def _manifest(ctx: Context, config_hash: str, status: str, error: str | None) -> None:
+def _manifest(ctx: Context, config_hash: str, status: str, error: str | None, handler: logging.Handler) -> None:
+    logging.getLogger("discourse").removeHandler(handler)
+    handler.close()
+    ctx.run.written.append("run.log")
     ctx.run.write_json("manifest.json", {
         "experiment": ctx.cfg.name, "config_file": ctx.cfg.source, "config_hash": config_hash,
         "overrides": list(ctx.cfg.overrides), "seed": ctx.cfg.seed, "status": status, "error": error,
@@ -116,5 +146,3 @@ def versions() -> dict[str, str]:
     return out
 
 
-def write_json_line(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, sort_keys=True)

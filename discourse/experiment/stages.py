@@ -19,7 +19,8 @@ def stage_corpus(ctx: Context) -> None:
     """Load and filter the corpus; write ``corpus_summary`` (documents and characters by group)."""
     cfg = ctx.cfg.corpus
     corpus = read_corpus(cfg.path, strict=cfg.strict)
-    ctx.add_input(Path(cfg.path) / "corpus.jsonl" if Path(cfg.path).is_dir() else cfg.path)
+    path = Path(cfg.path)
+    ctx.add_input(path / "corpus.jsonl" if (path / "corpus.jsonl").exists() else path)
     filters = dict(cfg.filters)
     if cfg.years:
         filters["year"] = (cfg.years[0], cfg.years[-1])
@@ -46,6 +47,16 @@ def needs_tokens(ctx: Context) -> bool:
     return cfg.topics.enabled or cfg.framing.enabled or any(m.kind in TOKEN_METRICS for m in cfg.metrics)
 
 
+def _lexicon_inputs(ctx: Context) -> list[str]:
+    """sha256 of the bundled word lists (stopwords, domain terms, term groups): part of cache keys
+    and recorded in the manifest."""
+    from ..resources import resource
+
+    folder = resource("lexicons")
+    ctx.add_input(folder)
+    return [ctx.inputs[str(f)] for f in sorted(folder.glob("*.txt"))]
+
+
 def stage_tokens(ctx: Context) -> None:
     """Tokenize (fugashi + unidic-lite, compounds) with the stage cache."""
     if not needs_tokens(ctx):
@@ -57,7 +68,7 @@ def stage_tokens(ctx: Context) -> None:
 
     corpus, settings = ctx.results["corpus"], asdict(ctx.cfg.tokenize)
     key = stable_hash({"corpus": _corpus_key(ctx), "settings": settings, "dictionary": dictionary_info(unidic_lite.DICDIR),
-                       "code": code_fingerprint()})
+                       "code": code_fingerprint(), "lexicons": _lexicon_inputs(ctx)})
     kwargs = {**settings, "user_terms": list(settings["user_terms"]) or None}
     tokens, hit = cached("tokens", key, lambda: tokenize(corpus, progress=ctx.progress, **kwargs), save_tokens,
                          tokens_loader(None, corpus.docvars, corpus.texts))
@@ -99,6 +110,9 @@ def stage_metrics(ctx: Context) -> None:
         name = spec.kind + (f"_{spec.name}" if spec.name else "")
         params = dict(spec.params)
         if spec.kind == "crime_figures":
+            from ..resources import resource
+
+            ctx.add_input(params.get("table") or resource("statistics", "crime_figures.csv"))
             df = metrics.crime_figures(**params)
         else:
             df = getattr(metrics, spec.kind)(ctx.results["tokens"], **params)
@@ -113,9 +127,14 @@ def stage_framing(ctx: Context) -> None:
     cfg = ctx.cfg.framing
     if not cfg.enabled:
         return
-    ctx.add_input(cfg.annotations)
-    ctx.add_input(cfg.split)
-    key = stable_hash({"inputs": [ctx.inputs[cfg.annotations], ctx.inputs[cfg.split]], "corpus": _corpus_key(ctx),
+    from ..framing.codebook import DEFAULT_CODEBOOK
+    from ..resources import resource
+
+    codebook = str(cfg.codebook or resource(*DEFAULT_CODEBOOK))
+    for path in (cfg.annotations, cfg.split, codebook):
+        ctx.add_input(path)
+    inputs = [ctx.inputs[str(Path(p))] for p in (cfg.annotations, cfg.split, codebook)] + _lexicon_inputs(ctx)
+    key = stable_hash({"inputs": inputs, "corpus": _corpus_key(ctx),
                        "framing": asdict(cfg), "seed": ctx.cfg.seed, "code": code_fingerprint("framing", "tokenize", "text")})
     tables, meta, hit = cached_tables("framing", key, lambda: _evaluate_frames(ctx))
     ctx.cache_hits["framing"] = hit
@@ -130,13 +149,14 @@ def _evaluate_frames(ctx: Context) -> tuple[dict[str, pd.DataFrame], dict]:
     from ..framing.demo import evaluate_demo
 
     cfg = ctx.cfg.framing
-    gold = load_gold_set(cfg.annotations, cfg.split, codebook=load_codebook(cfg.codebook or None))
-    ev = evaluate_demo(gold, n_boot=cfg.n_boot, C=None if cfg.tune_C else 10.0, learning=cfg.learning_curve,
-                       n_repeats=1, random_state=ctx.cfg.seed)
+    codebook = load_codebook(cfg.codebook or None)
+    gold = load_gold_set(cfg.annotations, cfg.split, codebook=codebook)
+    ev = evaluate_demo(gold, codebook=codebook, n_boot=cfg.n_boot, C=None if cfg.tune_C else 10.0,
+                       learning=cfg.learning_curve, n_repeats=1, random_state=ctx.cfg.seed)
     tables = ev.tables()
     meta = {"tables": list(tables), "frames": list(gold.frames), "C": ev.C, "sizes": ev.sizes,
             "classifier": ev.classifier.summary, "dictionary": ev.dictionary.summary}
-    labels = _frame_labels(ctx, gold, ev.C)
+    labels = _frame_labels(ctx, gold, ev.C, codebook)
     return {**tables, "_labels": labels.reset_index(drop=True), "_evaluation": ev.table()}, _plain(meta)
 
 
@@ -144,7 +164,7 @@ def _plain(obj):
     return json.loads(json.dumps(obj, default=float))
 
 
-def _frame_labels(ctx: Context, gold, C: float) -> pd.DataFrame:
+def _frame_labels(ctx: Context, gold, C: float, codebook) -> pd.DataFrame:
     corpus, source = ctx.results["corpus"], ctx.cfg.framing.prevalence_labels
     if source == "gold":
         labels = gold.labels[gold.labels["doc_id"].isin(set(corpus.doc_ids))]
@@ -157,13 +177,13 @@ def _frame_labels(ctx: Context, gold, C: float) -> pd.DataFrame:
     if source == "dictionary":
         from ..framing.dictionary import DictionaryCoder
 
-        return DictionaryCoder().code_corpus(corpus).labels
+        return DictionaryCoder(codebook=codebook).code_corpus(corpus).labels
     from sklearn.base import clone
 
     from ..framing import FramingClassifier
 
     all_gold = pd.concat([gold.train(), gold.test()], ignore_index=True)
-    model = clone(FramingClassifier(random_state=ctx.cfg.seed)).set_params(C=C)
+    model = clone(FramingClassifier(codebook=codebook, random_state=ctx.cfg.seed)).set_params(C=C)
     model.fit(all_gold, gold.Y(all_gold))
     return model.classify_corpus(corpus).labels
 
@@ -202,6 +222,9 @@ def _frame_prevalence(ctx: Context, labels: pd.DataFrame, frames: list[str], eva
     }
 
 
+YEAR_CENTRE = 2000
+
+
 def stage_topics(ctx: Context) -> None:
     """LDA topics on the DTM: labels (prob, FREX, lift), prevalence by side, the state - ngo contrast
     and covariate effects with the method of composition, JS divergence, representative documents,
@@ -216,7 +239,7 @@ def stage_topics(ctx: Context) -> None:
                           alpha=cfg.alpha, random_state=seed).fit(dtm)
     theta, gamma = model.transform(dtm), model.posterior(dtm)
     labels = tp.label_topics(model)
-    docvars = dtm.docvars
+    docvars = dtm.docvars.assign(year=dtm.docvars["year"] - YEAR_CENTRE)  # effects at 2000, not at year 0
     tables = {
         "topics_labels": labels.reset_index(),
         "topics_doc_topics": theta.reset_index(),
@@ -232,7 +255,8 @@ def stage_topics(ctx: Context) -> None:
     if cfg.select_k:
         table = tp.select_k(dtm, list(cfg.select_k), texts=ctx.results["dtm_tokens"], n_jobs=cfg.n_jobs, random_state=seed,
                             passes=cfg.passes, chunksize=cfg.chunksize, iterations=cfg.iterations)
-        tables["topics_select_k"] = table
+        ctx.timings["topics_select_k_fit_seconds"] = table["fit_seconds"].round(3).tolist()
+        tables["topics_select_k"] = table.drop(columns="fit_seconds")  # wall-clock: not part of byte-identical tables
         figs.append(("choosing the number of topics", "topics_select_k", tp.plot_select_k(table)))
     for name, df in tables.items():
         ctx.table(name, df)
@@ -244,7 +268,8 @@ def stage_topics(ctx: Context) -> None:
                              "figures": figs,
                              "paragraphs": [f"LDA with {cfg.n_topics} topics on {dtm.shape[0]} documents x {dtm.shape[1]} terms "
                                             f"(seed {seed}). Topic ids are never reordered. Intervals carry the model's own "
-                                            f"uncertainty: {cfg.n_draws} draws of document-topic proportions from their posterior."]}
+                                            f"uncertainty: {cfg.n_draws} draws of document-topic proportions from their posterior. "
+                                            f"In topic_effects, year is centred at {YEAR_CENTRE}."]}
 
 
 def period_of(years: pd.Series, start: int = 1990, width: int = 3) -> pd.Series:

@@ -108,21 +108,22 @@ def _ci(row: pd.Series) -> str:
     return f"{row['f1']:.2f} ({row['ci_low']:.2f}-{row['ci_high']:.2f})"
 
 
-def evaluate_demo(gold: GoldSet | None = None, *, classifier: FramingClassifier | None = None,
+def evaluate_demo(gold: GoldSet | None = None, *, classifier: FramingClassifier | None = None, codebook: Any = None,
                   Cs: Sequence[float] = (1.0, 3.0, 10.0, 30.0), C: float | None = None, n_boot: int = 1000,
                   learning: bool = True, fractions: Sequence[float] = (0.1, 0.25, 0.5, 0.75, 1.0), n_repeats: int = 3,
                   random_state: int = 0) -> DemoEvaluation:
-    """Run the protocol of the module docstring; ``C`` given skips step 1's tuning."""
+    """Run the protocol of the module docstring; ``C`` given skips step 1's tuning; ``codebook``
+    (a :class:`Codebook`) drives both the dictionary coder and the classifier's cue features."""
     gold = gold or load_gold_set()
     train, test, frames = gold.train(), gold.test(), list(gold.frames)
-    base = classifier or FramingClassifier(random_state=random_state)
+    base = classifier or FramingClassifier(codebook=codebook, random_state=random_state)
     if C is None:
         C, table = tune_C(base, train, Cs=Cs, frames=frames, random_state=random_state)
     else:
         table = pd.DataFrame()
     model = clone(base).set_params(C=C)
     clf = evaluate_holdout(model, train, test, frames=frames, name="classifier", n_boot=n_boot, random_state=random_state)
-    dic = evaluate_holdout(DictionaryCoder(), train, test, frames=frames, name="dictionary", n_boot=n_boot,
+    dic = evaluate_holdout(DictionaryCoder(codebook=codebook), train, test, frames=frames, name="dictionary", n_boot=n_boot,
                            random_state=random_state)
     curve = learning_curve(model, train, test, frames=frames, fractions=fractions, n_repeats=n_repeats,
                            random_state=random_state) if learning else pd.DataFrame()

@@ -40,7 +40,7 @@ def load_statistics(path: str | Path | None = None) -> pd.DataFrame:
 
 
 def series(table: pd.DataFrame, indicator: str, scope_group: str | None, *, value_kinds: Sequence[str] = DEFAULT_KINDS,
-           allow_scope_change: bool = False, years: Sequence[int] | None = None) -> pd.DataFrame:
+           allow_scope_change: bool = False, years: Sequence[int] | None = None, source: str | None = None) -> pd.DataFrame:
     """One value per year of ``indicator`` (nationality ``all``) in ``scope_group``.
 
     Years that only exist in another scope group raise :class:`ConfigError` unless
@@ -49,6 +49,8 @@ def series(table: pd.DataFrame, indicator: str, scope_group: str | None, *, valu
                  & table["value_kind"].isin(value_kinds)]
     if years is not None:
         rows = rows[rows["year"].isin(list(years))]
+    if source:
+        rows = rows[rows["source_title"].str.contains(source, regex=False) | (rows.groupby("year")["value"].transform("nunique") == 1)]
     if rows.empty:
         raise ConfigError(f"indicator {indicator!r} has no rows with value_kind in {list(value_kinds)}"
                           f"{' in years ' + str(list(years)) if years is not None else ''}: "
@@ -64,20 +66,26 @@ def _pick(year: int, rows: pd.DataFrame, group: str, indicator: str, allow: bool
     if changed and not allow:
         raise ConfigError(f"{indicator} {year} exists only in scope {sorted(rows['scope_group'].unique())}, not {group!r}: "
                           "the series is not like-for-like across this change; restrict years= to one scope or pass allow_scope_change=True")
+    if chosen["value"].nunique() > 1:
+        found = "; ".join(f"{r.value:g} ({r.source_title})" for r in chosen.itertuples())
+        raise ConfigError(f"{indicator} {year}: sources disagree ({found}): pass source='<part of a source title>' "
+                          "to choose one")
     row = chosen.iloc[0]
     return {"year": int(year), "value": float(row["value"]), "scope_group": row["scope_group"], "scope_changed": changed}
 
 
-def crime_figures(table: pd.DataFrame | None = None, *, offenders: str = "raini_penal_persons",
+def crime_figures(table: pd.DataFrame | str | Path | None = None, *, offenders: str = "raini_penal_persons",
                   offences: str | None = "raini_penal_cleared_cases", total: str = "total_general_penal_persons",
                   population: str | None = "registered_foreigners", scope_group: str = "general_penal",
                   years: Sequence[int] | None = None, base_year: int | None = None,
-                  value_kinds: Sequence[str] = DEFAULT_KINDS, allow_scope_change: bool = False) -> pd.DataFrame:
+                  value_kinds: Sequence[str] = DEFAULT_KINDS, allow_scope_change: bool = False,
+                  source: str | None = None) -> pd.DataFrame:
     """Growth, index, share of all suspects, rate per resident and offences per offender, as one tidy table.
 
     Parameters
     ----------
-    table : statistics table (default: the bundled one, see :func:`load_statistics`).
+    table : statistics table or the path of a CSV of the same shape (default: the bundled one,
+        see :func:`load_statistics`).
     offenders : indicator of foreign persons cleared (the group's count).
     offences : indicator of cleared cases attributed to the group (for offences per offender), or None.
     total : indicator of all persons cleared, same scope group (for the share).
@@ -87,6 +95,8 @@ def crime_figures(table: pd.DataFrame | None = None, *, offenders: str = "raini_
     base_year : year of index = 100 (default the first year kept).
     value_kinds : which kinds of figure to trust (secondary figures are excluded by default).
     allow_scope_change : use figures from another scope group when the chosen one lacks a year.
+    source : where sources disagree on a figure (same year, indicator and scope), keep the rows
+        whose ``source_title`` contains this text; without it a disagreement is an error.
 
     Returns
     -------
@@ -97,8 +107,9 @@ def crime_figures(table: pd.DataFrame | None = None, *, offenders: str = "raini_
     itself, ``ngo`` with the whole), ``scope_changed``. A framing whose inputs lack a year has
     no row for that year (listed in ``df.attrs["missing"]``), never a silent NaN.
     """
-    table = load_statistics() if table is None else table
-    group = series(table, offenders, scope_group, value_kinds=value_kinds, allow_scope_change=allow_scope_change, years=years)
+    table = table if isinstance(table, pd.DataFrame) else load_statistics(table)
+    group = series(table, offenders, scope_group, value_kinds=value_kinds, allow_scope_change=allow_scope_change, years=years,
+                   source=source)
     base = base_year if base_year is not None else int(group["year"].iloc[0])
     rows, missing = _growth(group, base), []
     for name, indicator, scope, scale in (("share_of_total_pct", total, scope_group, 100.0),
@@ -106,7 +117,7 @@ def crime_figures(table: pd.DataFrame | None = None, *, offenders: str = "raini_
                                           ("offences_per_offender", offences, scope_group, None)):
         if indicator:
             denom = series(table, indicator, scope, value_kinds=value_kinds, allow_scope_change=allow_scope_change,
-                           years=group["year"].tolist())
+                           years=group["year"].tolist(), source=source)
             rows += _ratio(name, group, denom, scale, missing)
     out = pd.DataFrame(rows, columns=["year", "framing", "value", "numerator", "denominator", "compared_to", "scope_changed"])
     out["framing_side"] = out["framing"].map(FRAMING_SIDE)

@@ -168,3 +168,16 @@ def read_format_json(path: Path, fmt: str, writer: str, kind: str) -> dict[str, 
         found = meta.get("format") if isinstance(meta, dict) else type(meta).__name__
         raise ConfigError(f"{path}: not a {kind} (format {found!r}, expected {fmt!r}): save it again with {writer}")
     return meta
+
+
+def code_fingerprint(*modules: str) -> str:
+    """Hash of the source files of the named ``discourse`` sub-packages or modules (``"tokenize"``,
+    ``"text"``), part of cache keys so that a code change invalidates what it computed."""
+    base = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in modules:
+        target = base / name
+        files = sorted(target.rglob("*.py")) if target.is_dir() else [target.with_suffix(".py")]
+        for f in files:
+            digest.update(f.name.encode() + f.read_bytes())
+    return digest.hexdigest()[:16]

@@ -39,7 +39,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--corpus", default="corpora/demo", help="corpus .jsonl or folder (default: the demo corpus)")
+    p.add_argument("--corpus", default=None, help="corpus .jsonl or folder (default: the bundled demo corpus)")
     p.add_argument("-o", "--output", default=None, help="CSV file to write (UTF-8)")
     p.add_argument("--bom", action="store_true", help="write UTF-8 with BOM (Excel on Japanese Windows)")
     p.add_argument("--language", default=None, choices=["ja", "en"], help="only documents in this language")
@@ -49,7 +49,9 @@ def _tokens(args: argparse.Namespace):
     from .load import read_corpus
     from .tokenize import tokenize
 
-    corpus = read_corpus(args.corpus)
+    from .resources import resource
+
+    corpus = read_corpus(args.corpus or resource("demo"))
     if args.language:
         corpus = corpus.subset(language=args.language)
     return tokenize(corpus, progress=sys.stderr.isatty())

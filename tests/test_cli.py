@@ -37,6 +37,8 @@ def test_keyness_command_matches_the_function(tmp_path, ja_tokens):
 def test_kwic_and_collocations_commands(tmp_path, ja_tokens):
     kw, col = tmp_path / "kw.csv", tmp_path / "col.csv"
     assert main(["kwic", "来日 外国人", "--language", "ja", "-o", str(kw)]) == 0
+    phrase = pd.read_csv(kw)
+    assert len(phrase) == len(metrics.kwic(ja_tokens, "来日 外国人", phrase=True))
     assert main(["kwic", "不法滞在者", "--language", "ja", "--window", "3", "-o", str(kw)]) == 0
     lines = pd.read_csv(kw)
     corpus = read_corpus(ROOT / "corpora" / "demo")

@@ -2,7 +2,6 @@
 settings are unchanged (checked array files; a damaged entry is rebuilt, never trusted)."""
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from pathlib import Path
@@ -45,7 +44,7 @@ def save_tokens(tokens: Tokens) -> tuple[dict, dict]:
     return arrays, {"settings": tokens.settings}
 
 
-def tokens_loader(template: Callable[[], Tokens] | None, docvars, texts) -> Callable[[dict, dict], Tokens]:
+def tokens_loader(docvars, texts) -> Callable[[dict, dict], Tokens]:
     """Rebuild ``Tokens`` from cached arrays plus the corpus's docvars and texts."""
     def load(arrays: dict, meta: dict) -> Tokens:
         vocab = unpack_strings(arrays["vocab_blob"], arrays["vocab_lengths"])
@@ -103,15 +102,3 @@ def frame_from_json(blob: dict) -> pd.DataFrame:
     """Inverse of :func:`frame_to_json`."""
     df = pd.DataFrame({c: blob["data"][c] for c in blob["columns"]}, columns=blob["columns"])
     return df.astype({c: t for c, t in blob["dtypes"].items() if t not in ("object",)})
-
-
-def code_fingerprint(*packages: str) -> str:
-    """Hash of the source files of the named ``discourse`` sub-packages/modules (part of cache keys)."""
-    base = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256()
-    for name in packages:
-        target = base / name
-        files = sorted(target.rglob("*.py")) if target.is_dir() else [target.with_suffix(".py")]
-        for f in files:
-            digest.update(f.name.encode() + f.read_bytes())
-    return digest.hexdigest()[:16]

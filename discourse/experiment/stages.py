@@ -12,7 +12,8 @@ from ..cache import stable_hash
 from ..dtm import DocTermMatrix
 from ..load import read_corpus
 from .run import Context
-from .stagecache import cached, cached_tables, code_fingerprint, dtm_loader, save_dtm, save_tokens, tokens_loader
+from ..cache import code_fingerprint
+from .stagecache import cached, cached_tables, dtm_loader, save_dtm, save_tokens, tokens_loader
 
 
 def stage_corpus(ctx: Context) -> None:
@@ -64,14 +65,13 @@ def stage_tokens(ctx: Context) -> None:
     import unidic_lite
 
     from ..tokenize import dictionary_info, tokenize
-    from ..tokenize.pipeline import code_fingerprint
 
     corpus, settings = ctx.results["corpus"], asdict(ctx.cfg.tokenize)
     key = stable_hash({"corpus": _corpus_key(ctx), "settings": settings, "dictionary": dictionary_info(unidic_lite.DICDIR),
-                       "code": code_fingerprint(), "lexicons": _lexicon_inputs(ctx)})
+                       "code": code_fingerprint("tokenize", "text"), "lexicons": _lexicon_inputs(ctx)})
     kwargs = {**settings, "user_terms": list(settings["user_terms"]) or None}
     tokens, hit = cached("tokens", key, lambda: tokenize(corpus, progress=ctx.progress, **kwargs), save_tokens,
-                         tokens_loader(None, corpus.docvars, corpus.texts))
+                         tokens_loader(corpus.docvars, corpus.texts))
     ctx.cache_hits["tokens"] = hit
     ctx.results["tokens"] = tokens
     ctx.results["tokens_key"] = key

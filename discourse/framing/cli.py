@@ -220,6 +220,3 @@ def add_frames_parser(subparsers: Any) -> argparse.ArgumentParser:
     return frames
 
 
-def run_frames(args: argparse.Namespace) -> int:
-    """Dispatch a parsed ``frames`` command."""
-    return COMMANDS[args.frames_command](args)

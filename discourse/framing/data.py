@@ -26,7 +26,8 @@ import pandas as pd
 
 from ..errors import ConfigError, CorpusError, closest, where
 from ..resources import resource
-from ..text import is_cjk, sentence_spans
+from ..text import sentence_spans
+from ..text import detect_language  # noqa: F401  (re-exported: one language rule for the package)
 from .codebook import Codebook, load_codebook
 
 ID_COLUMNS = ("doc_id", "sent_id", "start", "end", "text")
@@ -34,13 +35,9 @@ GOLD_KEYS = ("sent_id", "doc_id", "start", "end", "text", "frames")
 SPLITS = ("train", "test")
 
 
-def detect_language(text: str) -> str:
-    """``"ja"`` when the text holds any kana or kanji, else ``"en"`` (enough for this corpus).
-
-    >>> detect_language("UNHCR は声明を出した。")
-    'ja'
-    """
-    return "ja" if any(is_cjk(ch) for ch in text) else "en"
+def _lines(path: Path) -> list[str]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return [line.rstrip("\r\n") for line in fh]
 
 
 def frame_lists_to_matrix(frame_lists: Sequence[Sequence[str]], frames: Sequence[str], where_: str = "") -> np.ndarray:
@@ -82,7 +79,7 @@ def load_gold(path: str | Path | None = None, *, codebook: Codebook | None = Non
     path = Path(path) if path else resource("demo", "annotations", "gold.jsonl")
     frames = (codebook or load_codebook()).ids
     rows, lists, seen = [], [], {}
-    for n, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
+    for n, line in enumerate(_lines(path), 1):  # "\n" only: U+2028 inside a JSON string is not a line break
         if not line.strip():
             continue
         rec = _gold_record(line, path, n, frames)

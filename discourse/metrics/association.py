@@ -88,7 +88,7 @@ def association(tokens: Tokens, *, by: str | Sequence[str] | None = "side", fore
     ``n_both``, ``p_crime_given_foreigner``, ``p_crime_given_no_foreigner``, ``lift``, ``pmi``,
     ``log_odds_ratio`` and ``<stat>_ci_low`` / ``<stat>_ci_high`` for lift, pmi and log_odds_ratio.
     Undefined values (no foreigner sentence in a group; no co-occurrence for pmi) are NaN and
-    flagged in ``defined`` (False), never silently ranked.
+    flagged in ``defined`` (False when lift or pmi is undefined), never silently ranked.
     """
     by_cols = [] if by is None else [by] if isinstance(by, str) else list(by)
     units = _units(tokens, foreigner_terms or term_group("foreigner"), crime_terms or term_group("crime"))
@@ -120,7 +120,7 @@ def _group_row(key: tuple, by_cols: list[str], per_doc: np.ndarray, n_boot: int,
         finite = boot[stat][np.isfinite(boot[stat])]
         low, high = np.quantile(finite, [(1 - ci) / 2, (1 + ci) / 2]) if len(finite) else (np.nan, np.nan)
         row[f"{stat}_ci_low"], row[f"{stat}_ci_high"] = float(low), float(high)
-    row["defined"] = bool(np.isfinite(row["lift"]))
+    row["defined"] = bool(np.isfinite(row["lift"]) and np.isfinite(row["pmi"]))
     return row
 
 

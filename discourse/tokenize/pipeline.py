@@ -18,7 +18,6 @@ Example
 from __future__ import annotations
 
 import gc
-import hashlib
 import multiprocessing
 import os
 import sys
@@ -33,7 +32,7 @@ from typing import Any, Iterable, Iterator, Sequence
 import numpy as np
 import pandas as pd
 
-from ..cache import CorruptCacheEntry, default_cache_dir, stable_hash
+from ..cache import CorruptCacheEntry, code_fingerprint as source_fingerprint, default_cache_dir, stable_hash
 from ..corpus import Corpus, Document
 from ..errors import ConfigError, check_choice
 from ..tokens import Tokens
@@ -138,12 +137,7 @@ def _cache_root(cache_dir: str | os.PathLike | bool | None) -> Path | None:
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """Hash of the tokenizer's source files and ``discourse/text.py`` (part of the cache key)."""
-    here = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for path in sorted(here.glob("*.py")) + [here.parent / "text.py"]:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return source_fingerprint("tokenize", "text")
 
 
 # --- shards: cache, serial or parallel ----------------------------------------------------------

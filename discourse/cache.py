@@ -44,6 +44,14 @@ def atomic_write_text(path: Path, text: str, encoding: str = "utf-8") -> Path:
     return atomic_write_bytes(path, text.encode(encoding))
 
 
+def write_csv(path: Path, df: "Any", *, bom: bool = False, index: bool = False) -> Path:
+    """Write a DataFrame as CSV atomically: UTF-8, floats to 10 significant digits (so identical
+    computations give identical bytes); ``bom=True`` adds a BOM and CRLF line ends, which Excel on a
+    Japanese Windows system needs to open UTF-8 correctly."""
+    text = df.to_csv(index=index, lineterminator="\r\n" if bom else "\n", float_format="%.10g")
+    return atomic_write_text(Path(path), ("\ufeff" if bom else "") + text)
+
+
 def stable_hash(obj: Any, length: int = 16) -> str:
     """sha256 of a JSON-serialisable object (keys sorted), hex, first ``length`` characters."""
     blob = json.dumps(obj, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 import pandas as pd
+
+from .cache import write_csv
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
@@ -59,7 +62,7 @@ def _tokens(args: argparse.Namespace):
 
 def _emit(df: pd.DataFrame, args: argparse.Namespace) -> int:
     if args.output:
-        df.to_csv(args.output, index=False, encoding="utf-8-sig" if args.bom else "utf-8")
+        write_csv(Path(args.output), df, bom=args.bom)
         print(f"wrote {len(df)} rows to {args.output}")
     else:
         print(df.head(30).to_string(index=False))

@@ -13,6 +13,7 @@ Example
 from __future__ import annotations
 
 import dataclasses
+import json
 import sys
 import typing
 from dataclasses import dataclass, field
@@ -129,7 +130,7 @@ class ExperimentConfig:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain, JSON-serialisable form (the resolved config written to the run folder)."""
-        return _plain(dataclasses.asdict(self))
+        return plain(dataclasses.asdict(self))
 
 
 def load_experiment(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> ExperimentConfig:
@@ -252,9 +253,6 @@ def _scalar(hint: Any, value: Any, where: str, key: str) -> Any:
     raise ConfigError(f"{where}: {key} = {value!r} has the wrong type: expected {hint.__name__}")
 
 
-def _plain(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {k: _plain(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_plain(v) for v in obj]
-    return obj
+def plain(obj: Any) -> Any:
+    """JSON-ready copy: tuples become lists, NumPy numbers Python numbers (via a JSON round trip)."""
+    return json.loads(json.dumps(obj, default=float))

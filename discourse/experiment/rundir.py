@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..cache import atomic_write_text
+from ..cache import atomic_write_text, write_csv
 
 
 @dataclass
@@ -42,9 +42,7 @@ class RunDir:
 
     def write_table(self, name: str, df: pd.DataFrame, *, bom: bool = False, index: bool = False) -> Path:
         """``tables/<name>.csv`` in UTF-8 (with BOM when ``bom``, for Excel on Japanese Windows)."""
-        path = self.path("tables", f"{name}.csv")
-        text = df.to_csv(index=index, lineterminator="\r\n" if bom else "\n", float_format="%.10g")
-        atomic_write_text(path, ("\ufeff" if bom else "") + text)
+        path = write_csv(self.path("tables", f"{name}.csv"), df, bom=bom, index=index)
         self.written.append(str(path.relative_to(self.partial)))
         return path
 

@@ -2,7 +2,6 @@
 ``ctx.results`` and writes tables / figures. Only what the config enables runs."""
 from __future__ import annotations
 
-import json
 from dataclasses import asdict
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pandas as pd
 from ..cache import stable_hash
 from ..dtm import DocTermMatrix
 from ..load import read_corpus
+from .config import plain
 from .run import Context
 from ..cache import code_fingerprint
 from .stagecache import cached, cached_tables, dtm_loader, save_dtm, save_tokens, tokens_loader
@@ -157,11 +157,7 @@ def _evaluate_frames(ctx: Context) -> tuple[dict[str, pd.DataFrame], dict]:
     meta = {"tables": list(tables), "frames": list(gold.frames), "C": ev.C, "sizes": ev.sizes,
             "classifier": ev.classifier.summary, "dictionary": ev.dictionary.summary}
     labels = _frame_labels(ctx, gold, ev.C, codebook)
-    return {**tables, "_labels": labels.reset_index(drop=True), "_evaluation": ev.table()}, _plain(meta)
-
-
-def _plain(obj):
-    return json.loads(json.dumps(obj, default=float))
+    return {**tables, "_labels": labels.reset_index(drop=True), "_evaluation": ev.table()}, plain(meta)
 
 
 def _frame_labels(ctx: Context, gold, C: float, codebook) -> pd.DataFrame:

@@ -18,13 +18,12 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from ..cache import atomic_write_bytes
+from ..cache import write_csv
 from ..errors import ConfigError
 
 
 def _write_csv(df: pd.DataFrame, path: str | Path, *, bom: bool = False) -> Path:
-    data = df.to_csv(index=False, lineterminator="\n").encode("utf-8-sig" if bom else "utf-8")
-    return atomic_write_bytes(Path(path), data)
+    return write_csv(Path(path), df, bom=bom)
 
 
 def _codebook(args: argparse.Namespace) -> Any:

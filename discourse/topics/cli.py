@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..cache import atomic_write_text
+from ..cache import write_csv
 from ..errors import ConfigError
 
 
@@ -72,7 +72,7 @@ def _dtm(args: argparse.Namespace):
 
 
 def _write(out: Path, name: str, frame: pd.DataFrame, index: bool = False) -> None:
-    atomic_write_text(out / f"{name}.csv", frame.to_csv(index=index))
+    write_csv(out / f"{name}.csv", frame, index=index)
     print(f"wrote {out / name}.csv")
 
 

@@ -59,7 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")   # libraries: warnings only
+    logging.getLogger("discourse").setLevel(logging.INFO)                         # our stage messages
     key = args.command if args.command != "corpus" else f"corpus {args.corpus_command}"
     handler = COMMANDS.get(key) or getattr(args, "func")
     try:

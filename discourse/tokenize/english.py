@@ -19,7 +19,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .compound import TermMatcher
-from .lexicon import TermSource, domain_terms, load_terms
+from .lexicon import TermSource, domain_list, load_terms, terms_hash
 from .token import RULE_CODE, Batch, Interner, Token, TokenArrays
 
 _TOKEN = re.compile(r"\w+(?:-\w+)*(?=['’]s\b)|['’]s\b|\w+(?:['’-]\w+)*|[^\w\s]")
@@ -52,7 +52,7 @@ class EnglishTokenizer:
                  terms: Interner | None = None, pos_tags: Interner | None = None, **_: Any):
         self.user_terms = load_terms(user_terms, name="user_terms")
         self._domain_arg = domain_terms
-        self.domain_terms = english_terms(_domain(domain_terms))
+        self.domain_terms = english_terms(domain_list(domain_terms))
         self.terms = terms if terms is not None else Interner()
         self.pos_tags = pos_tags if pos_tags is not None else Interner()
         listed = {t: RULE_CODE["domain"] for t in self.domain_terms}
@@ -62,7 +62,7 @@ class EnglishTokenizer:
 
     def settings(self) -> dict[str, Any]:
         """What decides the output (recorded in ``Tokens.settings``)."""
-        return {"english": "regex-lowercase-1", "english_terms": _hash(self.domain_terms + self.user_terms)}
+        return {"english": "regex-lowercase-1", "english_terms": terms_hash(self.domain_terms + self.user_terms)}
 
     def tokenize(self, text: str) -> list[Token]:
         """The tokens of one text as :class:`Token` records."""
@@ -115,15 +115,5 @@ def _kind(word: str) -> str:
     return "word" if word.lower() in ("'s", "’s") else "symbol"
 
 
-def _hash(terms: tuple[str, ...]) -> str:
-    from ..cache import stable_hash
-
-    return stable_hash(list(terms), 12)
 
 
-def _domain(arg: bool | TermSource) -> tuple[str, ...]:
-    if arg is True:
-        return domain_terms()
-    if arg is False or arg is None:
-        return ()
-    return load_terms(arg, name="domain_terms")

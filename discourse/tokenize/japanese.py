@@ -29,7 +29,7 @@ import numpy as np
 from ..errors import ConfigError, check_choice
 from .compound import MODES, TermMatcher, host_index, join, word_class
 from .lemma import choose_lemma, strip_gloss
-from .lexicon import TermSource, bundled_info, domain_terms, load_terms
+from .lexicon import TermSource, bundled_info, domain_list, load_terms, terms_hash
 from .token import RULE_CODE, SPACE, Batch, Interner, Token, TokenArrays, pos_tag, pos_tuple
 
 #: Texts longer than this are parsed in pieces cut at line breaks (bounded MeCab memory).
@@ -147,7 +147,7 @@ class JapaneseTokenizer:
         self.compound = compound
         self.dicdir = str(dicdir or default_dicdir())
         self.user_terms = load_terms(user_terms, name="user_terms")
-        self.domain_terms = _domain_list(domain_terms) if compound != "none" else ()
+        self.domain_terms = domain_list(domain_terms) if compound != "none" else ()
         self._domain_arg = domain_terms
         self.terms = terms if terms is not None else Interner()
         self.pos_tags = pos_tags if pos_tags is not None else Interner()
@@ -189,7 +189,7 @@ class JapaneseTokenizer:
 
     def settings(self) -> dict[str, Any]:
         """What decides the output: compound mode, term lists, dictionary and fugashi versions."""
-        domain = bundled_info("domain_terms.txt") if self._domain_arg is True else {"hash": _hash(self.domain_terms)}
+        domain = bundled_info("domain_terms.txt") if self._domain_arg is True else {"hash": terms_hash(self.domain_terms)}
         return {"compound": self.compound, "domain_terms": domain if self.domain_terms else None,
                 "user_terms": list(self.user_terms), **dictionary_info(self.dicdir)}
 
@@ -264,18 +264,8 @@ def _rebuild(compound: str, user_terms: tuple[str, ...], domain_arg: Any, dicdir
     return JapaneseTokenizer(compound=compound, user_terms=user_terms, domain_terms=domain_arg, dicdir=dicdir)
 
 
-def _domain_list(arg: bool | TermSource) -> tuple[str, ...]:
-    if arg is True:
-        return domain_terms()
-    if arg is False or arg is None:
-        return ()
-    return load_terms(arg, name="domain_terms")
 
 
-def _hash(terms: tuple[str, ...]) -> str:
-    from ..cache import stable_hash
-
-    return stable_hash(list(terms), 12)
 
 
 def join_texts(texts: Sequence[str]) -> tuple[str, np.ndarray]:

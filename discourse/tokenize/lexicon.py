@@ -91,3 +91,17 @@ def load_terms(source: TermSource, *, name: str = "user_terms") -> tuple[str, ..
         if term.strip():
             terms.setdefault(term.strip(), None)
     return tuple(terms)
+
+
+def domain_list(arg: "bool | TermSource") -> tuple[str, ...]:
+    """The domain terms a tokenizer uses: the bundled list (True), none (False/None), or a user list."""
+    if arg is True:
+        return domain_terms()
+    if arg is False or arg is None:
+        return ()
+    return load_terms(arg, name="domain_terms")
+
+
+def terms_hash(terms: tuple[str, ...]) -> str:
+    """Short hash of a term list (recorded in tokenizer settings and cache keys)."""
+    return stable_hash(list(terms), 12)

@@ -42,11 +42,12 @@ class Context:
         self.results.setdefault("tables", {})[name] = df
 
     def add_input(self, path: str | Path) -> None:
-        """Record the sha256 of a file, or of every file under a folder."""
+        """Record the sha256 of a file, or of every file under a folder (each file read once per run)."""
         p = Path(path)
         files = sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p]
         for f in files:
-            self.inputs[str(f)] = hashlib.sha256(f.read_bytes()).hexdigest()
+            if str(f) not in self.inputs:
+                self.inputs[str(f)] = hashlib.sha256(f.read_bytes()).hexdigest()
 
 
 def run_experiment(cfg: ExperimentConfig, *, progress: bool = False) -> Path:

@@ -1,5 +1,6 @@
-"""Stage cache: tokens and the document-term matrix reused across runs when their inputs and
-settings are unchanged (checked array files; a damaged entry is rebuilt, never trusted)."""
+"""Stage cache: tokens, the document-term matrix and the framing evaluation reused across runs when
+their inputs and settings are unchanged (checked array files or lossless JSON tables, no pickle; a
+damaged entry is rebuilt, never trusted)."""
 from __future__ import annotations
 
 import json
@@ -8,9 +9,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
-from scipy import sparse
-
 import pandas as pd
+from scipy import sparse
 
 from ..cache import (CorruptCacheEntry, atomic_write_text, default_cache_dir, pack_strings, read_arrays, unpack_strings,
                      write_arrays)

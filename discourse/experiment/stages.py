@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..cache import stable_hash
+from ..cache import code_fingerprint, stable_hash
 from ..dtm import DocTermMatrix
 from ..load import read_corpus
 from .config import plain
 from .run import Context
-from ..cache import code_fingerprint
 from .stagecache import cached, cached_tables, dtm_loader, save_dtm, save_tokens, tokens_loader
 
 
@@ -27,6 +26,7 @@ def stage_corpus(ctx: Context) -> None:
         filters["year"] = (cfg.years[0], cfg.years[-1])
     corpus = corpus.subset(**filters)
     ctx.results["corpus"] = corpus
+    ctx.results["corpus_key"] = [f"{d.doc_id}:{d.language}:{d.content_hash}" for d in corpus]  # part of cache keys
     parts = [table.rename(columns={by: "value"}).assign(by=by) for by, table in corpus.summary().items()]
     summary = pd.concat(parts, ignore_index=True)[["by", "value", "n_docs", "n_chars"]]
     summary["value"] = summary["value"].astype(str)
@@ -35,17 +35,14 @@ def stage_corpus(ctx: Context) -> None:
         ctx.table("corpus_problems", pd.DataFrame([vars(p) for p in corpus.problems]))
 
 
-def _corpus_key(ctx: Context) -> list[str]:
-    return [f"{d.doc_id}:{d.language}:{d.content_hash}" for d in ctx.results["corpus"]]
-
-
 TOKEN_METRICS = {"keyness", "collocations", "kwic", "association"}
 
 
 def needs_tokens(ctx: Context) -> bool:
-    """Tokens are needed by token metrics, topics and framing; a statistics-only run skips them."""
+    """Tokens are needed by the token metrics and topics (the frame coders tokenize their own
+    sentences); a run without them skips tokenization."""
     cfg = ctx.cfg
-    return cfg.topics.enabled or cfg.framing.enabled or any(m.kind in TOKEN_METRICS for m in cfg.metrics)
+    return cfg.topics.enabled or any(m.kind in TOKEN_METRICS for m in cfg.metrics)
 
 
 def _lexicon_inputs(ctx: Context) -> list[str]:
@@ -67,7 +64,7 @@ def stage_tokens(ctx: Context) -> None:
     from ..tokenize import dictionary_info, tokenize
 
     corpus, settings = ctx.results["corpus"], asdict(ctx.cfg.tokenize)
-    key = stable_hash({"corpus": _corpus_key(ctx), "settings": settings, "dictionary": dictionary_info(unidic_lite.DICDIR),
+    key = stable_hash({"corpus": ctx.results["corpus_key"], "settings": settings, "dictionary": dictionary_info(unidic_lite.DICDIR),
                        "code": code_fingerprint("tokenize", "text"), "lexicons": _lexicon_inputs(ctx)})
     kwargs = {**settings, "user_terms": list(settings["user_terms"]) or None}
     tokens, hit = cached("tokens", key, lambda: tokenize(corpus, progress=ctx.progress, **kwargs), save_tokens,
@@ -134,7 +131,7 @@ def stage_framing(ctx: Context) -> None:
     for path in (cfg.annotations, cfg.split, codebook):
         ctx.add_input(path)
     inputs = [ctx.inputs[str(Path(p))] for p in (cfg.annotations, cfg.split, codebook)] + _lexicon_inputs(ctx)
-    key = stable_hash({"inputs": inputs, "corpus": _corpus_key(ctx),
+    key = stable_hash({"inputs": inputs, "corpus": ctx.results["corpus_key"],
                        "framing": asdict(cfg), "seed": ctx.cfg.seed, "code": code_fingerprint("framing", "tokenize", "text")})
     tables, meta, hit = cached_tables("framing", key, lambda: _evaluate_frames(ctx))
     ctx.cache_hits["framing"] = hit

@@ -175,10 +175,10 @@ def test_load_rejects_pickled_or_mismatched_files(model, tmp_path):
         FramingClassifier.load(folder)
 
 
-def test_classify_corpus_feeds_prevalence(model):
+def test_code_corpus_feeds_prevalence(model):
     corpus = Corpus([Document("s1", "来日外国人犯罪は前年より増加し、過去最多となった。治安の回復が急務である。", side="state"),
                      Document("n1", "外国人を犯罪者扱いするポスターは差別を助長する。日本語教室を地域で開いている。", side="ngo")])
-    coding = model.classify_corpus(corpus)
+    coding = model.code_corpus(corpus)
     assert coding.labels["sent_id"].tolist() == ["s1:000", "s1:001", "n1:000", "n1:001"]
     assert list(coding.documents.columns[:2]) == ["doc_id", "n_sentences"]
     np.testing.assert_array_equal(coding.labels[model.frames_].to_numpy(), model.predict_indicator(coding.labels))

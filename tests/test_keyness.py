@@ -63,7 +63,7 @@ def by_term(df: pd.DataFrame) -> pd.DataFrame:
 ])
 @pytest.mark.parametrize("reference", ["ngo", None])
 def test_chi2_and_g2_equal_scipy(toks: Tokens, measure: str, correction: str, scipy_kwargs: dict, reference: str | None) -> None:
-    df = by_term(keyness(toks, target="state", reference=reference, measure=measure, correction=correction))
+    df = by_term(keyness(toks, by="side", target="state", reference=reference, measure=measure, correction=correction))
     expected = tables(toks, reference)
     assert set(df.index) == set(expected)
     for term, table in expected.items():
@@ -77,26 +77,26 @@ def test_chi2_and_g2_equal_scipy(toks: Tokens, measure: str, correction: str, sc
 def test_g2_hand_computed() -> None:
     # target: 10 of 100 tokens; reference: 5 of 200. E11 = 100 * 15 / 300 = 5.
     toks = two_groups({"x": 10}, 100, {"x": 5}, 200)
-    row = by_term(keyness(toks, target="state", measure="G2")).loc["x"]
+    row = by_term(keyness(toks, by="side", target="state", measure="G2")).loc["x"]
     cells = [(10, 5), (90, 95), (5, 10), (195, 190)]
     g2 = 2 * sum(o * math.log(o / e) for o, e in cells)
     assert row["G2"] == pytest.approx(g2, rel=1e-12) and row["G2"] > 0
-    chi = by_term(keyness(toks, target="state", measure="chi2", correction="none")).loc["x", "chi2"]
+    chi = by_term(keyness(toks, by="side", target="state", measure="chi2", correction="none")).loc["x", "chi2"]
     assert chi == pytest.approx(sum((o - e) ** 2 / e for o, e in cells), rel=1e-12)
-    yates = by_term(keyness(toks, target="state", measure="chi2")).loc["x", "chi2"]
+    yates = by_term(keyness(toks, by="side", target="state", measure="chi2")).loc["x", "chi2"]
     assert yates == pytest.approx(sum((abs(o - e) - 0.5) ** 2 / e for o, e in cells), rel=1e-12)
 
 
 def test_williams_correction() -> None:
     toks = two_groups({"x": 10}, 100, {"x": 5}, 200)
-    plain = by_term(keyness(toks, target="state", measure="G2")).loc["x", "G2"]
-    row = by_term(keyness(toks, target="state", measure="G2", correction="williams")).loc["x"]
+    plain = by_term(keyness(toks, by="side", target="state", measure="G2")).loc["x", "G2"]
+    row = by_term(keyness(toks, by="side", target="state", measure="G2", correction="williams")).loc["x"]
     # Williams (1976): q = 1 + (N sum 1/R_i - 1)(N sum 1/C_j - 1) / (6 N (r-1)(c-1)); R = (100, 200), C = (15, 285)
     n = 300
     q = 1 + (n * (1 / 100 + 1 / 200) - 1) * (n * (1 / 15 + 1 / 285) - 1) / (6 * n)
     assert q == pytest.approx(1 + 3.5 * (381 / 19) / 1800, rel=1e-12)  # by hand: 4.5 - 1 = 3.5; 6000/285 - 1 = 381/19
     assert row["G2"] == pytest.approx(plain / q, rel=1e-12) and row["G2"] < plain
-    assert keyness(toks, target="state", measure="G2", correction="williams").attrs["correction"] == "williams"
+    assert keyness(toks, by="side", target="state", measure="G2", correction="williams").attrs["correction"] == "williams"
 
 
 def two_groups(target_terms: dict[str, int], n_target: int, reference_terms: dict[str, int], n_reference: int,
@@ -116,16 +116,16 @@ def two_groups(target_terms: dict[str, int], n_target: int, reference_terms: dic
 
 def test_log_ratio_pct_diff_pmi_hand_computed() -> None:
     toks = two_groups({"x": 10, "only_t": 4}, 100, {"x": 5, "only_r": 8}, 200)
-    lr = by_term(keyness(toks, target="state", measure="log_ratio"))["log_ratio"]
+    lr = by_term(keyness(toks, by="side", target="state", measure="log_ratio"))["log_ratio"]
     assert lr["x"] == pytest.approx(math.log2((10 / 100) / (5 / 200)), rel=1e-12)  # = 2
     assert lr["x"] == pytest.approx(2.0, rel=1e-12)
     assert lr["only_t"] == pytest.approx(math.log2((4 / 100) / (0.5 / 200)), rel=1e-12)  # Hardie's 0.5 for the zero
     assert lr["only_r"] == pytest.approx(math.log2((0.5 / 100) / (8 / 200)), rel=1e-12)
-    pd_ = by_term(keyness(toks, target="state", measure="pct_diff"))["pct_diff"]
+    pd_ = by_term(keyness(toks, by="side", target="state", measure="pct_diff"))["pct_diff"]
     assert pd_["x"] == pytest.approx(300.0, rel=1e-12)  # (0.1 - 0.025) / 0.025 * 100
     assert pd_["only_r"] == pytest.approx(-100.0, rel=1e-12)
     assert pd_["only_t"] == pytest.approx(100 * (4 / 100 - 0.5 / 200) / (0.5 / 200), rel=1e-12)
-    pmi = by_term(keyness(toks, target="state", measure="pmi"))["pmi"]
+    pmi = by_term(keyness(toks, by="side", target="state", measure="pmi"))["pmi"]
     assert pmi["x"] == pytest.approx(math.log2(10 * 300 / (100 * 15)), rel=1e-12)  # = 1
     assert pmi["only_r"] == pytest.approx(math.log2(0.5 * 300 / (100 * 8)), rel=1e-12)
 
@@ -162,7 +162,7 @@ def test_fightin_equals_transcription(toks: Tokens, prior: object) -> None:
         arg = pd.Series(alpha)
     else:
         alpha, arg = {t: 0.01 for t in TERMS}, 0.01
-    df = by_term(keyness(toks, target="state", reference="ngo", measure="fightin", prior=arg))
+    df = by_term(keyness(toks, by="side", target="state", reference="ngo", measure="fightin", prior=arg))
     expected = monroe_transcription(y_i, y_j, alpha)
     assert set(df.index) == set(expected)
     for w, (delta, var, z) in expected.items():
@@ -176,7 +176,7 @@ def test_fightin_hand_computed_tiny_case() -> None:
     # target: a a b (n=3); reference: b b b c (n=4); uniform prior 1 for the 3 terms, alpha_0 = 3.
     docvars = pd.DataFrame({"side": ["state", "ngo"]}, index=pd.Index(["t", "r"], name="doc_id"))
     toks = Tokens.from_lists([["a", "a", "b"], ["b", "b", "b", "c"]], docvars)
-    df = by_term(keyness(toks, target="state", measure="fightin", prior=1.0))
+    df = by_term(keyness(toks, by="side", target="state", measure="fightin", prior=1.0))
     # term a: log(3 / (3 + 3 - 3)) - log(1 / (4 + 3 - 1)) = log(1) - log(1/6) = log 6; var = 1/3 + 1/1
     assert df.loc["a", "delta"] == pytest.approx(math.log(6), rel=1e-12)
     assert df.loc["a", "var"] == pytest.approx(4 / 3, rel=1e-12)
@@ -184,19 +184,19 @@ def test_fightin_hand_computed_tiny_case() -> None:
     # term b: log(2 / (6 - 2)) - log(4 / (7 - 4)) = log(1/2) - log(4/3)
     assert df.loc["b", "delta"] == pytest.approx(math.log(0.5) - math.log(4 / 3), rel=1e-12)
     assert df.loc["b", "p"] == pytest.approx(2 * (1 - 0.5 * (1 + math.erf(abs(df.loc["b", "z"]) / math.sqrt(2)))), rel=1e-9)
-    scaled = by_term(keyness(toks, target="state", measure="fightin", prior=1.0, prior_scale=30.0))
+    scaled = by_term(keyness(toks, by="side", target="state", measure="fightin", prior=1.0, prior_scale=30.0))
     assert scaled.loc["a", "delta"] == pytest.approx(math.log(12 / (3 + 30 - 12)) - math.log(10 / (4 + 30 - 10)), rel=1e-12)
 
 
 def test_fightin_background_missing_terms_is_an_error(toks: Tokens) -> None:
     with pytest.raises(ConfigError, match="prior lacks a positive count"):
-        keyness(toks, target="state", measure="fightin", prior={"外国人": 3.0})
+        keyness(toks, by="side", target="state", measure="fightin", prior={"外国人": 3.0})
 
 
 def test_absent_terms_single_document_and_no_nan() -> None:
     toks = two_groups({"x": 10, "only_t": 4}, 100, {"x": 5, "only_r": 8}, 200, n_target_docs=1)
     for measure in ("G2", "chi2", "pmi", "log_ratio", "pct_diff", "fightin"):
-        df = keyness(toks, target="state", measure=measure)
+        df = keyness(toks, by="side", target="state", measure=measure)
         assert np.isfinite(df.drop(columns="term").to_numpy(float)).all(), measure
         stat = by_term(df)["z" if measure == "fightin" else measure]
         assert stat["only_t"] > 0 > stat["only_r"], measure
@@ -205,19 +205,19 @@ def test_absent_terms_single_document_and_no_nan() -> None:
 
 
 def test_signs_and_sorting(toks: Tokens) -> None:
-    df = keyness(toks, target="state", reference="ngo", measure="G2")
+    df = keyness(toks, by="side", target="state", reference="ngo", measure="G2")
     assert list(df["G2"]) == sorted(df["G2"], reverse=True)
     over = df[df["G2"] > 0]
     rel_t = over["n_target"] / df.attrs["n_target_tokens"]
     rel_r = over["n_reference"] / df.attrs["n_reference_tokens"]
     assert (rel_t > rel_r).all()
     assert df.iloc[0]["term"] in {"犯罪", "不法", "増加"} and df.iloc[-1]["term"] in {"人権", "共生", "差別"}
-    unsorted = keyness(toks, target="state", reference="ngo", measure="G2", sort=False)
+    unsorted = keyness(toks, by="side", target="state", reference="ngo", measure="G2", sort=False)
     assert set(unsorted["term"]) == set(df["term"])
 
 
 def test_reference_default_is_all_other_documents(toks: Tokens) -> None:
-    df = keyness(toks, target="state", measure="log_ratio")
+    df = keyness(toks, by="side", target="state", measure="log_ratio")
     assert sorted(df.attrs["reference"]) == ["media", "ngo"]
     n_other = sum(len(d) for d, s in zip(toks.to_lists(), toks.docvars["side"]) if s != "state")
     assert df.attrs["n_reference_tokens"] == n_other and df.attrs["n_reference_docs"] == 7
@@ -226,13 +226,13 @@ def test_reference_default_is_all_other_documents(toks: Tokens) -> None:
 def test_dtm_and_tokens_agree(toks: Tokens) -> None:
     dtm = DocTermMatrix.from_tokens(toks)
     for measure in ("G2", "fightin"):
-        a = keyness(toks, target="state", reference="ngo", measure=measure)
-        b = keyness(dtm, target="state", reference="ngo", measure=measure)
+        a = keyness(toks, by="side", target="state", reference="ngo", measure=measure)
+        b = keyness(dtm, by="side", target="state", reference="ngo", measure=measure)
         pd.testing.assert_frame_equal(a, b)
-    grouped = keyness(dtm.group("side"), target="state", reference="ngo", measure="G2")
-    pd.testing.assert_frame_equal(grouped, keyness(toks, target="state", reference="ngo", measure="G2"))
+    grouped = keyness(dtm.group("side"), by="side", target="state", reference="ngo", measure="G2")
+    pd.testing.assert_frame_equal(grouped, keyness(toks, by="side", target="state", reference="ngo", measure="G2"))
     with pytest.raises(ConfigError, match="weighted"):
-        keyness(dtm.weight("prop"), target="state")
+        keyness(dtm.weight("prop"), by="side", target="state")
 
 
 def test_target_list_and_year(toks: Tokens) -> None:
@@ -243,23 +243,23 @@ def test_target_list_and_year(toks: Tokens) -> None:
 
 
 def test_attrs_record_parameters(toks: Tokens) -> None:
-    df = keyness(toks, target="state", reference="ngo", measure="chi2")
+    df = keyness(toks, by="side", target="state", reference="ngo", measure="chi2")
     assert df.attrs["measure"] == "chi2" and df.attrs["correction"] == "yates" and df.attrs["by"] == "side"
     assert "Pearson" in df.attrs["citation"]
     assert list(df.columns) == ["term", "chi2", "p", "n_target", "n_reference"]
-    assert list(keyness(toks, target="state", measure="fightin").columns) == ["term", "delta", "var", "z", "p", "n_target", "n_reference"]
-    assert list(keyness(toks, target="state", measure="log_ratio").columns) == ["term", "log_ratio", "n_target", "n_reference"]
+    assert list(keyness(toks, by="side", target="state", measure="fightin").columns) == ["term", "delta", "var", "z", "p", "n_target", "n_reference"]
+    assert list(keyness(toks, by="side", target="state", measure="log_ratio").columns) == ["term", "log_ratio", "n_target", "n_reference"]
 
 
 @pytest.mark.parametrize("kwargs,message", [
-    ({"target": "stat"}, r"target='stat' matches no document: values of 'side' are \['media', 'ngo', 'state'\]"),
-    ({"target": "state", "reference": "nobody"}, "reference='nobody' matches no document"),
-    ({"target": "state", "reference": "state"}, "share documents"),
-    ({"by": "sid"}, "did you mean 'side'"),
-    ({"measure": "LL"}, "measure='LL' is not one of"),
-    ({"measure": "chi2", "correction": "williams"}, "does not apply to measure='chi2'"),
-    ({"measure": "pmi", "prior": 1.0}, "only apply to measure='fightin'"),
-    ({"measure": "fightin", "prior": 0.0}, "uniform prior must be a positive"),
+    ({"by": "side", "target": "stat"}, r"target='stat' is not a level of 'side': choose among \['media', 'ngo', 'state'\]"),
+    ({"by": "side", "target": "state", "reference": "nobody"}, "reference='nobody' is not a level of 'side'"),
+    ({"by": "side", "target": "state", "reference": "state"}, "share documents"),
+    ({"by": "sid", "target": "state"}, "did you mean 'side'"),
+    ({"by": "side", "target": "state", "measure": "LL"}, "measure='LL' is not one of"),
+    ({"by": "side", "target": "state", "measure": "chi2", "correction": "williams"}, "does not apply to measure='chi2'"),
+    ({"by": "side", "target": "state", "measure": "pmi", "prior": 1.0}, "only apply to measure='fightin'"),
+    ({"by": "side", "target": "state", "measure": "fightin", "prior": 0.0}, "uniform prior must be a positive"),
 ])
 def test_errors(toks: Tokens, kwargs: dict, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
@@ -268,9 +268,9 @@ def test_errors(toks: Tokens, kwargs: dict, message: str) -> None:
 
 def test_empty_groups_are_errors(toks: Tokens) -> None:
     only_state = toks.subset((toks.docvars["side"] == "state").to_numpy())
-    with pytest.raises(ConfigError, match="reference is empty"):
-        keyness(only_state, target="state")
+    with pytest.raises(ConfigError, match="no document of 'side' outside target='state'"):
+        keyness(only_state, by="side", target="state")
     docvars = pd.DataFrame({"side": ["state", "ngo"]}, index=pd.Index(["a", "b"], name="doc_id"))
     no_tokens = Tokens.from_lists([[], ["人権"]], docvars)
     with pytest.raises(ConfigError, match="target='state': its 1 documents have no tokens"):
-        keyness(no_tokens, target="state")
+        keyness(no_tokens, by="side", target="state")

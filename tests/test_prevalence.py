@@ -48,12 +48,15 @@ def test_bootstrap_interval_is_seeded_and_brackets_the_share(data):
 
 def test_gap_by_hand(data):
     labels, docvars = data
-    gap = prevalence_gap(labels, docvars, by="side", a="state", b="ngo", n_boot=300).set_index("frame")
+    gap = prevalence_gap(labels, docvars, by="side", target="state", reference="ngo", n_boot=300).set_index("frame")
+    assert (gap["p_boot"] > 0).all()  # (b + 1) / (B + 1): a bootstrap p is never 0
+    others = prevalence_gap(labels, docvars, by="side", target="state", n_boot=300).set_index("frame")
+    assert others.loc["x", "share_reference"] == gap.loc["x", "share_reference"]  # ngo is the only other level
     assert gap.loc["x", "gap"] == pytest.approx(3 / 4 - 1 / 4)
     assert gap.loc["y", "gap"] == pytest.approx(0 - 1 / 4)
     assert gap.loc["x", "ci_low"] <= gap.loc["x", "gap"] <= gap.loc["x", "ci_high"]
-    with pytest.raises(ConfigError, match="'media' has no documents"):
-        prevalence_gap(labels, docvars, a="media")
+    with pytest.raises(ConfigError, match="target='media' is not a level of 'side'"):
+        prevalence_gap(labels, docvars, by="side", target="media")
 
 
 def test_crosstab_matches_scipy_and_adjusted_residuals(data):

@@ -45,7 +45,7 @@ def test_state_crime_topic_and_ngo_rights_topic(demo):
     crime = term_topic_mass(model, CRIME)
     rights = term_topic_mass(model, RIGHTS).drop(crime.idxmax())
     theta, gamma = model.transform(dtm), model.posterior(dtm)
-    contrast = topic_contrast(theta, dtm.docvars, "side", a="state", b="ngo", posterior=gamma).set_index("topic")
+    contrast = topic_contrast(theta, dtm.docvars, by="side", target="state", reference="ngo", posterior=gamma).set_index("topic")
     labels = label_topics(model)
     c, r = contrast.loc[crime.idxmax()], contrast.loc[rights.idxmax()]
     assert c["ci_low"] > 0, f"crime topic {labels.loc[crime.idxmax(), 'frex']}: {c.to_dict()}"

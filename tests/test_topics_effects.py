@@ -127,17 +127,17 @@ def test_composition_widens_intervals_and_is_seeded(data):
 def test_contrast_equals_coefficients(data):
     theta, _, docvars = data
     eff = topic_effects(theta, docvars, "side * year").set_index(["topic", "term"])["estimate"]
-    con = topic_contrast(theta, docvars, "side * year", variable="side", a="state", b="ngo", at={"year": 2003})
+    con = topic_contrast(theta, docvars, "side * year", by="side", target="state", reference="ngo", at={"year": 2003})
     for topic in theta.columns:
         expected = (eff[(topic, "side[T.state]")] + 2003 * eff[(topic, "side[T.state]:year")]
                     - eff[(topic, "side[T.ngo]")] - 2003 * eff[(topic, "side[T.ngo]:year")])
         assert con.set_index("topic").loc[topic, "estimate"] == pytest.approx(expected, rel=1e-8, abs=1e-12)
     assert con["contrast"].iloc[0] == "side: state - ngo" and con.attrs["at"] == {"year": 2003.0}
-    simple = topic_contrast(theta, docvars, "side", a="ngo", b="international").set_index("topic")
+    simple = topic_contrast(theta, docvars, by="side", target="ngo", reference="international").set_index("topic")
     means = theta.groupby(docvars["side"]).mean()
     assert simple.loc["topic_2", "estimate"] == pytest.approx(means.loc["ngo", "topic_2"] - means.loc["international", "topic_2"])
     with pytest.raises(ConfigError, match="not a level"):
-        topic_contrast(theta, docvars, "side", a="police", b="ngo")
+        topic_contrast(theta, docvars, by="side", target="police", reference="ngo")
 
 
 def test_rank_deficient_design_is_reported(data):
@@ -177,7 +177,7 @@ def test_jensen_shannon_equals_scipy_squared():
 
 def test_divergence_and_permutation_test(data):
     theta, _, docvars = data
-    div = topic_divergence(theta, docvars, by="side", a="state", b="ngo", n_perm=500, random_state=0).iloc[0]
+    div = topic_divergence(theta, docvars, by="side", target="state", reference="ngo", n_perm=500, random_state=0).iloc[0]
     p = theta[docvars["side"] == "state"].mean().to_numpy()
     q = theta[docvars["side"] == "ngo"].mean().to_numpy()
     assert div["jsd"] == pytest.approx(jensenshannon(p, q, base=2) ** 2, rel=1e-10)
@@ -194,7 +194,7 @@ def test_contrast_figure_marks_intervals_by_side(data):
     from discourse.topics import plot_contrast
 
     theta, _, docvars = data
-    con = topic_contrast(theta, docvars, "side", a="state", b="ngo")
+    con = topic_contrast(theta, docvars, by="side", target="state", reference="ngo")
     fig = plot_contrast(con, labels={"topic_0": "topic_0: 犯罪・摘発"}, title="国家 − NGO")
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["topic_2", "topic_1", "topic_0: 犯罪・摘発"]

@@ -96,7 +96,7 @@ class FramingConfig:
 class MetricSpec:
     """One metric table: ``kind`` plus the keyword arguments of that metric function."""
 
-    kind: Literal["keyness", "collocations", "kwic", "association", "crime_figures"]
+    kind: Literal["keyness", "collocations", "kwic", "cooccurrence", "crime_figures"]
     name: str = ""
     params: dict[str, Any] = field(default_factory=dict)
 

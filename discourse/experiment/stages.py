@@ -35,7 +35,7 @@ def stage_corpus(ctx: Context) -> None:
         ctx.table("corpus_problems", pd.DataFrame([vars(p) for p in corpus.problems]))
 
 
-TOKEN_METRICS = {"keyness", "collocations", "kwic", "association"}
+TOKEN_METRICS = {"keyness", "collocations", "kwic", "cooccurrence"}
 
 
 def needs_tokens(ctx: Context) -> bool:
@@ -178,7 +178,7 @@ def _frame_labels(ctx: Context, gold, C: float, codebook) -> pd.DataFrame:
     all_gold = pd.concat([gold.train(), gold.test()], ignore_index=True)
     model = clone(FramingClassifier(codebook=codebook, random_state=ctx.cfg.seed)).set_params(C=C)
     model.fit(all_gold, gold.Y(all_gold))
-    return model.classify_corpus(corpus).labels
+    return model.code_corpus(corpus).labels
 
 
 def _frame_prevalence(ctx: Context, labels: pd.DataFrame, frames: list[str], evaluation: pd.DataFrame, meta: dict) -> None:
@@ -189,7 +189,7 @@ def _frame_prevalence(ctx: Context, labels: pd.DataFrame, frames: list[str], eva
     docvars["period"] = period_of(docvars["year"])
     by_side = metrics.prevalence(labels, docvars, by="side", frames=frames, n_boot=n_boot, random_state=seed)
     by_year = metrics.prevalence(labels, docvars, by=["side", "period"], frames=frames, n_boot=n_boot, random_state=seed)
-    gap = metrics.prevalence_gap(labels, docvars, by="side", a="state", b="ngo", frames=frames, n_boot=n_boot, random_state=seed)
+    gap = metrics.prevalence_gap(labels, docvars, by="side", target="state", reference="ngo", frames=frames, n_boot=n_boot, random_state=seed)
     cross = metrics.crosstab(labels, docvars, by="side", frames=frames)
     for name, df in (("frames_prevalence_by_side", by_side), ("frames_prevalence_by_side_period", by_year),
                      ("frames_gap_state_ngo", gap), ("frames_crosstab_side", cross)):
@@ -237,10 +237,10 @@ def stage_topics(ctx: Context) -> None:
         "topics_labels": labels.reset_index(),
         "topics_doc_topics": theta.reset_index(),
         "topics_prevalence_by_side": tp.topic_prevalence(theta, docvars, by="side", posterior=gamma, n_boot=cfg.n_boot, random_state=seed),
-        "topics_contrast_state_ngo": tp.topic_contrast(theta, docvars, "side", a="state", b="ngo", posterior=gamma,
+        "topics_contrast_state_ngo": tp.topic_contrast(theta, docvars, by="side", target="state", reference="ngo", posterior=gamma,
                                                        n_draws=cfg.n_draws, random_state=seed),
         "topics_effects": tp.topic_effects(theta, docvars, cfg.effects, posterior=gamma, n_draws=cfg.n_draws, random_state=seed),
-        "topics_divergence": tp.topic_divergence(theta, docvars, by="side", a="state", b="ngo", random_state=seed),
+        "topics_divergence": tp.topic_divergence(theta, docvars, by="side", target="state", reference="ngo", random_state=seed),
         "topics_representative_docs": tp.representative_docs(theta, n=3, texts=dict(zip(docvars.index, ctx.results["dtm_tokens"].texts))),
     }
     figs = [("state - ngo difference in topic proportion (95% interval, method of composition)", "topics_contrast",

@@ -286,7 +286,7 @@ class FramingClassifier(BaseEstimator):
         Y = self._targets(y, len(as_sentence_table(X)))
         return float(_prf(Y, self.predict_indicator(X), self.frames_)["f1"].mean())
 
-    def classify_corpus(self, corpus: Any, *, batch_size: int = 10000) -> FrameCoding:
+    def code_corpus(self, corpus: Any, *, batch_size: int = 10000) -> FrameCoding:
         """Split a corpus into sentences and classify them: sentence labels (labels format),
         probabilities, and per-document frame shares. Sentences are featurized ``batch_size``
         at a time, so memory for features stays bounded on large corpora."""

@@ -44,7 +44,7 @@ def cmd_frames_code(args: argparse.Namespace) -> int:
         raise ConfigError("give either --rules (dictionary coding) or --model (classifier), not both")
     coder = FramingClassifier.load(args.model) if args.model else DictionaryCoder(
         read_rules(args.rules) if args.rules else None, codebook=_codebook(args))
-    coding = coder.classify_corpus(corpus) if args.model else coder.code_corpus(corpus)
+    coding = coder.code_corpus(corpus)
     out = _write_csv(coding.labels, args.output, bom=args.bom)
     frames = [c for c in coding.labels.columns if c not in ("doc_id", "sent_id", "start", "end", "text", "language")]
     print(f"coded {len(coding.labels)} sentences of {len(corpus)} documents -> {out}")

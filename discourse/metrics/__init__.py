@@ -14,13 +14,9 @@ from .collocations import collocations
 from .keyness import keyness
 from .kwic import kwic
 
-from .association import association, association_by_term
+from .association import cooccurrence, cooccurrence_by_term, term_groups
 from .crime_figures import crime_figures, crime_figures_wide
 from .prevalence import crosstab, prevalence, prevalence_gap
 
-__all__ = ["keyness", "collocations", "kwic", "association", "association_by_term", "crime_figures",
+__all__ = ["keyness", "collocations", "kwic", "cooccurrence", "cooccurrence_by_term", "term_groups", "crime_figures",
            "crime_figures_wide", "prevalence", "prevalence_gap", "crosstab"]
-
-# Further metrics register here, one import and one __all__ entry per module, e.g.:
-#   from .prevalence import prevalence, crosstab, prevalence_gap
-#   __all__ += ["prevalence", "crosstab", "prevalence_gap"]

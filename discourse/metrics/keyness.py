@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..dtm import DocTermMatrix, docvar_values
+from .groups import group_masks
 from ..errors import ConfigError, check_choice
 from . import _stats
 
@@ -59,7 +60,7 @@ class GroupCounts:
     reference_values: tuple[Any, ...]
 
 
-def keyness(x: "Tokens" | DocTermMatrix, *, by: str = "side", target: Any = "state", reference: Any = None,
+def keyness(x: "Tokens" | DocTermMatrix, *, by: str, target: Any, reference: Any = None,
             measure: Measure = "G2", correction: Correction = "default", prior: Prior = None,
             prior_scale: float | None = None, sort: bool = True) -> pd.DataFrame:
     """Keyness of every term of the target group against a reference group.
@@ -208,10 +209,7 @@ def group_counts(x: "Tokens" | DocTermMatrix, *, by: str, target: Any, reference
     target and reference overlap.
     """
     values = docvar_values(x.docvars, by)
-    t_mask = _select(values, target, "target", by)
-    r_mask = ~t_mask if reference is None else _select(values, reference, "reference", by)
-    if (t_mask & r_mask).any():
-        raise ConfigError(f"target={target!r} and reference={reference!r} share documents: give disjoint values of {by!r}")
+    t_mask, r_mask = group_masks(pd.Series(values), by=by, target=target, reference=reference)
     if isinstance(x, DocTermMatrix):
         tgt, ref, tot = _dtm_counts(x, t_mask, r_mask)
         vocab = x.vocab
@@ -221,15 +219,6 @@ def group_counts(x: "Tokens" | DocTermMatrix, *, by: str, target: Any, reference
     _check_nonempty(tgt, ref, t_mask, r_mask, target, reference, by)
     ref_values = tuple(pd.unique(pd.Series(values[r_mask]).dropna()).tolist())
     return GroupCounts(vocab, tgt, ref, tot, int(t_mask.sum()), int(r_mask.sum()), ref_values)
-
-
-def _select(values: np.ndarray, wanted: Any, name: str, by: str) -> np.ndarray:
-    wanted_list = list(wanted) if isinstance(wanted, (list, tuple, set, frozenset)) else [wanted]
-    mask = pd.Series(values).isin(wanted_list).to_numpy(dtype=bool)
-    if not mask.any():
-        present = sorted({str(v) for v in values if not pd.isna(v)})
-        raise ConfigError(f"{name}={wanted!r} matches no document: values of {by!r} are {present[:20]}")
-    return mask
 
 
 def _dtm_counts(x: DocTermMatrix, t_mask: np.ndarray, r_mask: np.ndarray) -> tuple[np.ndarray, ...]:
@@ -251,8 +240,6 @@ def _token_counts(x: "Tokens", t_mask: np.ndarray, r_mask: np.ndarray) -> tuple[
 
 def _check_nonempty(tgt: np.ndarray, ref: np.ndarray, t_mask: np.ndarray, r_mask: np.ndarray,
                     target: Any, reference: Any, by: str) -> None:
-    if not r_mask.any():
-        raise ConfigError(f"reference is empty: every document has {by}={target!r}; give a corpus with other documents")
     for name, value, counts, mask in (("target", target, tgt, t_mask), ("reference", reference, ref, r_mask)):
         if counts.sum() == 0:
             shown = value if value is not None else "all other documents"

@@ -32,7 +32,7 @@ COLUMNS = ("pattern", "token_start", "token_end", "start", "end", "left", "keywo
 
 
 def kwic(tokens_or_corpus: "Tokens" | "Corpus", pattern: str | Sequence[str], *, window: int = 5,
-         valuetype: "ValueType" = "fixed", phrase: bool = False, sort_by: SortBy | None = None) -> pd.DataFrame:
+         valuetype: "ValueType" = "glob", phrase: bool = False, sort_by: SortBy | None = None) -> pd.DataFrame:
     """Concordance lines for ``pattern``.
 
     Parameters
@@ -42,7 +42,8 @@ def kwic(tokens_or_corpus: "Tokens" | "Corpus", pattern: str | Sequence[str], *,
         phrase: consecutive tokens of one sentence matching each part in turn. With
         ``phrase=True`` a list is one phrase (``["来日", "外国人"]``).
     window : tokens of context on each side (within the document; contexts may cross sentences).
-    valuetype : ``"fixed"`` (exact term), ``"glob"`` (``"外国*"``) or ``"regex"`` (searched in the term).
+    valuetype : ``"glob"`` (default, as everywhere in the package: ``"外国*"``; a plain term matches
+        itself), ``"fixed"`` (exact term) or ``"regex"`` (searched in the term).
     sort_by : ``None`` (document order), ``"left"`` (by the tokens to the left, nearest first),
         ``"right"`` (by the tokens to the right) or ``"keyword"``.
 

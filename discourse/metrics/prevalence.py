@@ -19,13 +19,14 @@ Example
 """
 from __future__ import annotations
 
-from typing import Literal, Sequence
+from typing import Any, Literal, Sequence
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..errors import ConfigError, check_choice
+from ..errors import ConfigError, check_choice, closest
+from .groups import group_masks
 
 NON_FRAME = {"doc_id", "sent_id", "start", "end", "text", "split", "unit_id"}
 
@@ -51,17 +52,17 @@ def _units(labels: pd.DataFrame, docvars: pd.DataFrame | None, by: Sequence[str]
     pos = grouped[frames].max() if unit == "document" else grouped[frames].sum()
     pos = (pos > 0).astype(int) if unit == "document" else pos.astype(int)
     pos["n_units"] = 1 if unit == "document" else grouped.size()
-    if by:
-        if docvars is None:
-            raise ConfigError(f"by={list(by)} needs docvars (a DataFrame indexed by doc_id)")
-        missing = [b for b in by if b not in docvars.columns]
-        if missing:
-            raise ConfigError(f"by: {missing} are not docvars (have {list(docvars.columns)})")
-        unknown = sorted(set(pos.index) - set(docvars.index))
-        if unknown:
-            raise ConfigError(f"labels mention doc_ids missing from docvars, e.g. {unknown[:3]}")
-        pos = pos.join(docvars[list(by)])
-    return pos
+    if by and docvars is None:
+        raise ConfigError(f"by={list(by)} needs docvars (a DataFrame indexed by doc_id)")
+    if docvars is None:
+        return pos
+    missing = [b for b in by if b not in docvars.columns]
+    if missing:
+        raise ConfigError(f"by: {missing} are not docvars (have {list(docvars.columns)}){closest(missing[0], docvars.columns)}")
+    unknown = sorted(set(pos.index) - set(docvars.index))
+    if unknown:
+        raise ConfigError(f"labels mention doc_ids missing from docvars, e.g. {unknown[:3]}")
+    return pos.join(docvars[list(by)]) if by else pos
 
 
 def _as_list(by: str | Sequence[str] | None) -> list[str]:
@@ -82,7 +83,7 @@ def _bootstrap_shares(pos: np.ndarray, n_units: np.ndarray, n_boot: int, rng: np
     return (weights @ pos) / np.maximum(weights @ n_units, 1)[:, None]
 
 
-def prevalence(labels: pd.DataFrame, docvars: pd.DataFrame | None = None, *, by: str | Sequence[str] | None = "side",
+def prevalence(labels: pd.DataFrame, docvars: pd.DataFrame | None = None, *, by: str | Sequence[str] | None = None,
                frames: Sequence[str] | None = None, unit: Literal["sentence", "document"] = "sentence",
                n_boot: int = 1000, ci: float = 0.95, random_state: int = 0) -> pd.DataFrame:
     """Share of units carrying each frame, per group, with a document bootstrap interval.
@@ -119,35 +120,42 @@ def prevalence(labels: pd.DataFrame, docvars: pd.DataFrame | None = None, *, by:
     return out
 
 
-def prevalence_gap(labels: pd.DataFrame, docvars: pd.DataFrame, *, by: str = "side", a: str = "state", b: str = "ngo",
+def prevalence_gap(labels: pd.DataFrame, docvars: pd.DataFrame, *, by: str, target: Any, reference: Any = None,
                    frames: Sequence[str] | None = None, unit: Literal["sentence", "document"] = "sentence",
                    n_boot: int = 1000, ci: float = 0.95, random_state: int = 0) -> pd.DataFrame:
-    """Difference in prevalence ``share(a) - share(b)`` per frame with a bootstrap interval
-    (documents resampled independently within each group).
+    """Difference in prevalence ``share(target) - share(reference)`` per frame with a bootstrap
+    interval (documents resampled independently within each group).
 
-    Returns columns ``frame``, ``share_a``, ``share_b``, ``gap``, ``ci_low``, ``ci_high``,
-    ``p_boot`` (two-sided bootstrap p: twice the smaller share of resampled gaps on either side of 0).
+    Parameters
+    ----------
+    by : the docvar that defines the groups. target : value (or list of values) of ``by``.
+    reference : value(s) of ``by``; ``None`` = every other document with a value.
+
+    Returns columns ``frame``, ``share_target``, ``share_reference``, ``gap``, ``ci_low``, ``ci_high``,
+    ``p_boot``: the two-sided bootstrap p, twice the smaller of ``(b + 1) / (B + 1)`` where ``b``
+    counts resampled gaps on either side of 0 (never 0; Davison & Hinkley 1997, eq. 4.11).
     """
     cols = frame_columns(labels, frames)
     units = _units(labels, docvars, [by], cols, unit)
+    groups = group_masks(units[by], by=by, target=target, reference=reference)
     rng = np.random.default_rng(random_state)
-    shares, boots = {}, {}
-    for name in (a, b):
-        part = units[units[by] == name]
-        if part.empty:
-            raise ConfigError(f"{by}={name!r} has no documents in labels: choose among {sorted(units[by].dropna().unique())}")
+    shares, boots = [], []
+    for mask in groups:
+        part = units[mask]
         pos, n = part[cols].to_numpy(float), part["n_units"].to_numpy(float)
-        shares[name], boots[name] = pos.sum(axis=0) / n.sum(), _bootstrap_shares(pos, n, n_boot, rng)
-    diff = boots[a] - boots[b]
+        shares.append(pos.sum(axis=0) / n.sum())
+        boots.append(_bootstrap_shares(pos, n, n_boot, rng))
+    diff = boots[0] - boots[1]
     low, high = np.quantile(diff, [(1 - ci) / 2, (1 + ci) / 2], axis=0)
-    p = np.minimum(1.0, 2 * np.minimum((diff <= 0).mean(axis=0), (diff >= 0).mean(axis=0)))
-    out = pd.DataFrame({"frame": cols, "share_a": shares[a], "share_b": shares[b], "gap": shares[a] - shares[b],
+    tail = np.minimum((diff <= 0).sum(axis=0), (diff >= 0).sum(axis=0))
+    p = np.minimum(1.0, 2 * (tail + 1) / (n_boot + 1))
+    out = pd.DataFrame({"frame": cols, "share_target": shares[0], "share_reference": shares[1], "gap": shares[0] - shares[1],
                         "ci_low": low, "ci_high": high, "p_boot": p})
-    out.attrs.update(by=by, a=a, b=b, unit=unit, n_boot=n_boot, ci=ci, random_state=random_state)
+    out.attrs.update(by=by, target=target, reference=reference, unit=unit, n_boot=n_boot, ci=ci, random_state=random_state)
     return out
 
 
-def crosstab(labels: pd.DataFrame, docvars: pd.DataFrame, *, by: str = "side", frames: Sequence[str] | None = None,
+def crosstab(labels: pd.DataFrame, docvars: pd.DataFrame, *, by: str, frames: Sequence[str] | None = None,
              unit: Literal["sentence", "document"] = "sentence") -> pd.DataFrame:
     """Frame x group cross-tabulation with chi-square and adjusted standardized residuals.
 

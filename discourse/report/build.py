@@ -74,21 +74,26 @@ def _collocations(report: Report, name: str, spec, df: pd.DataFrame, fig_dir: Pa
         s.tables.append(("collocates", df.head(20)))
 
 
-def _association(report: Report, name: str, spec, df: pd.DataFrame, fig_dir: Path | None) -> None:
-    s = report.section(name, "外国人と犯罪の結び付き (foreigner–crime association)")
-    s.paragraphs.append("Sentences containing a foreigner term and a crime term (term groups in corpora/lexicons): "
-                        "P(crime | foreigner), lift, PMI and the log-odds ratio with document-bootstrap intervals.")
+def _cooccurrence(report: Report, name: str, spec, df: pd.DataFrame, fig_dir: Path | None) -> None:
+    a, b = df.attrs.get("a", "a"), df.attrs.get("b", "b")
+    s = report.section(name, f"共起 (co-mention of {a} and {b} terms)")
+    s.paragraphs.append(f"Sentences containing a {a} term and a {b} term (term groups: corpora/lexicons or the config): "
+                        f"P({b} | {a}), lift, PMI and the log-odds ratio with document-bootstrap intervals. This is "
+                        "co-mention: a sentence that rebuts a claim mentions its terms as much as one that makes it.")
     s.tables.append(("by group", df))
-    by = df.attrs.get("by", [])
-    if "year" in by and "side" in by and fig_dir is not None:
-        part = df[df["side"].isin(["state", "ngo"]) & df["defined"]]
-        fig = figures.lines_by_year(part, value="p_crime_given_foreigner", group="side", ylabel="P(犯罪語 | 外国人語)",
-                                    title="外国人語を含む文に犯罪語が現れる割合")
-        _add_figure(s, "P(crime | foreigner) by side and year", _save(fig_dir, name, fig))
-    elif "side" in by:
-        fig = figures.grouped_intervals(df.assign(item="log odds ratio"), item="item", group="side", value="log_odds_ratio",
-                                        low="log_odds_ratio_ci_low", high="log_odds_ratio_ci_high", title="外国人語と犯罪語の対数オッズ比")
-        _add_figure(s, "log-odds ratio by side (95% interval)", _save(fig_dir, name, fig))
+    by = list(df.attrs.get("by", []))
+    groups = [c for c in by if c != "year"]
+    if fig_dir is None or not groups:
+        return
+    group = groups[0]
+    if "year" in by:
+        fig = figures.lines_by_year(df[df["defined"]], value="p_b_given_a", group=group, ylabel=f"P({b} | {a})",
+                                    title=f"{a}語を含む文に{b}語が現れる割合")
+        _add_figure(s, f"P({b} | {a}) by {group} and year", _save(fig_dir, name, fig))
+    else:
+        fig = figures.grouped_intervals(df.assign(item="log odds ratio"), item="item", group=group, value="log_odds_ratio",
+                                        low="log_odds_ratio_ci_low", high="log_odds_ratio_ci_high", title=f"{a}語と{b}語の対数オッズ比")
+        _add_figure(s, f"log-odds ratio by {group} (95% interval)", _save(fig_dir, name, fig))
 
 
 def _crime_figures(report: Report, name: str, spec, df: pd.DataFrame, fig_dir: Path | None) -> None:
@@ -133,5 +138,5 @@ def _kwic_appendix(report: Report, results: dict[str, Any]) -> None:
         s.raw_html.append(kwic_html(term, anchor, kwic(results["tokens"], term, window=6)))
 
 
-SECTION_BUILDERS = {"keyness": _keyness, "collocations": _collocations, "association": _association,
+SECTION_BUILDERS = {"keyness": _keyness, "collocations": _collocations, "cooccurrence": _cooccurrence,
                     "crime_figures": _crime_figures}

@@ -105,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
     _write(out, "representative_sentences", representative_sentences(model, tokens, theta))
     if {"state", "ngo"} <= set(dtm.docvars["side"]):
         keep = dtm.docvars["side"].isin(["state", "ngo"]).to_numpy()
-        contrast = topic_contrast(theta[keep], dtm.docvars[keep], "side", posterior=gamma[keep],
+        contrast = topic_contrast(theta[keep], dtm.docvars[keep], by="side", target="state", reference="ngo", posterior=gamma[keep],
                                   n_draws=args.n_draws, random_state=args.seed)
         _write(out, "contrast", contrast)
         print(contrast.round(3).to_string(index=False))

@@ -120,7 +120,7 @@ def _tidy(pooled: dict[str, np.ndarray], labels: Sequence[str], topics: Sequence
     return pd.DataFrame(rows)
 
 
-def topic_effects(doc_topics: pd.DataFrame, docvars: pd.DataFrame, spec: str = "side", *,
+def topic_effects(doc_topics: pd.DataFrame, docvars: pd.DataFrame, spec: str, *,
                   posterior: pd.DataFrame | None = None, n_draws: int = 20, topics: Sequence[str] | None = None,
                   reference: Mapping[str, Any] | None = None, ci: float = 0.95, random_state: int = 0) -> pd.DataFrame:
     """OLS of each topic's proportion on the covariates of ``spec``, pooled over posterior draws.
@@ -163,11 +163,12 @@ def topic_effects(doc_topics: pd.DataFrame, docvars: pd.DataFrame, spec: str = "
     return out
 
 
-def topic_contrast(doc_topics: pd.DataFrame, docvars: pd.DataFrame, spec: str = "side", *, variable: str = "side",
-                   a: Any = "state", b: Any = "ngo", at: Mapping[str, Any] | None = None,
+def topic_contrast(doc_topics: pd.DataFrame, docvars: pd.DataFrame, spec: str | None = None, *, by: str,
+                   target: Any, reference: Any, at: Mapping[str, Any] | None = None,
                    posterior: pd.DataFrame | None = None, n_draws: int = 20, topics: Sequence[str] | None = None,
                    ci: float = 0.95, random_state: int = 0) -> pd.DataFrame:
-    """Difference in expected topic proportion between two levels of ``variable`` (``a - b``).
+    """Difference in expected topic proportion between two levels of ``by`` (``target - reference``),
+    from the regression on the covariates of ``spec`` (default: ``by`` alone).
 
     The other covariates are held at ``at`` values when given, else numeric ones at their mean
     and categorical ones at their reference level; with an interaction (``"side * year"``) the
@@ -176,30 +177,31 @@ def topic_contrast(doc_topics: pd.DataFrame, docvars: pd.DataFrame, spec: str = 
 
     Returns
     -------
-    Tidy DataFrame: ``topic``, ``contrast`` (``"side: state - ngo"``), ``estimate``, ``std_error``,
+    Tidy DataFrame: ``topic``, ``contrast`` (``"<by>: <target> - <reference>"``), ``estimate``, ``std_error``,
     ``ci_low``, ``ci_high``, ``df``, ``p_value``; ``attrs["at"]`` holds the covariate values used.
 
     >>> topic_contrast(theta, dtm.docvars, "side + year", posterior=gamma)   # doctest: +SKIP
     """
     doc_topics, data, posterior = _prepare(doc_topics, docvars, topics, posterior)
     cols = list(topics) if topics is not None else list(doc_topics.columns)
+    spec = spec or by
     design = Design.from_spec(spec, data)
-    if variable not in design.levels:
-        raise ConfigError(f"variable={variable!r} is not a categorical covariate of spec={spec!r}: "
+    if by not in design.levels:
+        raise ConfigError(f"by={by!r} is not a categorical covariate of spec={spec!r}: "
                           f"choose among {list(design.levels)}")
-    for name, level in (("a", a), ("b", b)):
-        if level not in design.levels[variable]:
-            raise ConfigError(f"{name}={level!r} is not a level of {variable!r}: choose among {list(design.levels[variable])}")
-    values = _at_values(design, data, variable, at)
-    rows = pd.DataFrame([{**values, variable: a}, {**values, variable: b}])
+    for name, level in (("target", target), ("reference", reference)):
+        if level not in design.levels[by]:
+            raise ConfigError(f"{name}={level!r} is not a level of {by!r}: choose among {list(design.levels[by])}")
+    values = _at_values(design, data, by, at)
+    rows = pd.DataFrame([{**values, by: target}, {**values, by: reference}])
     for v, levels in design.levels.items():
         rows[v] = pd.Categorical(rows[v], categories=list(levels)).astype(object)
     x_ab = design.matrix(rows)
     x = design.matrix(data)
     draws = _draws(doc_topics, posterior, n_draws, random_state)[:, :, [list(doc_topics.columns).index(c) for c in cols]]
     est, var = _ols_draws(x, draws, (x_ab[0] - x_ab[1])[None, :])
-    out = _tidy(rubin_pool(est, var, x.shape[0] - x.shape[1]), [f"{variable}: {a} - {b}"], cols, ci, "contrast")
-    out.attrs.update(spec=spec, at=values, composition=posterior is not None, n_draws=draws.shape[0], ci=ci,
+    out = _tidy(rubin_pool(est, var, x.shape[0] - x.shape[1]), [f"{by}: {target} - {reference}"], cols, ci, "contrast")
+    out.attrs.update(spec=spec, by=by, target=target, reference=reference, at=values, composition=posterior is not None, n_draws=draws.shape[0], ci=ci,
                      random_state=random_state)
     return out
 

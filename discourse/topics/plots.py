@@ -72,7 +72,7 @@ def plot_contrast(contrast: pd.DataFrame, *, labels: Mapping[str, str] | None = 
     return fig
 
 
-def plot_prevalence(prevalence: pd.DataFrame, *, by: str = "side", x: str = "year",
+def plot_prevalence(prevalence: pd.DataFrame, *, by: str, x: str = "year",
                     labels: Mapping[str, str] | None = None) -> Figure:
     """Mean topic share over ``x`` (e.g. year) per group with bootstrap bands, one panel per topic
     (the output of :func:`~discourse.topics.topic_prevalence` with ``by=[by, x]``)."""

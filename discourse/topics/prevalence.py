@@ -42,7 +42,7 @@ def _groups(doc_topics: pd.DataFrame, docvars: pd.DataFrame, by: Sequence[str]) 
     return docvars.loc[doc_topics.index, list(by)]
 
 
-def topic_prevalence(doc_topics: pd.DataFrame, docvars: pd.DataFrame, *, by: str | Sequence[str] | None = "side",
+def topic_prevalence(doc_topics: pd.DataFrame, docvars: pd.DataFrame, *, by: str | Sequence[str] | None = None,
                      posterior: pd.DataFrame | None = None, n_boot: int = 1000, ci: float = 0.95,
                      random_state: int = 0) -> pd.DataFrame:
     """Mean topic proportion per group with a document-bootstrap interval.
@@ -111,25 +111,26 @@ def _kl(p: np.ndarray, m: np.ndarray) -> float:
     return float(np.sum(p[nz] * np.log(p[nz] / m[nz])))
 
 
-def topic_divergence(doc_topics: pd.DataFrame, docvars: pd.DataFrame, *, by: str = "side", a: Any = None,
-                     b: Any = None, n_perm: int = 1000, base: float = 2.0, random_state: int = 0) -> pd.DataFrame:
+def topic_divergence(doc_topics: pd.DataFrame, docvars: pd.DataFrame, *, by: str, target: Any = None,
+                     reference: Any = None, n_perm: int = 1000, base: float = 2.0, random_state: int = 0) -> pd.DataFrame:
     """Jensen-Shannon divergence between groups' mean topic distributions, with a permutation test.
 
     Parameters
     ----------
-    by : the grouping docvar. a, b : the two groups; when both are None every pair is compared.
+    by : the grouping docvar. target, reference : the two groups (levels of ``by``); when both are
+        None every pair of levels is compared.
     n_perm, random_state : permutations and seed. base : logarithm base (2: bits).
 
     Returns
     -------
-    Tidy DataFrame: ``group_a``, ``group_b``, ``n_a``, ``n_b``, ``jsd``, ``js_distance``
+    Tidy DataFrame: ``target``, ``reference``, ``n_target``, ``n_reference``, ``jsd``, ``js_distance``
     (``sqrt(jsd)``, scipy's ``jensenshannon``), ``p_value``, ``n_perm``.
     """
-    if (a is None) != (b is None):
-        raise ConfigError(f"a={a!r}, b={b!r}: give both groups, or neither to compare every pair")
+    if (target is None) != (reference is None):
+        raise ConfigError(f"target={target!r}, reference={reference!r}: give both groups, or neither to compare every pair")
     keys = _groups(doc_topics, docvars, [by])[by]
     levels = sorted(keys.dropna().unique().tolist(), key=str)
-    pairs = [(a, b)] if a is not None else list(itertools.combinations(levels, 2))
+    pairs = [(target, reference)] if target is not None else list(itertools.combinations(levels, 2))
     theta = doc_topics.to_numpy(dtype=np.float64)
     rng = np.random.default_rng(random_state)
     rows = []
@@ -140,7 +141,7 @@ def topic_divergence(doc_topics: pd.DataFrame, docvars: pd.DataFrame, *, by: str
         ia, ib = np.flatnonzero((keys == ga).to_numpy()), np.flatnonzero((keys == gb).to_numpy())
         obs = jensen_shannon(theta[ia].mean(axis=0), theta[ib].mean(axis=0), base=base)
         perm = _permuted_jsd(theta[np.concatenate([ia, ib])], len(ia), n_perm, base, rng)
-        rows.append({"group_a": ga, "group_b": gb, "n_a": len(ia), "n_b": len(ib), "jsd": obs, "js_distance": np.sqrt(obs),
+        rows.append({"target": ga, "reference": gb, "n_target": len(ia), "n_reference": len(ib), "jsd": obs, "js_distance": np.sqrt(obs),
                      "p_value": (1 + int(np.sum(perm >= obs - 1e-12))) / (1 + n_perm), "n_perm": n_perm})
     out = pd.DataFrame(rows)
     out.attrs.update(by=by, base=base, random_state=random_state)

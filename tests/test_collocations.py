@@ -10,6 +10,7 @@ from nltk.metrics import BigramAssocMeasures as nltk_measures
 
 from discourse.errors import ConfigError
 from discourse.metrics import collocations
+from discourse.metrics.collocations import DEFAULT_MEASURES
 from discourse.tokens import Tokens
 
 VOCAB = ["外国人", "犯罪", "増加", "治安", "人権", "差別", "の", "が", "を", "外国籍", "支援", "共生"]
@@ -66,7 +67,7 @@ def test_counts_equal_brute_force(toks: Tokens, window: object) -> None:
 
 
 def test_measures_equal_nltk(toks: Tokens) -> None:
-    df = collocations(toks, "外国人", window=(3, 3), min_count=1)
+    df = collocations(toks, "外国人", window=(3, 3), min_count=1, measures=[*DEFAULT_MEASURES, "dice_span", "log_dice_span"])
     sizes = df.attrs["sizes"]["all"]
     r1, n = sizes["R1"], sizes["N"]
     assert len(df) >= 8
@@ -74,11 +75,15 @@ def test_measures_equal_nltk(toks: Tokens) -> None:
         cells = (int(row["n_collocate_node"]), (r1, int(row["f_collocate"])), n)
         assert row["mi"] == pytest.approx(nltk_measures.pmi(*cells), rel=1e-9)
         assert row["t"] == pytest.approx(nltk_measures.student_t(*cells), rel=1e-9)
-        assert row["dice"] == pytest.approx(nltk_measures.dice(*cells), rel=1e-9)
+        assert row["dice_span"] == pytest.approx(nltk_measures.dice(*cells), rel=1e-9)
+        # Rychlý's logDice: node and collocate frequencies as the marginals
+        rychly = (int(row["n_collocate_node"]), (int(row["f_node"]), int(row["f_collocate"])), n)
+        assert row["dice"] == pytest.approx(nltk_measures.dice(*rychly), rel=1e-9)
+        assert row["log_dice"] == pytest.approx(14 + math.log2(nltk_measures.dice(*rychly)), rel=1e-9)
         assert abs(row["G2"]) == pytest.approx(nltk_measures.likelihood_ratio(*cells), rel=1e-9)
         expected = r1 * row["f_collocate"] / n
         assert np.sign(row["G2"]) == np.sign(row["n_collocate_node"] - expected)
-        assert row["log_dice"] == pytest.approx(14 + math.log2(nltk_measures.dice(*cells)), rel=1e-9)
+        assert row["log_dice_span"] == pytest.approx(14 + math.log2(nltk_measures.dice(*cells)), rel=1e-9)
 
 
 def hand_tokens() -> Tokens:
@@ -89,7 +94,7 @@ def hand_tokens() -> Tokens:
 
 
 def test_hand_computed_table() -> None:
-    df = collocations(hand_tokens(), "x", window=(1, 1), min_count=1).set_index("collocate")
+    df = collocations(hand_tokens(), "x", window=(1, 1), min_count=1, measures=[*DEFAULT_MEASURES, "log_dice_span"]).set_index("collocate")
     # span = {B, A} in d0 (A near both x, counted once); C of d1 is across a document boundary,
     # C of d2 across a sentence boundary. N = 9, R1 = 2, C1(A) = 2, O11(A) = 1, E11 = 4/9.
     assert sorted(df.index) == ["A", "B"]
@@ -100,7 +105,9 @@ def test_hand_computed_table() -> None:
     assert a["mi3"] == pytest.approx(math.log2(9 / 4), rel=1e-12)
     assert a["t"] == pytest.approx(5 / 9, rel=1e-12)
     assert a["z"] == pytest.approx(5 / 6, rel=1e-12)
-    assert a["dice"] == pytest.approx(0.5, rel=1e-12) and a["log_dice"] == pytest.approx(13.0, rel=1e-12)
+    # Rychlý: 2 * 1 / (f_node 3 + f_A 2) = 0.4; the span variant: 2 * 1 / (R1 2 + 2) = 0.5
+    assert a["dice"] == pytest.approx(0.4, rel=1e-12) and a["log_dice"] == pytest.approx(14 + math.log2(0.4), rel=1e-12)
+    assert a["log_dice_span"] == pytest.approx(13.0, rel=1e-12) and "dice_span" not in df.columns
     g2 = 2 * (math.log(9 / 4) + 2 * math.log(9 / 14) + 6 * math.log(54 / 49))
     assert a["G2"] == pytest.approx(g2, rel=1e-12)
 

@@ -6,6 +6,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 from scipy.stats import chi2_contingency
 
 from discourse.dtm import DocTermMatrix
@@ -197,7 +198,10 @@ def test_absent_terms_single_document_and_no_nan() -> None:
     toks = two_groups({"x": 10, "only_t": 4}, 100, {"x": 5, "only_r": 8}, 200, n_target_docs=1)
     for measure in ("G2", "chi2", "pmi", "log_ratio", "pct_diff", "fightin"):
         df = keyness(toks, by="side", target="state", measure=measure)
-        assert np.isfinite(df.drop(columns="term").to_numpy(float)).all(), measure
+        stats = df.drop(columns=["term", "dp_target", "dp_reference"])
+        assert np.isfinite(stats.to_numpy(float)).all(), measure
+        # DP is undefined exactly where a group lacks the term
+        assert (df["dp_reference"].isna() == (df["n_reference"] == 0)).all(), measure
         stat = by_term(df)["z" if measure == "fightin" else measure]
         assert stat["only_t"] > 0 > stat["only_r"], measure
         assert by_term(df).loc["only_t", "n_reference"] == 0 and by_term(df).loc["only_r", "n_target"] == 0
@@ -229,8 +233,12 @@ def test_dtm_and_tokens_agree(toks: Tokens) -> None:
         a = keyness(toks, by="side", target="state", reference="ngo", measure=measure)
         b = keyness(dtm, by="side", target="state", reference="ngo", measure=measure)
         pd.testing.assert_frame_equal(a, b)
+    # a grouped matrix gives the same statistics; its "documents" are the groups, so range is 1
+    disp = ["range_target", "dp_target", "range_reference", "dp_reference"]
     grouped = keyness(dtm.group("side"), by="side", target="state", reference="ngo", measure="G2")
-    pd.testing.assert_frame_equal(grouped, keyness(toks, by="side", target="state", reference="ngo", measure="G2"))
+    pd.testing.assert_frame_equal(grouped.drop(columns=disp),
+                                  keyness(toks, by="side", target="state", reference="ngo", measure="G2").drop(columns=disp))
+    assert (grouped["range_target"] <= 1).all()
     with pytest.raises(ConfigError, match="weighted"):
         keyness(dtm.weight("prop"), by="side", target="state")
 
@@ -246,9 +254,10 @@ def test_attrs_record_parameters(toks: Tokens) -> None:
     df = keyness(toks, by="side", target="state", reference="ngo", measure="chi2")
     assert df.attrs["measure"] == "chi2" and df.attrs["correction"] == "yates" and df.attrs["by"] == "side"
     assert "Pearson" in df.attrs["citation"]
-    assert list(df.columns) == ["term", "chi2", "p", "n_target", "n_reference"]
-    assert list(keyness(toks, by="side", target="state", measure="fightin").columns) == ["term", "delta", "var", "z", "p", "n_target", "n_reference"]
-    assert list(keyness(toks, by="side", target="state", measure="log_ratio").columns) == ["term", "log_ratio", "n_target", "n_reference"]
+    disp = ["n_target", "n_reference", "range_target", "dp_target", "range_reference", "dp_reference"]
+    assert list(df.columns) == ["term", "chi2", "p", "p_adj", "log_ratio", *disp]
+    assert list(keyness(toks, by="side", target="state", measure="fightin").columns) == ["term", "delta", "var", "z", "p", "p_adj", "log_ratio", *disp]
+    assert list(keyness(toks, by="side", target="state", measure="log_ratio").columns) == ["term", "log_ratio", "G2", "p", "p_adj", *disp]
 
 
 @pytest.mark.parametrize("kwargs,message", [
@@ -274,3 +283,41 @@ def test_empty_groups_are_errors(toks: Tokens) -> None:
     no_tokens = Tokens.from_lists([[], ["人権"]], docvars)
     with pytest.raises(ConfigError, match="target='state': its 1 documents have no tokens"):
         keyness(no_tokens, by="side", target="state")
+
+
+def test_p_adj_is_benjamini_hochberg_and_matches_scipy(toks: Tokens) -> None:
+    df = keyness(toks, by="side", target="state", reference="ngo", measure="G2")
+    assert np.allclose(df["p_adj"], stats.false_discovery_control(df["p"].to_numpy(), method="bh"), rtol=1e-12)
+    # by hand: p = (0.01, 0.04, 0.03, 0.2), m = 4; sorted p * m / rank = 0.04, 0.06, 0.0533, 0.2; the running
+    # minimum from the largest rank down gives 0.04, 0.0533, 0.0533, 0.2 (0.03 inherits 0.04's smaller value)
+    from discourse.metrics._stats import bh_adjust
+    assert bh_adjust([0.01, 0.04, 0.03, 0.2]).tolist() == pytest.approx([0.04, 0.16 / 3, 0.16 / 3, 0.2])
+
+
+def test_dispersion_columns_by_hand() -> None:
+    # target: d0 = [x x x y], d1 = [y]; reference: d2 = [x y], d3 = [y y]
+    docvars = pd.DataFrame({"side": ["t", "t", "r", "r"]}, index=pd.Index(["d0", "d1", "d2", "d3"], name="doc_id"))
+    toks = Tokens.from_lists([["x", "x", "x", "y"], ["y"], ["x", "y"], ["y", "y"]], docvars)
+    df = keyness(toks, by="side", target="t", measure="log_ratio").set_index("term")
+    # target sizes 4, 1 -> s = (.8, .2); x: v = (1, 0) -> DP = .5 (|1-.8| + |0-.2|) = 0.2
+    assert df.loc["x", "range_target"] == 1 and df.loc["x", "dp_target"] == pytest.approx(0.2)
+    # y in target: v = (.5, .5) -> .5 (.3 + .3) = 0.3; in reference sizes 2, 2: v = (1/3, 2/3) -> 1/6
+    assert df.loc["y", "dp_target"] == pytest.approx(0.3) and df.loc["y", "dp_reference"] == pytest.approx(1 / 6)
+    assert df.loc["y", "range_reference"] == 2
+
+
+def test_frequency_range_and_dispersion_filters() -> None:
+    docvars = pd.DataFrame({"side": ["t", "t", "t", "r"]}, index=pd.Index(list("abcd"), name="doc_id"))
+    toks = Tokens.from_lists([["spread", "lump", "lump", "lump", "lump"], ["spread", "w"], ["spread", "w"], ["w", "w", "z"]], docvars)
+    full = keyness(toks, by="side", target="t", measure="G2")
+    assert set(full["term"]) == {"spread", "lump", "w", "z"}
+    # range in the group that over-uses the term: spread 3 target documents; lump 1; w and z 1 reference document
+    assert set(keyness(toks, by="side", target="t", measure="G2", min_range=2)["term"]) == {"spread"}
+    # DP in target (sizes 5, 2, 2): spread 2/9, lump 4/9; w and z sit in the one reference document: 0
+    kept = keyness(toks, by="side", target="t", measure="G2", max_dp=0.4)
+    assert set(kept["term"]) == {"spread", "w", "z"}
+    few = keyness(toks, by="side", target="t", measure="G2", min_count=3)
+    assert set(few["term"]) == {"spread", "lump", "w"}
+    assert few["p_adj"].tolist() == pytest.approx(stats.false_discovery_control(few["p"].to_numpy(), method="bh").tolist())
+    with pytest.raises(ConfigError, match="max_dp=2"):
+        keyness(toks, by="side", target="t", max_dp=2)

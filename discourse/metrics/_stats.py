@@ -202,3 +202,17 @@ def log_odds_dirichlet(y_i: object, n_i: object, y_j: object, n_j: object, alpha
     delta = np.log(odds_i) - np.log(odds_j)
     var = 1.0 / (y_i + a) + 1.0 / (y_j + a)
     return delta, var, delta / np.sqrt(var)
+
+
+def bh_adjust(p: object) -> np.ndarray:
+    """Benjamini-Hochberg adjusted p-values (false discovery rate; Benjamini & Hochberg 1995):
+    ``p_adj(i) = min_{j >= i} p(j) * m / j`` over the ascending p-values, capped at 1."""
+    p = _f(p)
+    if p.size == 0:
+        return p.copy()
+    order = np.argsort(p, kind="stable")
+    ranked = p[order] * p.size / np.arange(1, p.size + 1)
+    adjusted = np.minimum.accumulate(ranked[::-1])[::-1]
+    out = np.empty_like(p)
+    out[order] = np.minimum(adjusted, 1.0)
+    return out

@@ -22,22 +22,26 @@ from . import _stats
 if TYPE_CHECKING:
     from ..tokens import Tokens, ValueType
 
-MEASURES = ("mi", "mi3", "t", "z", "dice", "log_dice", "G2")
+MEASURES = ("mi", "mi3", "t", "z", "dice", "log_dice", "dice_span", "log_dice_span", "G2")
+DEFAULT_MEASURES = ("mi", "mi3", "t", "z", "dice", "log_dice", "G2")
+# each formula takes (O11, R1 = span size, C1 = collocate frequency, N, f_node)
 _FORMULAS = {
-    "mi": lambda o, r, c, n: _stats.pmi(o, r, c, n),
-    "mi3": _stats.mi3,
-    "t": _stats.t_score,
-    "z": _stats.z_score,
-    "dice": lambda o, r, c, n: _stats.dice(o, r, c),
-    "log_dice": lambda o, r, c, n: _stats.log_dice(o, r, c),
-    "G2": lambda o, r, c, n: _stats.g2_2x2(o, r, c, n) * _stats.direction(o, r, c, n) + 0.0,
+    "mi": lambda o, r, c, n, f: _stats.pmi(o, r, c, n),
+    "mi3": lambda o, r, c, n, f: _stats.mi3(o, r, c, n),
+    "t": lambda o, r, c, n, f: _stats.t_score(o, r, c, n),
+    "z": lambda o, r, c, n, f: _stats.z_score(o, r, c, n),
+    "dice": lambda o, r, c, n, f: _stats.dice(o, f, c),
+    "log_dice": lambda o, r, c, n, f: _stats.log_dice(o, f, c),
+    "dice_span": lambda o, r, c, n, f: _stats.dice(o, r, c),
+    "log_dice_span": lambda o, r, c, n, f: _stats.log_dice(o, r, c),
+    "G2": lambda o, r, c, n, f: _stats.g2_2x2(o, r, c, n) * _stats.direction(o, r, c, n) + 0.0,
 }
 CITATION = ("Evert, S. (2008). Corpora and collocations. In Lüdeling & Kytö (eds.), Corpus Linguistics: An International "
             "Handbook, art. 58 (surface co-occurrence in a collocational span); Rychlý, P. (2008) for logDice.")
 
 
 def collocations(tokens: "Tokens", node: str | Sequence[str], *, window: int | tuple[int, int] = (5, 5),
-                 by: str | None = None, min_count: int = 2, measures: Sequence[str] = MEASURES,
+                 by: str | None = None, min_count: int = 2, measures: Sequence[str] = DEFAULT_MEASURES,
                  valuetype: "ValueType" = "glob", sort_by: str | None = None) -> pd.DataFrame:
     """Collocates of ``node`` within ``window`` tokens, never across sentences or documents.
 
@@ -50,7 +54,8 @@ def collocations(tokens: "Tokens", node: str | Sequence[str], *, window: int | t
     by : a docvar: compute the table separately per value (collocates of 外国人 in state vs NGO
         texts side by side, column ``group``); documents without a value are left out.
     min_count : keep collocates that co-occur at least this often (``n_collocate_node``).
-    measures : any of ``mi``, ``mi3``, ``t``, ``z``, ``dice``, ``log_dice``, ``G2``.
+    measures : any of ``mi``, ``mi3``, ``t``, ``z``, ``dice``, ``log_dice``, ``G2`` (the default set),
+        ``dice_span``, ``log_dice_span``.
     valuetype : how ``node`` is matched: ``"glob"`` (default; a plain term matches itself),
         ``"fixed"`` or ``"regex"``.
     sort_by : the measure to rank by (highest first; default ``log_dice`` if computed, else the
@@ -73,10 +78,12 @@ def collocations(tokens: "Tokens", node: str | Sequence[str], *, window: int | t
     occurrences of the collocate inside the span, ``E11 = R1 * C1 / N`` (``expected``);
     ``f_node`` is the node's frequency (reported, not in the table). Measures:
     ``mi = log2(O11 / E11)``; ``mi3 = log2(O11**3 / E11)``; ``t = (O11 - E11) / sqrt(O11)``;
-    ``z = (O11 - E11) / sqrt(E11)``; ``dice = 2 * O11 / (R1 + C1)``; ``log_dice = 14 +
-    log2(dice)``; ``G2`` = log-likelihood over the four cells, signed (negative when
-    ``O11 < E11``). Because R1 is the span size rather than the node frequency, ``log_dice`` is
-    lower than Sketch Engine's (which puts ``f_node`` in place of R1).
+    ``z = (O11 - E11) / sqrt(E11)``; ``dice = 2 * O11 / (f_node + C1)`` and ``log_dice = 14 +
+    log2(dice)`` as Rychlý (2008) defines them (node and collocate frequencies, comparable with
+    Sketch Engine and other tools); ``dice_span`` and ``log_dice_span`` put the span size R1 in
+    place of ``f_node`` (Evert's span-based table; lower values, not comparable with other tools;
+    not computed unless asked for); ``G2`` = log-likelihood over the four cells, signed (negative
+    when ``O11 < E11``).
 
     References
     ----------
@@ -194,7 +201,7 @@ def _table(tokens: "Tokens", is_node: np.ndarray, span: np.ndarray, mask: np.nda
                           "f_collocate": c, "f_node": np.full(len(keep), f_node, dtype=np.int64)})
     frame["expected"] = _stats.expected_2x2(r1, c, n)[0] if len(keep) else np.zeros(0)
     for m in measures:
-        frame[m] = _FORMULAS[m](o, r1, c, n) if len(keep) else np.zeros(0)
+        frame[m] = _FORMULAS[m](o, r1, c, n, f_node) if len(keep) else np.zeros(0)
     return frame, n, r1
 
 

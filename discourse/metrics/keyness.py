@@ -58,11 +58,14 @@ class GroupCounts:
     n_target_docs: int
     n_reference_docs: int
     reference_values: tuple[Any, ...]
+    target_mask: np.ndarray
+    reference_mask: np.ndarray
 
 
 def keyness(x: "Tokens" | DocTermMatrix, *, by: str, target: Any, reference: Any = None,
             measure: Measure = "G2", correction: Correction = "default", prior: Prior = None,
-            prior_scale: float | None = None, sort: bool = True) -> pd.DataFrame:
+            prior_scale: float | None = None, min_count: int = 1, min_range: int = 1, max_dp: float | None = None,
+            sort: bool = True) -> pd.DataFrame:
     """Keyness of every term of the target group against a reference group.
 
     Parameters
@@ -81,7 +84,18 @@ def keyness(x: "Tokens" | DocTermMatrix, *, by: str, target: Any, reference: Any
         term's count over all documents of ``x``, target and reference included); a number:
         the same prior count for every term (uninformative); a Series/mapping term -> count:
         a background corpus (every compared term needs a positive count).
-    prior_scale : fightin only: rescale the prior so that it sums to this ``alpha_0``.
+    prior_scale : fightin only: rescale the prior so that it sums to this ``alpha_0``. The default
+        informative prior (``prior=None``) has ``alpha_0`` = the number of tokens of the whole input,
+        a prior as strong as the data: it shrinks the log-odds of rare terms hard towards the
+        corpus-wide rate, so the top of the list favours frequent terms (Monroe et al.'s choice).
+        For a weaker prior pass e.g. ``prior_scale=500`` (or 1% of the tokens); the smaller
+        ``alpha_0``, the closer ``delta`` comes to the raw log-odds ratio and the more rare terms rise.
+    min_count : keep terms with ``n_target + n_reference >= min_count`` (frequency filter).
+    min_range : keep terms found in at least this many documents of the group that over-uses them
+        (``range_target`` for terms with ``log_ratio >= 0``, else ``range_reference``).
+    max_dp : keep terms whose DP in the group that over-uses them is at most this (dispersion
+        filter: drops terms that one or two documents make "key"; ``None`` keeps all). The filters
+        apply before the multiple-comparison adjustment, which counts only the terms kept.
     sort : sort by the statistic (``z`` for fightin), highest first, ties by term.
 
     Returns
@@ -90,7 +104,14 @@ def keyness(x: "Tokens" | DocTermMatrix, *, by: str, target: Any, reference: Any
     (column named as the measure; ``delta``, ``var``, ``z`` for fightin), ``p`` (two-sided; for
     chi2, G2 from the chi-square distribution with 1 df, for fightin from the normal
     distribution; absent for pmi, log_ratio, pct_diff), ``n_target``, ``n_reference`` (the
-    term's counts). ``df.attrs`` holds the parameters, group sizes and the reference.
+    term's counts). Every table also carries, whatever the measure: ``log_ratio`` (the effect
+    size, Hardie 2014), a test statistic with its raw ``p`` (``G2`` is added for pmi, log_ratio and
+    pct_diff), ``p_adj`` (Benjamini-Hochberg false discovery rate over the rows of the table), and the
+    dispersion of each group: ``range_target`` / ``range_reference`` (documents containing the term)
+    and ``dp_target`` / ``dp_reference`` (Gries' DP, see :mod:`discourse.metrics.dispersion`; NaN
+    where the group lacks the term). Dispersion is over the rows of ``x``: pass documents, not a
+    matrix grouped by ``by`` (whose range is 1 and DP 0).
+    ``df.attrs`` holds the parameters, group sizes and the reference.
 
     Notes
     -----
@@ -132,13 +153,53 @@ def keyness(x: "Tokens" | DocTermMatrix, *, by: str, target: Any, reference: Any
     else:
         columns = _measure(measure, correction, a, c, n_t, n_r)
     frame = pd.DataFrame({"term": np.array(counts.vocab, dtype=object)[keep], **columns,
-                          "n_target": a.astype(np.int64), "n_reference": c.astype(np.int64)})
-    _check_finite(frame, measure)
+                          **_companions(measure, a, c, n_t, n_r),
+                          "n_target": a.astype(np.int64), "n_reference": c.astype(np.int64),
+                          **_dispersion_columns(x, counts, keep)})
+    _check_finite(frame.drop(columns=["dp_target", "dp_reference"]), measure)
+    frame = _filter(frame, min_count, min_range, max_dp)
+    frame.insert(frame.columns.get_loc("p") + 1, "p_adj", _stats.bh_adjust(frame["p"].to_numpy()))
     if sort:
         key = "z" if measure == "fightin" else measure
         frame = frame.sort_values([key, "term"], ascending=[False, True], kind="stable").reset_index(drop=True)
     frame.attrs.update(_attrs(counts, by, target, measure, correction, prior, prior_scale, n_t, n_r))
+    frame.attrs.update(min_count=min_count, min_range=min_range, max_dp=max_dp, p_adj="Benjamini-Hochberg")
     return frame
+
+
+def _companions(measure: str, a: np.ndarray, c: np.ndarray, n_t: float, n_r: float) -> dict[str, np.ndarray]:
+    """The effect size and, for measures without a test, G2 and its p (no correction)."""
+    out: dict[str, np.ndarray] = {}
+    if measure != "log_ratio":
+        out["log_ratio"] = _stats.log_ratio(a, n_t, c, n_r)
+    if measure in ("pmi", "log_ratio", "pct_diff"):
+        out.update(_measure("G2", "none", a, c, n_t, n_r))
+    return out
+
+
+def _dispersion_columns(x: "Tokens" | DocTermMatrix, counts: GroupCounts, keep: np.ndarray) -> dict[str, np.ndarray]:
+    from .dispersion import dispersion, doc_term_counts
+
+    matrix = doc_term_counts(x)
+    out = {}
+    for name, mask in (("target", counts.target_mask), ("reference", counts.reference_mask)):
+        rng, dp = dispersion(matrix, mask)
+        out[f"range_{name}"], out[f"dp_{name}"] = rng[keep], dp[keep]
+    return out
+
+
+def _filter(frame: pd.DataFrame, min_count: int, min_range: int, max_dp: float | None) -> pd.DataFrame:
+    for name, value, low in (("min_count", min_count, 1), ("min_range", min_range, 1)):
+        if not isinstance(value, (int, np.integer)) or value < low:
+            raise ConfigError(f"{name}={value!r}: give an integer >= {low}")
+    if max_dp is not None and not 0 <= max_dp <= 1:
+        raise ConfigError(f"max_dp={max_dp!r}: DP lies in [0, 1]; give a value in that range or None")
+    own = frame["log_ratio"] >= 0   # the group that over-uses the term
+    rng = np.where(own, frame["range_target"], frame["range_reference"])
+    keep = ((frame["n_target"] + frame["n_reference"]) >= min_count) & (rng >= min_range)
+    if max_dp is not None:
+        keep &= np.where(own, frame["dp_target"], frame["dp_reference"]) <= max_dp
+    return frame[keep].reset_index(drop=True)
 
 
 def _check_options(measure: str, correction: str, prior: Prior, prior_scale: float | None) -> None:
@@ -218,7 +279,7 @@ def group_counts(x: "Tokens" | DocTermMatrix, *, by: str, target: Any, reference
         vocab = tuple(x.vocab)
     _check_nonempty(tgt, ref, t_mask, r_mask, target, reference, by)
     ref_values = tuple(pd.unique(pd.Series(values[r_mask]).dropna()).tolist())
-    return GroupCounts(vocab, tgt, ref, tot, int(t_mask.sum()), int(r_mask.sum()), ref_values)
+    return GroupCounts(vocab, tgt, ref, tot, int(t_mask.sum()), int(r_mask.sum()), ref_values, t_mask, r_mask)
 
 
 def _dtm_counts(x: DocTermMatrix, t_mask: np.ndarray, r_mask: np.ndarray) -> tuple[np.ndarray, ...]:

@@ -182,4 +182,4 @@ def test_diet_query_validator_catches_bad_queries():
     assert any("give search words" in p for p in problems)
     assert any("unique" in p for p in problems)
     assert any("'12345'" in p for p in problems)
-    assert not any("115913206X00220030312_001" in p for p in problems)
+    assert not any("'115913206X00220030312_001'" in p for p in problems)

@@ -43,7 +43,7 @@ COLUMNS = ("id", "url", "side", "actor", "genre", "date", "title", "language", "
 SIDES = ("state", "ngo", "media", "international")
 GENRES = ("white_paper", "press_release", "statement", "report", "newsletter", "speech", "testimony")
 LANGUAGES = ("ja", "en")
-LICENCES = ("gov-standard-terms", "copyright-act-art40", "copyright")
+LICENCES = ("pdl-1.0", "gov-standard-terms", "copyright-act-art40", "copyright")
 # Hosts that copy other publishers' documents (document dumps, web archives, forums, wikis, blogs).
 MIRROR_HOSTS = (
     "vdocuments.pub", "vdocuments.mx", "paperzz.com", "happylibus.com", "123deta.com", "expydoc.com",

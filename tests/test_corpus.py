@@ -87,16 +87,17 @@ def test_folder_metadata_problems_name_line_and_field(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("外国人住民の人権を守る。", encoding="utf-8")
     (tmp_path / "b.txt").write_text("不法就労の取締りを強化する。", encoding="utf-8")
     (tmp_path / "metadata.csv").write_text(
-        "file,side,date\na.txt,,2004\nb.txt,state,2004,extra\n,ngo,2004\n", encoding="utf-8")
-    with pytest.warns(UserWarning, match="3 item"):
+        "file,side,date\na.txt,,2004\nb.txt,state,2004,extra\n,ngo,2004\nb.txt,state,2004年13月\n", encoding="utf-8")
+    with pytest.warns(UserWarning, match="3 item") as record:
         corpus = read_corpus(tmp_path)
+    assert len(record) == 1 and record[0].filename == __file__  # one warning, pointing at the caller
     meta = tmp_path / "metadata.csv"
-    assert len(corpus) == 0
-    assert [(p.path, p.line, p.field) for p in corpus.problems[:3]] == [(str(meta), 2, "side"), (str(meta), 3, "file"),
-                                                                        (str(meta), 4, "file")]
-    assert f"{meta} line 2: field 'side' is missing or empty" in corpus.problems[0].message
-    assert f"{meta} line 3: field 'file': the row for 'b.txt' has 4 values for 3 columns" in corpus.problems[1].message
-    assert f"{meta} line 4: field 'file' is empty" in corpus.problems[2].message
+    assert corpus.doc_ids == ["a"] and corpus["a"].side == ""   # no side: loaded, side empty
+    assert [(p.path, p.line, p.field) for p in corpus.problems] == [(str(meta), 3, "file"), (str(meta), 4, "file"),
+                                                                    (str(meta), 5, "date")]
+    assert f"{meta} line 3: field 'file': the row for 'b.txt' has 4 values for 3 columns" in corpus.problems[0].message
+    assert f"{meta} line 4: field 'file' is empty" in corpus.problems[1].message
+    assert "2 x field 'file', first: " in str(record[0].message) and "1 x field 'date'" in str(record[0].message)
 
 
 def test_folder_without_corpus_or_metadata(tmp_path: Path) -> None:
@@ -209,10 +210,8 @@ LONG = "来日外国人犯罪の検挙件数は前年に比べて増加し過去
 # (line written after the GOOD line, field, message fragment)
 ERRORS = [
     ('{"doc_id": "ok", "text": "別の本文です。", "side": "ngo"}', "doc_id", "'ok' is used twice (first at {path} line 1)"),
-    ('{"doc_id": "x", "text": "本文。"}', "side", "field 'side' is missing or empty"),
     ('{"text": "本文。", "side": "ngo"}', "doc_id", "field 'doc_id' is missing or empty"),
     ('{"doc_id": "x", "side": "ngo"}', "text", "field 'text' is missing or empty"),
-    ('{"doc_id": "x", "text": "本文。", "side": "government"}', "side", "field 'side' has unknown value 'government'"),
     ('{"doc_id": "x", "text": "本文。", "side": "ngo", "language": "jp"}', "language", "field 'language' has unknown value 'jp'"),
     ('{"doc_id": "x", "text": "本文。", "side": "ngo", "date": "2004-13-01"}', "date", "field 'date': month must be in 1..12"),
     ('{"doc_id": "x", "text": "本文。", "side": "ngo", "date": "昨年"}', "date", "field 'date': unparseable date '昨年'"),
@@ -223,6 +222,26 @@ ERRORS = [
     ('{"doc_id": "x", "text": "外国人の人権を、守るための活動を続けている", "side": "state"}', "text", "a near-duplicate of 'ok'"),
     ('{"doc_id": "x", "text": "ＯＫ", "side": "ngo"}\n{"doc_id": "y", "text": "ok!", "side": "ngo"}', "text",
      "a near-duplicate of 'x'"),
+    # values of the wrong type are never turned into strings
+    ('{"doc_id": 17, "text": "本文。"}', "doc_id", "[E101] field 'doc_id' holds an int (17), not a string: "
+     'write it as a JSON string ("17")'),
+    ('{"doc_id": ["a", "b"], "text": "本文。"}', "doc_id", "[E101] field 'doc_id' holds a list ([\"a\", \"b\"])"),
+    ('{"doc_id": "x", "text": ["本文", "続き"]}', "text", "[E101] field 'text' holds a list ([\"本文\", \"続き\"]), "
+     "not a string: give the whole text as one JSON string"),
+    ('{"doc_id": "x", "text": 3.5}', "text", "[E101] field 'text' holds a float (3.5)"),
+    ('{"doc_id": "x", "text": "本文。", "side": ["ngo"]}', "side", "[E101] field 'side' holds a list"),
+    ('{"doc_id": "x", "text": "本文。", "actor": 12}', "actor", "[E101] field 'actor' holds an int (12)"),
+    # lone surrogates, in the text or deep inside an extra
+    ('{"doc_id": "x", "text": "\\ud800本文。"}', "text", "[E102] field 'text' holds a lone surrogate (\\ud800 in the JSON)"),
+    ('{"doc_id": "x", "text": "本文。", "note": {"k": ["\\udc00"]}}', "note", "[E102] field 'note' holds a lone surrogate"),
+    # an explicit year is validated and must agree with the date
+    ('{"doc_id": "x", "text": "本文。", "year": "soon"}', "year", "[E103] field 'year': 'soon' is not a year (a str)"),
+    ('{"doc_id": "x", "text": "本文。", "year": 1066}', "year", "[E103] field 'year': 1066 is not a year (out of range): "
+     "give a whole number between 1800 and 2200"),
+    ('{"doc_id": "x", "text": "本文。", "year": true}', "year", "[E103] field 'year': True is not a year (a bool)"),
+    ('{"doc_id": "x", "text": "本文。", "year": 2004.0}', "year", "is not a year (a float)"),
+    ('{"doc_id": "x", "text": "本文。", "date": "2004-05", "year": 2005}', "year",
+     "[E104] field 'year': 2005 disagrees with field 'date' '2004-05': correct one of them"),
 ]
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import warnings
 from pathlib import Path
 
@@ -617,3 +618,42 @@ def test_metadata_paths_outside_the_folder_are_refused(tmp_path: Path) -> None:
     assert all("秘密" not in d.text for d in corpus)
     with pytest.raises(CorpusError, match=r"line 3: \[E105\]"):
         import_folder(folder, strict=True)
+
+
+def test_demo_datasheet_schema_holds_and_bites(tmp_path: Path) -> None:
+    from discourse.resources import resource
+
+    demo = resource("demo")
+    assert (demo / "schema.toml").is_file()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        corpus = read_corpus(demo)
+    assert len(corpus) == 215 and corpus.problems == ()
+    lines = (demo / "corpus.jsonl").read_text(encoding="utf-8").splitlines()
+    first = json.loads(lines[0])
+    lines[0] = json.dumps({**first, "side": "party_a"}, ensure_ascii=False)
+    (tmp_path / "corpus.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    shutil.copy(demo / "schema.toml", tmp_path / "schema.toml")
+    with pytest.warns(UserWarning, match="1 item"):
+        copy = read_corpus(tmp_path)
+    assert len(copy) == 214 and copy.problems[0].doc_id == first["doc_id"] and copy.problems[0].line == 1
+
+
+# --- the error family ----------------------------------------------------------------------------
+def test_not_fitted_error_is_caught_as_value_and_attribute_error() -> None:
+    from discourse.errors import DiscourseError, NotFittedError
+
+    for base in (DiscourseError, ValueError, AttributeError):
+        with pytest.raises(base, match="call fit"):
+            raise NotFittedError("this TopicModel is not fitted: call fit(dtm) first")
+    assert not issubclass(NotFittedError, CorpusError)
+
+
+def test_coded_messages_fill_their_template() -> None:
+    from discourse.errors import Errors, coded
+
+    assert coded("E105", value="../x", folder="study") == "[E105] field 'file': '../x' is outside the folder study"
+    codes = [name for name in vars(Errors) if re.fullmatch(r"E\d{3}", name)]
+    assert len(codes) == len(set(getattr(Errors, c) for c in codes))      # no two codes share a message
+    with pytest.raises(AttributeError):
+        coded("E999")

@@ -1,7 +1,8 @@
 """A wheel (and so a non-editable ``pip install .``) ships the bundled data and works outside the
 checkout: built from a copy of the source tree, checked file by file, installed into a fresh
 virtual environment, used from a temporary folder. No network: the build uses the running
-interpreter's setuptools and wheel, and the fresh environment borrows its dependencies."""
+interpreter's setuptools and wheel (both in the ``test`` extra), and the fresh environment borrows
+its dependencies."""
 from __future__ import annotations
 
 import json
@@ -33,7 +34,6 @@ def _data_files() -> list[str]:
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    pytest.importorskip("wheel", reason="building a wheel offline needs the 'wheel' package (test extra)")
     work = tmp_path_factory.mktemp("wheel")
     source = work / "src"
     shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*SKIP))  # the checkout stays untouched

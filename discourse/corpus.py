@@ -321,7 +321,8 @@ class Corpus:
         return self._docs[key]
 
     def __repr__(self) -> str:
-        return f"<Corpus: {len(self)} documents, {sum(len(d.text) for d in self._docs)} characters>"
+        skipped = f", {len(self._problems)} problems" if self._problems else ""
+        return f"<Corpus: {len(self)} documents, {sum(len(d.text) for d in self._docs)} characters{skipped}>"
 
     @property
     def problems(self) -> tuple[Problem, ...]:

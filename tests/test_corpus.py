@@ -372,7 +372,12 @@ def test_any_side_and_any_docvar_load_as_they_are(tmp_path: Path) -> None:
     rows = [{"doc_id": "a", "text": "与党は外国人政策を見直す。", "side": "party_a", "party_bloc": 3},
             {"doc_id": "b", "text": "野党は反対した。", "side": "party_b"},
             {"doc_id": "c", "text": "記者は両者に取材した。"}]                       # no side at all
-    corpus = read_corpus(_jsonl(tmp_path, rows), strict=True)
+    path = _jsonl(tmp_path, rows)
+    with path.open("a", encoding="utf-8") as fh:                           # a surrogate *pair* is one character
+        fh.write('{"doc_id": "e", "text": "絵文字\\ud83d\\ude00です。"}\n')
+    corpus = read_corpus(path, strict=True)
+    assert corpus["e"].text == "絵文字\U0001F600です。"
+    corpus = corpus.subset(lambda d: d.doc_id != "e")
     assert corpus.doc_ids == ["a", "b", "c"] and corpus.problems == ()
     assert corpus.docvars["side"].tolist() == ["party_a", "party_b", ""]
     assert corpus["a"].extra == {"party_bloc": 3} and corpus["c"].language == "ja"
@@ -439,6 +444,7 @@ def loaded(tmp_path: Path) -> Corpus:
 
 def test_problems_survive_subset_group_and_sample(loaded: Corpus) -> None:
     assert loaded.doc_ids == ["ok", "y"] and len(loaded.problems) == 3
+    assert repr(loaded) == f"<Corpus: 2 documents, {len(GOOD['text']) + 9} characters, 3 problems>"
     assert loaded.subset(side="ngo").problems == loaded.problems
     assert loaded.subset(lambda d: False).problems == loaded.problems
     assert all(g.problems == loaded.problems for g in loaded.group("side").values())

@@ -3,6 +3,13 @@
 A :class:`Corpus` is a tuple of :class:`Document` records. Verbs (``subset``, ``group``,
 ``sample``) return new corpora; nothing changes in place (quanteda's object pipeline).
 
+Only ``doc_id`` and ``text`` are required; every other field is a docvar with any name and any
+value (``side`` included: ``"state"``, ``"party_a"``, ...). Two fields have a meaning for the
+package and are checked: ``language`` picks the tokenizer and sentence splitter (``ja`` or
+``en``; default ``ja``) and ``date`` (``year``) must be a real date (year). A study that needs
+more (``side`` present and one of a list, ``pages`` an integer) says so in a schema
+(:mod:`discourse.schema`).
+
 Example
 -------
 >>> from discourse.corpus import Corpus, Document
@@ -23,13 +30,15 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .errors import ConfigError, CorpusError, check_choice, where
+from .errors import ConfigError, CorpusError, check_choice, coded, where
 
-SIDES = ("state", "ngo", "media", "international", "other")
 LANGUAGES = ("ja", "en")
 META_FIELDS = ("side", "actor", "genre", "date", "title", "source", "language")
-REQUIRED_FIELDS = ("doc_id", "text", "side")
+STRING_FIELDS = ("side", "actor", "genre", "title", "source")
+REQUIRED_FIELDS = ("doc_id", "text")
 DOCVAR_COLUMNS = ("side", "actor", "genre", "date", "year", "title", "source", "language")
+YEAR_RANGE = (1800, 2200)
+PROBLEM_COLUMNS = ("file", "line", "doc_id", "field", "problem", "fix")
 
 
 @dataclass(frozen=True)
@@ -40,16 +49,17 @@ class Document:
     ----------
     doc_id : unique identifier, e.g. ``"npa-2004-03"``.
     text : the full text (already normalized if it was ingested).
-    side : ``state``, ``ngo``, ``media``, ``international`` or ``other``.
-    actor, genre, title, source : free text (``警察庁``, ``white paper`` ...).
-    date : ISO date (``2004``, ``2004-09`` or ``2004-09-15``); ``year`` is derived.
-    language : ``ja`` or ``en``.
+    side, actor, genre, title, source : free-text docvars (``state``, ``警察庁``, ``white paper`` ...);
+        empty when unknown.
+    date : ISO date (``2004``, ``2004-09`` or ``2004-09-15``).
+    language : ``ja`` or ``en`` (chooses the tokenizer).
     extra : further docvars (JSON-serialisable values).
+    year : the year; derived from ``date`` when not given, and must agree with it when both are.
     """
 
     doc_id: str
     text: str
-    side: str = "other"
+    side: str = ""
     actor: str = ""
     genre: str = ""
     date: str = ""
@@ -57,17 +67,22 @@ class Document:
     source: str = ""
     language: str = "ja"
     extra: Mapping[str, Any] = field(default_factory=dict)
+    year: int | None = None
 
     def __post_init__(self) -> None:
+        for name in ("doc_id", "text"):
+            if not isinstance(getattr(self, name), str):
+                raise ConfigError(f"{name}={getattr(self, name)!r} is a {type(getattr(self, name)).__name__}: "
+                                  f"give {name} as a string")
         clash = sorted(set(self.extra) & {"doc_id", "text", "year", *META_FIELDS})
         if clash:
             raise ConfigError(f"extra={dict(self.extra)!r}: {clash} are fields of Document, not extras: "
                               "pass them as arguments")
-
-    @property
-    def year(self) -> int | None:
-        """The year of ``date``, or None when the date is empty."""
-        return int(self.date[:4]) if self.date else None
+        problem = year_problem(self.year, self.date)
+        if problem:
+            raise ConfigError(f"year={self.year!r}, date={self.date!r}: {problem}")
+        if self.year is None and self.date:
+            object.__setattr__(self, "year", int(self.date[:4]))
 
     @property
     def content_hash(self) -> str:
@@ -75,10 +90,30 @@ class Document:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
     def to_dict(self) -> dict[str, Any]:
-        """Flat dict (extras merged in) as written to one JSON line."""
-        row = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "extra"}
+        """Flat dict (extras merged in) as written to one JSON line; ``year`` only when there is no
+        ``date`` to derive it from."""
+        skip = {"extra", "year"} if self.date or self.year is None else {"extra"}
+        row = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name not in skip}
         row.update(self.extra)
         return row
+
+
+def year_problem(year: object, date: str = "") -> str:
+    """Why ``year`` is not a valid year agreeing with ``date`` (``""`` when it is; None is valid).
+
+    >>> year_problem(2004, "2005-01")
+    "[E104] field 'year': 2004 disagrees with field 'date' '2005-01': correct one of them (or drop 'year')"
+    """
+    if year is None:
+        return ""
+    lo, hi = YEAR_RANGE
+    if isinstance(year, bool) or not isinstance(year, (int, np.integer)):
+        return coded("E103", value=year, reason=f"a {type(year).__name__}", lo=lo, hi=hi)
+    if not lo <= year <= hi:
+        return coded("E103", value=year, reason="out of range", lo=lo, hi=hi)
+    if date and int(date[:4]) != year:
+        return coded("E104", year=year, date=date)
+    return ""
 
 
 _DATE_PATTERNS = (
@@ -104,7 +139,7 @@ def parse_date(value: object) -> str:
 
 
 def _iso(year: int, month: str | None, day: str | None) -> str:
-    if not 1800 <= year <= 2200:
+    if not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
         raise ValueError(f"year {year} out of range")
     if month is None:
         return f"{year:04d}"
@@ -119,41 +154,137 @@ def _iso(year: int, month: str | None, day: str | None) -> str:
 
 @dataclass(frozen=True)
 class Problem:
-    """A document that was skipped (or would make a strict load fail), with its reason."""
+    """An item that was skipped while loading (or would make a strict load fail), with its reason.
+
+    ``message`` is the whole sentence (location, what is wrong, fix); ``problem`` and ``fix`` are
+    its parts, for tables (:meth:`Corpus.problems_frame`).
+    """
 
     path: str
     line: int | None
     field: str
     message: str
+    doc_id: str = ""
+    problem: str = ""
+    fix: str = ""
 
     def __str__(self) -> str:
         return self.message
 
+    @property
+    def kind(self) -> str:
+        """``"field 'side' [E106]"``: the field and the message code (if any), to count problems by kind."""
+        code = re.search(r"\[(E\d+)\]", self.message)
+        return f"field {self.field!r}" + (f" [{code.group(1)}]" if code else "")
+
+
+def located_error(loc: str, field: str, problem: str, fix: str, *, doc_id: str = "") -> CorpusError:
+    """``CorpusError("<loc>: <problem>: <fix>")`` carrying its parts (``problem`` should name the field)."""
+    return CorpusError(f"{loc}: {problem}: {fix}", field=field, problem=problem, fix=fix, doc_id=doc_id)
+
 
 def document_from_record(record: Mapping[str, Any], path: str = "<record>", line: int | None = None) -> Document:
-    """Validate one mapping and build a :class:`Document`; raise :class:`CorpusError` naming file/line/field."""
+    """Validate one mapping and build a :class:`Document`; raise :class:`CorpusError` naming file/line/field.
+
+    Only ``doc_id`` and ``text`` are required (non-empty strings). ``side``, ``actor``, ``genre``,
+    ``title``, ``source`` must be strings when present; ``language`` ``ja`` or ``en``; ``date`` a
+    date; ``year`` (optional) a whole number that agrees with ``date``. Any other field is an extra
+    docvar, kept as it is. No string anywhere may hold a lone surrogate.
+    """
     loc = where(path, line)
-    for name in REQUIRED_FIELDS:
-        if record.get(name) in (None, ""):
-            raise CorpusError(f"{loc}: field {name!r} is missing or empty: every document needs {list(REQUIRED_FIELDS)}")
-    if not str(record["text"]).strip():
-        raise CorpusError(f"{loc}: field 'text' is empty (only whitespace): remove the document or add its text")
-    side = record["side"]
-    if side not in SIDES:
-        raise CorpusError(f"{loc}: field 'side' has unknown value {side!r}: use one of {list(SIDES)}")
+    _check_surrogates(record, loc)
+    doc_id = _required_string(record, "doc_id", loc, "")
+    text = _required_string(record, "text", loc, doc_id)
+    if not text.strip():
+        raise located_error(loc, "text", "field 'text' is empty (only whitespace)",
+                            "remove the document or add its text", doc_id=doc_id)
+    meta = {name: _optional_string(record, name, loc, doc_id) for name in STRING_FIELDS}
     language = record.get("language") or "ja"
     if language not in LANGUAGES:
-        raise CorpusError(f"{loc}: field 'language' has unknown value {language!r}: use one of {list(LANGUAGES)}")
-    date = record.get("date") or ""
-    if date:
-        try:
-            date = parse_date(date)
-        except ValueError as exc:
-            raise CorpusError(f"{loc}: field 'date': {exc}") from None
+        raise located_error(loc, "language", f"field 'language' has unknown value {language!r}",
+                            f"use one of {list(LANGUAGES)} (it chooses the tokenizer)", doc_id=doc_id)
+    date = _date(record.get("date"), loc, doc_id)
+    year = _year(record.get("year"), date, loc, doc_id)
     known = {"doc_id", "text", "year", *META_FIELDS}
     extra = {k: v for k, v in record.items() if k not in known}
-    meta = {k: str(record.get(k) or "") for k in ("actor", "genre", "title", "source")}
-    return Document(str(record["doc_id"]), str(record["text"]), side=side, date=date, language=language, extra=extra, **meta)
+    return Document(doc_id, text, date=date, language=language, extra=extra, year=year, **meta)
+
+
+def _required_string(record: Mapping[str, Any], name: str, loc: str, doc_id: str) -> str:
+    value = record.get(name)
+    if value is None or value == "":
+        raise located_error(loc, name, f"field {name!r} is missing or empty",
+                            f"every document needs {list(REQUIRED_FIELDS)}", doc_id=doc_id)
+    if not isinstance(value, str):
+        fix = (f"write it as a JSON string (\"{value}\")" if isinstance(value, (int, float)) and name == "doc_id"
+               else "give the whole text as one JSON string" if name == "text" else "give one id as a string")
+        raise _type_error(loc, name, value, fix, doc_id)
+    return value
+
+
+def _optional_string(record: Mapping[str, Any], name: str, loc: str, doc_id: str) -> str:
+    value = record.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise _type_error(loc, name, value, "write it as a string, or keep the value under another field name "
+                          "(extra fields may hold any JSON value)", doc_id)
+    return value
+
+
+def _type_error(loc: str, name: str, value: Any, fix: str, doc_id: str) -> CorpusError:
+    kind = type(value).__name__
+    problem = coded("E101", field=name, found=f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} ({_short(value)})")
+    return located_error(loc, name, problem, fix, doc_id=doc_id)
+
+
+def _short(value: Any, limit: int = 40) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _date(value: Any, loc: str, doc_id: str) -> str:
+    if value is None or value == "":
+        return ""
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        problem, _, fix = str(exc).partition(": ")
+        raise located_error(loc, "date", f"field 'date': {problem}",
+                            fix or "give a real date as YYYY-MM-DD, YYYY-MM or YYYY", doc_id=doc_id) from None
+
+
+def _year(value: Any, date: str, loc: str, doc_id: str) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and re.fullmatch(r"\s*\d{1,4}\s*", value):
+        value = int(value)  # metadata.csv values are strings
+    problem = year_problem(value, date)
+    if problem:
+        head, _, fix = problem.rpartition(": ")
+        raise located_error(loc, "year", head, fix, doc_id=doc_id)
+    return int(value)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _check_surrogates(value: Any, loc: str, name: str = "record") -> None:
+    """Raise a located error for the first string (key or value, at any depth) with a lone surrogate."""
+    if isinstance(value, str):
+        bad = _SURROGATE.search(value)
+        if bad:
+            escape = f"\\u{ord(bad.group()):04x}"
+            fix = "remove it or write the whole character (a surrogate pair, or the character itself)"
+            raise located_error(loc, name, coded("E102", field=name, escape=escape), fix)
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            inner = name if name != "record" else str(key).encode("utf-8", "backslashreplace").decode("utf-8")
+            _check_surrogates(key, loc, inner)
+            _check_surrogates(item, loc, inner)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _check_surrogates(item, loc, name)
 
 
 class Corpus:
@@ -162,7 +293,8 @@ class Corpus:
     Parameters
     ----------
     documents : the documents, in order; doc_ids must be unique.
-    problems : items skipped while loading (kept so nothing is dropped silently).
+    problems : items skipped while loading (kept so nothing is dropped silently). Corpora made
+        from this one (``subset``, ``group``, ``sample``) keep them: they describe the load.
     """
 
     def __init__(self, documents: Iterable[Document], problems: Sequence[Problem] = ()):
@@ -171,7 +303,7 @@ class Corpus:
         if len(self._index) != len(self._docs):
             dup = _first_duplicate([d.doc_id for d in self._docs])
             raise CorpusError(f"doc_id {dup!r} is used twice: doc_ids must be unique")
-        self.problems: tuple[Problem, ...] = tuple(problems)
+        self._problems: tuple[Problem, ...] = tuple(problems)
         self._docvars: pd.DataFrame | None = None
 
     # --- access ---------------------------------------------------------------------------
@@ -189,7 +321,27 @@ class Corpus:
         return self._docs[key]
 
     def __repr__(self) -> str:
-        return f"<Corpus: {len(self)} documents, {sum(len(d.text) for d in self._docs)} characters>"
+        skipped = f", {len(self._problems)} problems" if self._problems else ""
+        return f"<Corpus: {len(self)} documents, {sum(len(d.text) for d in self._docs)} characters{skipped}>"
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        """Items skipped while loading the corpus this one comes from (read-only)."""
+        return self._problems
+
+    def problems_frame(self) -> pd.DataFrame:
+        """The problems as a tidy table, one row per skipped item.
+
+        Columns: ``file`` (the file at fault), ``line`` (nullable Int64; empty for a whole file),
+        ``doc_id`` (when the record had one), ``field``, ``problem`` (what is wrong), ``fix``.
+
+        >>> Corpus([]).problems_frame().columns.tolist()
+        ['file', 'line', 'doc_id', 'field', 'problem', 'fix']
+        """
+        rows = [(p.path, p.line, p.doc_id, p.field, p.problem or _strip_location(p), p.fix) for p in self._problems]
+        frame = pd.DataFrame(rows, columns=list(PROBLEM_COLUMNS))
+        frame["line"] = frame["line"].astype("Int64")
+        return frame.astype({c: "object" for c in PROBLEM_COLUMNS if c != "line"})
 
     @property
     def documents(self) -> tuple[Document, ...]:
@@ -228,7 +380,7 @@ class Corpus:
             if name not in docvars.columns:
                 check_choice("docvar", name, docvars.columns)
             keep &= _match(docvars[name], value, name)
-        return Corpus([d for d, k in zip(self._docs, keep) if k])
+        return Corpus([d for d, k in zip(self._docs, keep) if k], self._problems)
 
     def _mask(self, mask: Sequence[bool] | Callable[[Document], bool] | None) -> np.ndarray:
         if mask is None:
@@ -251,7 +403,7 @@ class Corpus:
         for doc, value in zip(self._docs, values):
             groups.setdefault(value, []).append(doc)
         keys = sorted((k for k in groups if k is not None), key=lambda k: (type(k).__name__, k))
-        return {k: Corpus(groups[k]) for k in keys + ([None] if None in groups else [])}
+        return {k: Corpus(groups[k], self._problems) for k in keys + ([None] if None in groups else [])}
 
     def sample(self, n: int, *, random_state: int = 0, replace: bool = False) -> "Corpus":
         """``n`` documents drawn with ``numpy.random.default_rng(random_state)``, in corpus order
@@ -262,7 +414,7 @@ class Corpus:
             raise ConfigError(f"n={n} is larger than the corpus ({len(self)} documents): use replace=True or a smaller n")
         rng = np.random.default_rng(random_state)
         picks = np.sort(rng.choice(len(self), size=n, replace=replace))
-        return Corpus(_renumber([self._docs[i] for i in picks]))
+        return Corpus(_renumber([self._docs[i] for i in picks]), self._problems)
 
     # --- storage --------------------------------------------------------------------------
     def to_jsonl(self, path: str | Path) -> Path:
@@ -280,6 +432,11 @@ class Corpus:
             table = docvars.groupby(by, dropna=False).agg(n_docs=("side", "size"), n_chars=("n_chars", "sum"))
             out[by] = table.reset_index()
         return out
+
+
+def _strip_location(problem: Problem) -> str:
+    prefix = where(problem.path, problem.line) + ": "
+    return problem.message[len(prefix):] if problem.message.startswith(prefix) else problem.message
 
 
 def _columns(rows: list[dict[str, Any]]) -> list[str]:

@@ -2,10 +2,13 @@
 ``import_folder(folder)`` for a folder of source files described by ``metadata.csv``.
 
 A folder holds either ``corpus.jsonl`` or source files plus ``metadata.csv`` (one row per file:
-``file`` and any docvars; ``doc_id`` defaults to the file name without extension). Every problem
-(bad JSON, missing field, unknown side, bad date, empty text, duplicate doc_id, duplicate or
-near-duplicate text, unreadable source file) is either fatal (``strict=True``) or reported in
-``corpus.problems`` and with a warning, never dropped silently.
+``file`` and any docvars; ``doc_id`` defaults to the file name without extension), and may hold a
+``schema.toml`` (:mod:`discourse.schema`) with the study's rules for the docvars. Every problem
+(bad JSON, a missing ``doc_id`` or ``text``, a value of the wrong type, a bad date or year, empty
+text, duplicate doc_id, duplicate or near-duplicate text, unreadable source file, a file outside
+the folder, a schema rule broken) is either fatal (``strict=True``) or reported in
+``corpus.problems`` (a table: ``corpus.problems_frame()``), never dropped silently; one warning at
+the end counts them by kind.
 
 Example
 -------
@@ -24,12 +27,13 @@ import unicodedata
 import warnings
 from collections import defaultdict
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 
-from .corpus import Corpus, Document, Problem, document_from_record
-from .errors import CorpusError, where
+from .corpus import Corpus, Document, Problem, document_from_record, located_error
+from .errors import CorpusError, coded, where
+from .schema import Schema, SchemaLike, load_schema, schema_beside
 from .text import detect_language
 
 Record = tuple[str, "int | None", "dict[str, Any] | Exception"]
@@ -69,7 +73,7 @@ def _parse_line(line: str, path: Path, n: int) -> dict[str, Any] | CorpusError:
     return record
 
 
-def read_corpus(path: str | Path, *, strict: bool = False) -> Corpus:
+def read_corpus(path: str | Path, *, strict: bool = False, schema: SchemaLike | None | bool = None) -> Corpus:
     """Load a corpus from a ``.jsonl`` file or a folder (see module docstring).
 
     Parameters
@@ -77,23 +81,49 @@ def read_corpus(path: str | Path, *, strict: bool = False) -> Corpus:
     path : ``corpus.jsonl``, or a folder holding ``corpus.jsonl`` or files + ``metadata.csv``.
     strict : raise :class:`~discourse.errors.CorpusError` on the first problem instead of
         skipping the item and reporting it in ``corpus.problems``.
+    schema : the study's rules for the docvars (:mod:`discourse.schema`): a ``Schema``, a dict or
+        the path of a TOML file. Default: the ``schema.toml`` next to the corpus file, if any;
+        ``False``: none.
+
+    Returns
+    -------
+    Corpus : ``corpus.problems`` lists every skipped item (``corpus.problems_frame()`` as a table).
 
     >>> from discourse import read_corpus
     >>> corpus = read_corpus("corpora/demo")  # doctest: +SKIP
+    >>> corpus = read_corpus("speeches.jsonl", schema={"fields": {"party": {"required": True}}})  # doctest: +SKIP
     """
+    path = Path(path)
+    if path.is_dir() and not (path / "corpus.jsonl").exists() and (path / "metadata.csv").exists():
+        return _import(path, None, strict, schema)
+    path = resolve_jsonl(path)
+    corpus = _build(_jsonl_records(path), strict, schema=_schema(schema, path))
+    _warn(corpus, path)
+    return corpus
+
+
+def resolve_jsonl(path: str | Path) -> Path:
+    """``path`` itself, or ``<path>/corpus.jsonl`` for a folder; :class:`CorpusError` when neither exists."""
     path = Path(path)
     if path.is_dir():
         if (path / "corpus.jsonl").exists():
-            return read_corpus(path / "corpus.jsonl", strict=strict)
-        if (path / "metadata.csv").exists():
-            return import_folder(path, strict=strict)
+            return path / "corpus.jsonl"
         raise CorpusError(f"{path}: folder has neither corpus.jsonl nor metadata.csv: add one of them")
     if not path.exists():
         raise CorpusError(f"{path}: no such file or folder")
-    return _build(_jsonl_records(path), strict)
+    return path
 
 
-def import_folder(folder: str | Path, metadata: str | Path | None = None, *, strict: bool = False) -> Corpus:
+def _schema(schema: SchemaLike | None | bool, path: Path) -> Schema | None:
+    if schema is False:
+        return None
+    if schema is None or schema is True:
+        return schema_beside(path)
+    return load_schema(schema)
+
+
+def import_folder(folder: str | Path, metadata: str | Path | None = None, *, strict: bool = False,
+                  schema: SchemaLike | None | bool = None) -> Corpus:
     """Build a corpus from the source files (text, HTML, PDF) listed in ``metadata.csv``.
 
     Each file is read with :func:`discourse.ingest.read_source` (encoding detection, main-text
@@ -108,11 +138,12 @@ def import_folder(folder: str | Path, metadata: str | Path | None = None, *, str
     metadata : the metadata table (default ``<folder>/metadata.csv``); UTF-8, UTF-8 with BOM or
         Shift_JIS/CP932 as saved by Excel.
     strict : raise on the first problem instead of skipping the row and reporting it.
+    schema : as for :func:`read_corpus` (default: ``<folder>/schema.toml`` if there is one).
 
     Returns
     -------
     Corpus : with ``corpus.problems`` listing every skipped row (metadata.csv file and line,
-        field, reason: unreadable file, missing side, duplicate or near-duplicate text ...).
+        field, reason: unreadable file, a file outside the folder, duplicate or near-duplicate text ...).
         Source files in the folder that no row lists are reported there too (never fatal).
 
     Examples
@@ -121,19 +152,21 @@ def import_folder(folder: str | Path, metadata: str | Path | None = None, *, str
     >>> corpus.docvars.loc["ijuren-2004", "encoding"]       # doctest: +SKIP
     'cp932'
     """
-    folder = Path(folder)
+    return _import(Path(folder), metadata, strict, schema)
+
+
+def _import(folder: Path, metadata: str | Path | None, strict: bool, schema: SchemaLike | None | bool) -> Corpus:
     if not folder.is_dir():
         raise CorpusError(f"{folder}: no such folder: give the folder that holds the source files")
     metadata = Path(metadata) if metadata is not None else folder / "metadata.csv"
     if not metadata.exists():
         raise CorpusError(f"{metadata}: no such file: write a metadata.csv with a 'file' column and the docvars")
     listed: set[str] = set()
-    corpus = _build(_folder_records(folder, metadata, listed), strict, fuzzy=True)
+    corpus = _build(_folder_records(folder, metadata, listed), strict, fuzzy=True, schema=_schema(schema, folder))
     unlisted = _unlisted_files(folder, metadata, listed)
     if unlisted:
-        warnings.warn(f"{len(unlisted)} source file(s) in {folder} are not listed in {metadata.name}: "
-                      + ", ".join(p.path for p in unlisted[:5]), stacklevel=2)
         corpus = Corpus(corpus.documents, (*corpus.problems, *unlisted))
+    _warn(corpus, folder, stacklevel=4)
     return corpus
 
 
@@ -157,6 +190,11 @@ def _folder_records(folder: Path, metadata: Path, listed: set[str] | None = None
         if not name:
             yield str(metadata), n, CorpusError(f"{where(metadata, n)}: field 'file' is empty: name the source file")
             continue
+        if not _inside(folder, name):
+            yield str(metadata), n, located_error(
+                where(metadata, n), "file", coded("E105", value=name, folder=folder),
+                "copy the file into the folder and give its path relative to the folder")
+            continue
         try:
             source = read_source(folder / name)
         except CorpusError as exc:
@@ -166,6 +204,11 @@ def _folder_records(folder: Path, metadata: Path, listed: set[str] | None = None
                   **{k: v for k, v in row.items() if v != ""}}
         record.update(text=source.text, file=name, encoding=source.encoding, format=source.format)
         yield str(metadata), n, record
+
+
+def _inside(folder: Path, name: str) -> bool:
+    """Whether ``folder/name`` (symbolic links followed) is inside ``folder``."""
+    return (folder / name).resolve().is_relative_to(folder.resolve())
 
 
 def read_metadata(path: str | Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -193,31 +236,60 @@ def _unlisted_files(folder: Path, metadata: Path, listed: set[str]) -> list[Prob
     out = []
     for path in sorted(folder.iterdir()):
         if path.suffix.lower() in SOURCE_SUFFIXES and path.name not in listed and not path.name.startswith("."):
-            out.append(Problem(str(path), None, "file", f"{path}: field 'file': not listed in {metadata}: "
-                               "add a row for it (or move it out of the folder)"))
+            problem, fix = f"field 'file': not listed in {metadata}", "add a row for it (or move it out of the folder)"
+            out.append(Problem(str(path), None, "file", f"{path}: {problem}: {fix}", problem=problem, fix=fix))
     return out
 
 
-def _build(records: Iterator[Record], strict: bool, *, fuzzy: bool = False) -> Corpus:
+def _build(records: Iterator[Record], strict: bool, *, fuzzy: bool = False, schema: Schema | None = None,
+           seen: "_Seen | None" = None) -> Corpus:
+    """Validate each record (the one place where records become documents, for files, folders and
+    streamed batches): fields and types, the schema, then duplicates against ``seen``."""
     docs: list[Document] = []
     problems: list[Problem] = []
-    seen = _Seen(fuzzy)
+    seen = seen if seen is not None else _Seen(fuzzy)
     for path, line, record in records:
         try:
             if isinstance(record, Exception):
                 raise record
             doc = document_from_record(record, path, line)
+            if schema is not None:
+                schema.check(doc, where(path, line))
             seen.check(doc, where(path, line))
         except CorpusError as exc:
             if strict:
                 raise
-            problems.append(_problem(exc, path, line))
+            problems.append(_problem(exc, path, line, record))
             continue
         docs.append(doc)
-    if problems:
-        warnings.warn(f"{len(problems)} item(s) skipped while reading the corpus; see corpus.problems:\n"
-                      + "\n".join(str(p) for p in problems[:10]), stacklevel=3)
     return Corpus(docs, problems)
+
+
+def summarize_problems(problems: Sequence[Problem], source: object) -> str:
+    """One paragraph counting ``problems`` by kind (field and message code), with the first of each.
+
+    >>> p = Problem("c.jsonl", 2, "side", "c.jsonl line 2: [E106] field 'side': ...")
+    >>> print(summarize_problems([p, p], "c.jsonl"))
+    2 item(s) skipped while reading c.jsonl (see corpus.problems, or corpus.problems_frame() as a table):
+      2 x field 'side' [E106], first: c.jsonl line 2: [E106] field 'side': ...
+    """
+    kinds: dict[str, list[Problem]] = defaultdict(list)
+    for p in problems:
+        kinds[p.kind].append(p)
+    lines = [f"  {len(items)} x {kind}, first: {_clip(items[0].message)}"
+             for kind, items in sorted(kinds.items(), key=lambda kv: -len(kv[1]))]
+    return (f"{len(problems)} item(s) skipped while reading {source} (see corpus.problems, or "
+            "corpus.problems_frame() as a table):\n" + "\n".join(lines))
+
+
+def _clip(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _warn(corpus: Corpus, source: object, stacklevel: int = 3) -> None:
+    """One warning for all the problems of a load (not one per line)."""
+    if corpus.problems:
+        warnings.warn(summarize_problems(corpus.problems, source), stacklevel=stacklevel)
 
 
 class _Seen:
@@ -228,19 +300,27 @@ class _Seen:
         self.texts: dict[str, tuple[str, str]] = {}
         self.near = NearDuplicateIndex() if fuzzy else None
 
+    def forget_texts(self) -> None:
+        """Keep the doc_ids, drop the texts (memory stays bounded when streaming batches)."""
+        self.texts.clear()
+        if self.near is not None:
+            self.near = NearDuplicateIndex(self.near.threshold, self.near.min_chars)
+
     def check(self, doc: Document, loc: str) -> None:
         if doc.doc_id in self.ids:
-            raise CorpusError(f"{loc}: field 'doc_id': {doc.doc_id!r} is used twice (first at {self.ids[doc.doc_id]}): "
-                              "give each document its own id")
+            raise located_error(loc, "doc_id", f"field 'doc_id': {doc.doc_id!r} is used twice (first at "
+                                f"{self.ids[doc.doc_id]})", "give each document its own id", doc_id=doc.doc_id)
         for kind, key in (("identical to", doc.content_hash), ("a near-duplicate of", near_duplicate_key(doc.text))):
             if key in self.texts:
                 other, other_loc = self.texts[key]
-                raise CorpusError(f"{loc}: field 'text': {kind} {other!r} ({other_loc}): remove one of them")
+                raise located_error(loc, "text", f"field 'text': {kind} {other!r} ({other_loc})",
+                                    "remove one of them", doc_id=doc.doc_id)
         match = self.near.query(doc.text) if self.near is not None else None
         if match is not None:
             (other, other_loc), similarity = match
-            raise CorpusError(f"{loc}: field 'text': a near-duplicate of {other!r} ({other_loc}; "
-                              f"{similarity:.0%} of character 5-grams shared): remove one of them")
+            raise located_error(loc, "text", f"field 'text': a near-duplicate of {other!r} ({other_loc}; "
+                                f"{similarity:.0%} of character 5-grams shared)", "remove one of them",
+                                doc_id=doc.doc_id)
         self.ids[doc.doc_id] = loc
         self.texts[doc.content_hash] = self.texts[near_duplicate_key(doc.text)] = (doc.doc_id, loc)
         if self.near is not None:
@@ -325,7 +405,23 @@ class NearDuplicateIndex:
         self._labels.append(label)
 
 
-def _problem(exc: CorpusError, path: str, line: int | None) -> Problem:
+def _problem(exc: CorpusError, path: str, line: int | None, record: Any = None) -> Problem:
+    """The :class:`Problem` of a skipped record: parts from the error when it carries them, else
+    parsed from the ``"<location>: <problem>: <fix>"`` message."""
     message = str(exc)
-    m = re.search(r"field '([^']+)'", message)
-    return Problem(path, line, m.group(1) if m else "record", message)
+    field = exc.field
+    if field is None:
+        m = re.search(r"field '([^']+)'", message)
+        field = m.group(1) if m else "record"
+    problem, fix = exc.problem, exc.fix
+    if not problem:
+        body = message.removeprefix(where(path, line) + ": ")
+        problem, _, fix = body.rpartition(": ") if ": " in body else (body, "", "")
+    doc_id = exc.doc_id or _record_id(record)
+    return Problem(path, line, field, message, doc_id=doc_id, problem=problem, fix=fix)
+
+
+def _record_id(record: Any) -> str:
+    """The record's doc_id when it is a plain string (else ``""``)."""
+    value = record.get("doc_id") if isinstance(record, dict) else None
+    return value if isinstance(value, str) and not re.search("[\ud800-\udfff]", value) else ""

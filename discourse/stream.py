@@ -14,45 +14,47 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Iterator
 
-from .corpus import Corpus
-from .errors import ConfigError, CorpusError
-from .load import _build, _jsonl_records
+from .corpus import Corpus, Problem
+from .errors import ConfigError
+from .load import _build, _jsonl_records, _schema, _Seen, _warn, resolve_jsonl
+from .schema import SchemaLike
 
 
-def iter_corpus(path: str | Path, *, batch_size: int = 5000, strict: bool = False) -> Iterator[Corpus]:
-    """Consecutive corpora of at most ``batch_size`` documents from a ``.jsonl`` file, read lazily.
+def iter_corpus(path: str | Path, *, batch_size: int = 5000, strict: bool = False,
+                schema: SchemaLike | None | bool = None) -> Iterator[Corpus]:
+    """Consecutive corpora of at most ``batch_size`` documents from a ``.jsonl`` file (or a folder
+    holding ``corpus.jsonl``), read lazily.
 
-    Each batch is validated as :func:`~discourse.read_corpus` validates a file (problems are in
-    each batch's ``problems``); a doc_id already used in an earlier batch is a problem too
-    (fatal with ``strict``). Duplicate *texts* are detected within a batch only.
+    Each record is validated exactly as :func:`~discourse.read_corpus` validates it (same code,
+    same ``schema`` default: the ``schema.toml`` next to the file); each batch's ``problems`` are
+    those of its own lines, and one warning after the last batch counts them all. A doc_id
+    already used in an earlier batch is a problem too (fatal with ``strict``); duplicate *texts*
+    are detected within a batch only, so memory stays bounded.
     """
     if batch_size < 1:
         raise ConfigError(f"batch_size={batch_size}: give 1 or more documents per batch")
-    records = _jsonl_records(Path(path))
-    seen: set[str] = set()
+    path = resolve_jsonl(path)
+    rules = _schema(schema, path)
+    records = _jsonl_records(path)
+    seen = _Seen()
+    problems: list[Problem] = []
     while True:
         batch = list(islice(records, batch_size))
         if not batch:
-            return
-        corpus = _build(iter([_earlier_id(r, seen) for r in batch]), strict)
-        seen.update(corpus.doc_ids)
+            break
+        corpus = _build(iter(batch), strict, schema=rules, seen=seen)
+        seen.forget_texts()
+        problems.extend(corpus.problems)
         yield corpus
+    _warn(Corpus([], problems), path, stacklevel=3)
 
 
-def _earlier_id(item: tuple, seen: set[str]) -> tuple:
-    """A record whose doc_id an earlier batch used becomes a problem with its file and line."""
-    path, line, record = item
-    if isinstance(record, dict) and str(record.get("doc_id")) in seen:
-        return path, line, CorpusError(f"{path} line {line}: field 'doc_id': {record['doc_id']!r} is used twice "
-                                       "(in an earlier batch): give each document its own id")
-    return item
-
-
-def iter_tokens(path: str | Path, *, batch_size: int = 5000, strict: bool = False, **settings: Any):
+def iter_tokens(path: str | Path, *, batch_size: int = 5000, strict: bool = False,
+                schema: SchemaLike | None | bool = None, **settings: Any):
     """``Tokens`` of each batch of :func:`iter_corpus` (``settings`` as for
     :func:`discourse.tokenize.tokenize`; the on-disk cache still applies per document)."""
     from .tokenize import tokenize
 
-    for corpus in iter_corpus(path, batch_size=batch_size, strict=strict):
+    for corpus in iter_corpus(path, batch_size=batch_size, strict=strict, schema=schema):
         if len(corpus):
             yield tokenize(corpus, **settings)

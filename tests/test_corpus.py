@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import warnings
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from discourse import read_corpus
+from discourse import import_folder, read_corpus
 from discourse.corpus import Corpus, Document, parse_date
 from discourse.errors import ConfigError, CorpusError
 from discourse.load import NearDuplicateIndex, iter_jsonl, near_duplicate_key
@@ -87,16 +88,17 @@ def test_folder_metadata_problems_name_line_and_field(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("外国人住民の人権を守る。", encoding="utf-8")
     (tmp_path / "b.txt").write_text("不法就労の取締りを強化する。", encoding="utf-8")
     (tmp_path / "metadata.csv").write_text(
-        "file,side,date\na.txt,,2004\nb.txt,state,2004,extra\n,ngo,2004\n", encoding="utf-8")
-    with pytest.warns(UserWarning, match="3 item"):
+        "file,side,date\na.txt,,2004\nb.txt,state,2004,extra\n,ngo,2004\nb.txt,state,2004年13月\n", encoding="utf-8")
+    with pytest.warns(UserWarning, match="3 item") as record:
         corpus = read_corpus(tmp_path)
+    assert len(record) == 1 and record[0].filename == __file__  # one warning, pointing at the caller
     meta = tmp_path / "metadata.csv"
-    assert len(corpus) == 0
-    assert [(p.path, p.line, p.field) for p in corpus.problems[:3]] == [(str(meta), 2, "side"), (str(meta), 3, "file"),
-                                                                        (str(meta), 4, "file")]
-    assert f"{meta} line 2: field 'side' is missing or empty" in corpus.problems[0].message
-    assert f"{meta} line 3: field 'file': the row for 'b.txt' has 4 values for 3 columns" in corpus.problems[1].message
-    assert f"{meta} line 4: field 'file' is empty" in corpus.problems[2].message
+    assert corpus.doc_ids == ["a"] and corpus["a"].side == ""   # no side: loaded, side empty
+    assert [(p.path, p.line, p.field) for p in corpus.problems] == [(str(meta), 3, "file"), (str(meta), 4, "file"),
+                                                                    (str(meta), 5, "date")]
+    assert f"{meta} line 3: field 'file': the row for 'b.txt' has 4 values for 3 columns" in corpus.problems[0].message
+    assert f"{meta} line 4: field 'file' is empty" in corpus.problems[1].message
+    assert "2 x field 'file', first: " in str(record[0].message) and "1 x field 'date'" in str(record[0].message)
 
 
 def test_folder_without_corpus_or_metadata(tmp_path: Path) -> None:
@@ -209,10 +211,8 @@ LONG = "来日外国人犯罪の検挙件数は前年に比べて増加し過去
 # (line written after the GOOD line, field, message fragment)
 ERRORS = [
     ('{"doc_id": "ok", "text": "別の本文です。", "side": "ngo"}', "doc_id", "'ok' is used twice (first at {path} line 1)"),
-    ('{"doc_id": "x", "text": "本文。"}', "side", "field 'side' is missing or empty"),
     ('{"text": "本文。", "side": "ngo"}', "doc_id", "field 'doc_id' is missing or empty"),
     ('{"doc_id": "x", "side": "ngo"}', "text", "field 'text' is missing or empty"),
-    ('{"doc_id": "x", "text": "本文。", "side": "government"}', "side", "field 'side' has unknown value 'government'"),
     ('{"doc_id": "x", "text": "本文。", "side": "ngo", "language": "jp"}', "language", "field 'language' has unknown value 'jp'"),
     ('{"doc_id": "x", "text": "本文。", "side": "ngo", "date": "2004-13-01"}', "date", "field 'date': month must be in 1..12"),
     ('{"doc_id": "x", "text": "本文。", "side": "ngo", "date": "昨年"}', "date", "field 'date': unparseable date '昨年'"),
@@ -223,6 +223,26 @@ ERRORS = [
     ('{"doc_id": "x", "text": "外国人の人権を、守るための活動を続けている", "side": "state"}', "text", "a near-duplicate of 'ok'"),
     ('{"doc_id": "x", "text": "ＯＫ", "side": "ngo"}\n{"doc_id": "y", "text": "ok!", "side": "ngo"}', "text",
      "a near-duplicate of 'x'"),
+    # values of the wrong type are never turned into strings
+    ('{"doc_id": 17, "text": "本文。"}', "doc_id", "[E101] field 'doc_id' holds an int (17), not a string: "
+     'write it as a JSON string ("17")'),
+    ('{"doc_id": ["a", "b"], "text": "本文。"}', "doc_id", "[E101] field 'doc_id' holds a list ([\"a\", \"b\"])"),
+    ('{"doc_id": "x", "text": ["本文", "続き"]}', "text", "[E101] field 'text' holds a list ([\"本文\", \"続き\"]), "
+     "not a string: give the whole text as one JSON string"),
+    ('{"doc_id": "x", "text": 3.5}', "text", "[E101] field 'text' holds a float (3.5)"),
+    ('{"doc_id": "x", "text": "本文。", "side": ["ngo"]}', "side", "[E101] field 'side' holds a list"),
+    ('{"doc_id": "x", "text": "本文。", "actor": 12}', "actor", "[E101] field 'actor' holds an int (12)"),
+    # lone surrogates, in the text or deep inside an extra
+    ('{"doc_id": "x", "text": "\\ud800本文。"}', "text", "[E102] field 'text' holds a lone surrogate (\\ud800 in the JSON)"),
+    ('{"doc_id": "x", "text": "本文。", "note": {"k": ["\\udc00"]}}', "note", "[E102] field 'note' holds a lone surrogate"),
+    # an explicit year is validated and must agree with the date
+    ('{"doc_id": "x", "text": "本文。", "year": "soon"}', "year", "[E103] field 'year': 'soon' is not a year (a str)"),
+    ('{"doc_id": "x", "text": "本文。", "year": 1066}', "year", "[E103] field 'year': 1066 is not a year (out of range): "
+     "give a whole number between 1800 and 2200"),
+    ('{"doc_id": "x", "text": "本文。", "year": true}', "year", "[E103] field 'year': True is not a year (a bool)"),
+    ('{"doc_id": "x", "text": "本文。", "year": 2004.0}', "year", "is not a year (a float)"),
+    ('{"doc_id": "x", "text": "本文。", "date": "2004-05", "year": 2005}', "year",
+     "[E104] field 'year': 2005 disagrees with field 'date' '2004-05': correct one of them"),
 ]
 
 
@@ -339,3 +359,307 @@ def test_fuzzy_duplicates_are_checked_on_import_only(tmp_path: Path) -> None:
     (tmp_path / "metadata.csv").write_text("file,side\na.txt,state\nb.txt,ngo\n", encoding="utf-8")
     with pytest.raises(CorpusError, match=r"metadata\.csv line 3: field 'text': a near-duplicate of 'a'.*5-grams shared"):
         read_corpus(tmp_path, strict=True)
+
+
+# --- any docvar, any value: side is an ordinary docvar ---------------------------------------
+def _jsonl(tmp_path: Path, rows: list[dict], name: str = "corpus.jsonl") -> Path:
+    path = tmp_path / name
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_any_side_and_any_docvar_load_as_they_are(tmp_path: Path) -> None:
+    rows = [{"doc_id": "a", "text": "与党は外国人政策を見直す。", "side": "party_a", "party_bloc": 3},
+            {"doc_id": "b", "text": "野党は反対した。", "side": "party_b"},
+            {"doc_id": "c", "text": "記者は両者に取材した。"}]                       # no side at all
+    path = _jsonl(tmp_path, rows)
+    with path.open("a", encoding="utf-8") as fh:                           # a surrogate *pair* is one character
+        fh.write('{"doc_id": "e", "text": "絵文字\\ud83d\\ude00です。"}\n')
+    corpus = read_corpus(path, strict=True)
+    assert corpus["e"].text == "絵文字\U0001F600です。"
+    corpus = corpus.subset(lambda d: d.doc_id != "e")
+    assert corpus.doc_ids == ["a", "b", "c"] and corpus.problems == ()
+    assert corpus.docvars["side"].tolist() == ["party_a", "party_b", ""]
+    assert corpus["a"].extra == {"party_bloc": 3} and corpus["c"].language == "ja"
+    assert corpus["a"] == Document("a", rows[0]["text"], side="party_a", extra={"party_bloc": 3})
+    assert list(corpus.group("side")) == ["", "party_a", "party_b"]
+    assert corpus.subset(side="party_b").doc_ids == ["b"]
+    assert Document("d", "本文。").side == ""                                   # no study's level as a default
+
+
+def test_language_is_still_checked_because_it_picks_the_tokenizer(tmp_path: Path) -> None:
+    path = _jsonl(tmp_path, [{"doc_id": "a", "text": "本文。", "language": "zh"}])
+    with pytest.raises(CorpusError, match=r"field 'language' has unknown value 'zh': use one of \['ja', 'en'\]"):
+        read_corpus(path, strict=True)
+
+
+# --- year --------------------------------------------------------------------------------------
+def test_explicit_year_wins_and_round_trips(tmp_path: Path) -> None:
+    rows = [{"doc_id": "a", "text": "一。", "year": 2004}, {"doc_id": "b", "text": "二。", "date": "2005-03", "year": 2005},
+            {"doc_id": "c", "text": "三。", "date": "2006"}, {"doc_id": "d", "text": "四。"}]
+    corpus = read_corpus(_jsonl(tmp_path, rows), strict=True)
+    assert corpus.docvars["year"].tolist() == [2004, 2005, 2006, pd.NA]
+    assert [d.year for d in corpus] == [2004, 2005, 2006, None]
+    assert corpus.subset(year=(2004, 2005)).doc_ids == ["a", "b"]
+    back = read_corpus(corpus.to_jsonl(tmp_path / "back.jsonl"), strict=True)
+    assert back.documents == corpus.documents
+    written = [json.loads(line) for line in (tmp_path / "back.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [("year" in w) for w in written] == [True, False, False, False]  # only where the date cannot give it
+
+
+def test_year_in_metadata_csv_is_a_number(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("外国人住民の人権を守る。", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("不法就労の取締りを強化する。", encoding="utf-8")
+    (tmp_path / "metadata.csv").write_text("file,year,date\na.txt,2004,\nb.txt,2004,2005-01\n", encoding="utf-8")
+    with pytest.warns(UserWarning, match="1 item"):
+        corpus = read_corpus(tmp_path)
+    assert corpus.doc_ids == ["a"] and corpus["a"].year == 2004 and corpus.docvars["year"].tolist() == [2004]
+    (problem,) = corpus.problems
+    assert (problem.line, problem.field, problem.doc_id) == (3, "year", "b")
+    assert "[E104] field 'year': 2004 disagrees with field 'date' '2005-01'" in problem.message
+
+
+def test_document_year_is_checked_in_python_too() -> None:
+    assert Document("a", "x", date="2004-09").year == 2004
+    assert Document("a", "x", year=1999).year == 1999
+    with pytest.raises(ConfigError, match=r"\[E104\] field 'year': 2005 disagrees with field 'date' '2004'"):
+        Document("a", "x", date="2004", year=2005)
+    with pytest.raises(ConfigError, match=r"\[E103\].*'1999' is not a year \(a str\)"):
+        Document("a", "x", year="1999")  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match=r"text=\['x'\] is a list: give text as a string"):
+        Document("a", ["x"])  # type: ignore[arg-type]
+
+
+# --- problems: kept through the verbs, exported as a table ------------------------------------
+@pytest.fixture()
+def loaded(tmp_path: Path) -> Corpus:
+    rows = [dict(GOOD), {"doc_id": "y", "text": "移住連は反論した。", "side": "ngo", "date": "2004"},
+            {"doc_id": "z", "text": ["a", "list"]}, {"doc_id": "ok", "text": "重複したidの文書。"}]
+    path = _jsonl(tmp_path, rows, "c.jsonl")
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write('{"doc_id": "w", "text": "\\ud800"}\n')
+    with pytest.warns(UserWarning, match="3 item"):
+        return read_corpus(path)
+
+
+def test_problems_survive_subset_group_and_sample(loaded: Corpus) -> None:
+    assert loaded.doc_ids == ["ok", "y"] and len(loaded.problems) == 3
+    assert repr(loaded) == f"<Corpus: 2 documents, {len(GOOD['text']) + 9} characters, 3 problems>"
+    assert loaded.subset(side="ngo").problems == loaded.problems
+    assert loaded.subset(lambda d: False).problems == loaded.problems
+    assert all(g.problems == loaded.problems for g in loaded.group("side").values())
+    assert loaded.sample(1, random_state=3).problems == loaded.problems
+    assert loaded.sample(4, replace=True).problems == loaded.problems
+
+
+def test_problems_frame_is_tidy_and_exact(loaded: Corpus, tmp_path: Path) -> None:
+    frame = loaded.problems_frame()
+    assert frame.columns.tolist() == ["file", "line", "doc_id", "field", "problem", "fix"]
+    assert str(frame["line"].dtype) == "Int64"
+    path = str(tmp_path / "c.jsonl")
+    assert frame[["file", "line", "doc_id", "field"]].values.tolist() == [
+        [path, 3, "z", "text"], [path, 4, "ok", "doc_id"], [path, 5, "w", "text"]]
+    assert frame["problem"].tolist() == [
+        "[E101] field 'text' holds a list ([\"a\", \"list\"]), not a string",
+        f"field 'doc_id': 'ok' is used twice (first at {path} line 1)",
+        "[E102] field 'text' holds a lone surrogate (\\ud800 in the JSON), which is not a character"]
+    assert frame["fix"].tolist()[:2] == ["give the whole text as one JSON string", "give each document its own id"]
+    for p, row in zip(loaded.problems, frame.itertuples()):  # the message is location + problem + fix
+        assert p.message == f"{row.file} line {row.line}: {row.problem}: {row.fix}"
+    frame.to_csv(tmp_path / "problems.csv", index=False)            # writable as UTF-8 (no surrogates left)
+    back = pd.read_csv(tmp_path / "problems.csv", keep_default_na=False)
+    assert back["problem"].tolist() == frame["problem"].tolist()
+    assert Corpus([]).problems_frame().shape == (0, 6)
+
+
+def test_problems_of_old_style_messages_are_split_too(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    path.write_text(json.dumps(GOOD, ensure_ascii=False) + "\n{oops\n", encoding="utf-8")
+    with pytest.warns(UserWarning):
+        frame = read_corpus(path).problems_frame()
+    row = frame.iloc[0]
+    assert (row["line"], row["field"], row["fix"]) == (2, "record", "fix the line")
+    assert row["problem"].startswith("not valid JSON (")
+
+
+def test_corpus_stays_immutable(loaded: Corpus) -> None:
+    with pytest.raises(AttributeError):
+        loaded.problems = ()  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        loaded.problems[0].message = "changed"  # type: ignore[misc]
+    with pytest.raises(dataclasses_FrozenInstanceError()):
+        loaded["ok"].side = "state"  # type: ignore[misc]
+    frame = loaded.problems_frame()
+    frame.loc[0, "fix"] = "edited"
+    assert loaded.problems_frame().loc[0, "fix"] != "edited"
+
+
+def dataclasses_FrozenInstanceError() -> type:
+    import dataclasses
+
+    return dataclasses.FrozenInstanceError
+
+
+def test_one_warning_counts_thousands_of_problems_by_kind(tmp_path: Path) -> None:
+    rows = [{"doc_id": f"d{i}", "text": f"本文{i}。", "year": "x"} for i in range(3000)]
+    rows += [{"doc_id": i, "text": f"別の本文{i}。"} for i in range(20)] + [{"doc_id": "ok", "text": "良い。"}]
+    with pytest.warns(UserWarning) as record:
+        corpus = read_corpus(_jsonl(tmp_path, rows))
+    assert len(record) == 1 and corpus.doc_ids == ["ok"] and len(corpus.problems) == 3020
+    message = str(record[0].message)
+    assert message.startswith("3020 item(s) skipped while reading ")
+    assert "3000 x field 'year' [E103], first: " in message and "line 1: [E103]" in message
+    assert "20 x field 'doc_id' [E101], first: " in message and "line 3001: [E101]" in message
+    assert len(message.splitlines()) == 3
+
+
+# --- a study's schema -------------------------------------------------------------------------
+SCHEMA_TOML = '''
+[fields.side]
+required = true
+values = ["state", "ngo"]
+
+[fields.pages]
+type = "int"
+
+[fields.tags]
+values = ["crime", "labour"]
+'''
+
+
+def test_schema_checks_required_fields_values_and_types(tmp_path: Path) -> None:
+    rows = [{"doc_id": "a", "text": "一。", "side": "state", "pages": 3, "tags": ["crime"]},
+            {"doc_id": "b", "text": "二。", "side": "party_a"},
+            {"doc_id": "c", "text": "三。"},
+            {"doc_id": "d", "text": "四。", "side": "ngo", "pages": "3"},
+            {"doc_id": "e", "text": "五。", "side": "ngo", "pages": True},
+            {"doc_id": "f", "text": "六。", "side": "ngo", "tags": ["crime", "labor"]}]
+    path = _jsonl(tmp_path, rows, "c.jsonl")
+    schema = tmp_path / "study.toml"
+    schema.write_text(SCHEMA_TOML, encoding="utf-8")
+    assert read_corpus(path).doc_ids == list("abcdef")                  # no schema.toml beside it: none applies
+    with pytest.warns(UserWarning, match="5 item"):
+        corpus = read_corpus(path, schema=schema)
+    assert corpus.doc_ids == ["a"]
+    assert [(p.line, p.field, p.doc_id) for p in corpus.problems] == [
+        (2, "side", "b"), (3, "side", "c"), (4, "pages", "d"), (5, "pages", "e"), (6, "tags", "f")]
+    messages = [p.message for p in corpus.problems]
+    assert messages[0] == (f"{path} line 2: [E106] field 'side': value 'party_a' is not allowed by the schema "
+                           f"{schema}: use one of ['state', 'ngo']")
+    assert f"[E107] field 'side' is missing or empty, but the schema {schema} requires it" in messages[1]
+    assert "[E108] field 'pages': '3' is a str, but the schema" in messages[2] and "wants int" in messages[2]
+    assert "[E108] field 'pages': True is a bool" in messages[3]
+    assert "value 'labor' is not allowed" in messages[4] and "(did you mean 'labour'?)" in messages[4]
+    with pytest.raises(CorpusError, match=r"c\.jsonl line 2: \[E106\] field 'side': value 'party_a'"):
+        read_corpus(path, schema=schema, strict=True)
+    as_dict = {"fields": {"side": {"required": True, "values": ["state", "ngo"]}}}
+    with pytest.warns(UserWarning, match="2 item"):
+        assert read_corpus(path, schema=as_dict).doc_ids == ["a", "d", "e", "f"]
+
+
+def test_schema_toml_in_the_datasheet_folder_is_read_automatically(tmp_path: Path) -> None:
+    rows = [{"doc_id": "a", "text": "一。", "side": "state"}, {"doc_id": "b", "text": "二。", "side": "party_a"}]
+    _jsonl(tmp_path, rows)
+    (tmp_path / "schema.toml").write_text(SCHEMA_TOML, encoding="utf-8")
+    for source in (tmp_path, tmp_path / "corpus.jsonl"):
+        with pytest.warns(UserWarning, match="1 item"):
+            corpus = read_corpus(source)
+        assert corpus.doc_ids == ["a"] and str(tmp_path / "schema.toml") in corpus.problems[0].message
+    assert read_corpus(tmp_path, schema=False).doc_ids == ["a", "b"]
+
+
+def test_schema_toml_applies_to_import_folder(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("外国人住民の人権を守る。", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("不法就労の取締りを強化する。", encoding="utf-8")
+    (tmp_path / "metadata.csv").write_text("file,side\na.txt,ngo\nb.txt,police\n", encoding="utf-8")
+    (tmp_path / "schema.toml").write_text(SCHEMA_TOML, encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"metadata\.csv line 3: \[E106\] field 'side': value 'police'"):
+        read_corpus(tmp_path, strict=True)
+
+
+@pytest.mark.parametrize("schema, match", [
+    ({"fields": {"side": {"requird": True}}}, r"\[fields\.side\] unknown key 'requird' \(did you mean 'required'\?\)"),
+    ({"field": {}}, r"unknown key 'field' \(did you mean 'fields'\?\)"),
+    ({"fields": {"side": {"values": "state"}}}, r"values = 'state': give a list"),
+    ({"fields": {"n": {"type": "integer"}}}, r"type = 'integer' is not one of .* \(did you mean 'int'\?\)"),
+    ({"fields": {"n": {"required": "yes"}}}, r"required = 'yes': write true or false"),
+    (42, r"schema=42: give a Schema, a dict or the path"),
+])
+def test_bad_schemas_are_config_errors(tmp_path: Path, schema: object, match: str) -> None:
+    path = _jsonl(tmp_path, [GOOD])
+    with pytest.raises(ConfigError, match=match):
+        read_corpus(path, schema=schema)  # type: ignore[arg-type]
+
+
+def test_bad_schema_file_names_the_file(tmp_path: Path) -> None:
+    path = _jsonl(tmp_path, [GOOD])
+    (tmp_path / "schema.toml").write_text("[fields.side\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"schema\.toml: not a valid TOML file"):
+        read_corpus(path)
+    with pytest.raises(ConfigError, match=r"nothere\.toml: no such schema file"):
+        read_corpus(path, schema=tmp_path / "nothere.toml")
+
+
+# --- import_folder: input paths stay inside the folder ----------------------------------------
+def test_metadata_paths_outside_the_folder_are_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "study"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "in.txt").write_text("外国人住民の人権を守る。", encoding="utf-8")
+    (tmp_path / "secret.txt").write_text("秘密の本文はここにある。", encoding="utf-8")
+    (folder / "link.txt").symlink_to(tmp_path / "secret.txt")
+    (folder / "metadata.csv").write_text(
+        "file,doc_id\nsub/in.txt,in\n../secret.txt,up\n/etc/hostname,abs\nlink.txt,link\nsub/../sub/in.txt,again\n",
+        encoding="utf-8")
+    with pytest.warns(UserWarning, match="4 item"):
+        corpus = import_folder(folder)
+    assert corpus.doc_ids == ["in"]
+    meta = str(folder / "metadata.csv")
+    problems = corpus.problems
+    assert [(p.path, p.line, p.field) for p in problems[:3]] == [(meta, 3, "file"), (meta, 4, "file"), (meta, 5, "file")]
+    assert problems[0].message == (f"{meta} line 3: [E105] field 'file': '../secret.txt' is outside the folder {folder}: "
+                                   "copy the file into the folder and give its path relative to the folder")
+    assert "'/etc/hostname' is outside the folder" in problems[1].message
+    assert "'link.txt' is outside the folder" in problems[2].message
+    assert "field 'text': identical to 'in'" in problems[3].message            # the inside path is read normally
+    assert all("秘密" not in d.text for d in corpus)
+    with pytest.raises(CorpusError, match=r"line 3: \[E105\]"):
+        import_folder(folder, strict=True)
+
+
+def test_demo_datasheet_schema_holds_and_bites(tmp_path: Path) -> None:
+    from discourse.resources import resource
+
+    demo = resource("demo")
+    assert (demo / "schema.toml").is_file()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        corpus = read_corpus(demo)
+    assert len(corpus) == 215 and corpus.problems == ()
+    lines = (demo / "corpus.jsonl").read_text(encoding="utf-8").splitlines()
+    first = json.loads(lines[0])
+    lines[0] = json.dumps({**first, "side": "party_a"}, ensure_ascii=False)
+    (tmp_path / "corpus.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    shutil.copy(demo / "schema.toml", tmp_path / "schema.toml")
+    with pytest.warns(UserWarning, match="1 item"):
+        copy = read_corpus(tmp_path)
+    assert len(copy) == 214 and copy.problems[0].doc_id == first["doc_id"] and copy.problems[0].line == 1
+
+
+# --- the error family ----------------------------------------------------------------------------
+def test_not_fitted_error_is_caught_as_value_and_attribute_error() -> None:
+    from discourse.errors import DiscourseError, NotFittedError
+
+    for base in (DiscourseError, ValueError, AttributeError):
+        with pytest.raises(base, match="call fit"):
+            raise NotFittedError("this TopicModel is not fitted: call fit(dtm) first")
+    assert not issubclass(NotFittedError, CorpusError)
+
+
+def test_coded_messages_fill_their_template() -> None:
+    from discourse.errors import Errors, coded
+
+    assert coded("E105", value="../x", folder="study") == "[E105] field 'file': '../x' is outside the folder study"
+    codes = [name for name in vars(Errors) if re.fullmatch(r"E\d{3}", name)]
+    assert len(codes) == len(set(getattr(Errors, c) for c in codes))      # no two codes share a message
+    with pytest.raises(AttributeError):
+        coded("E999")

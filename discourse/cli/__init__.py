@@ -23,6 +23,7 @@ import argparse
 import logging
 import re
 import sys
+import warnings
 from typing import Sequence
 
 from ..errors import DiscourseError
@@ -62,7 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else USAGE
     _configure_logging()
     try:
-        return int(args.func(args))
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            return int(args.func(args))
     except KeyboardInterrupt:
         if debug:
             raise
@@ -108,6 +111,12 @@ def _pop_debug(argv: list[str]) -> bool:
     found = "--debug" in argv[:end]
     argv[:end] = [a for a in argv[:end] if a != "--debug"]
     return found
+
+
+def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                  file: object = None, line: str | None = None) -> None:
+    """Library warnings as ``discourse: warning: ...`` lines, without the source line."""
+    print(f"discourse: warning: {message}", file=sys.stderr)
 
 
 def _configure_logging() -> None:

@@ -12,10 +12,11 @@ import contextlib
 import errno
 import os
 import sys
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
-from ..errors import ConfigError, DiscourseError
+from ..errors import ConfigError, CorpusError, DiscourseError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -101,14 +102,33 @@ def write_table(df: "pd.DataFrame", path: str | Path, *, bom: bool = False, inde
 
 
 def read_corpus_arg(path: str | Path | None) -> "Corpus":
-    """Read the corpus a command names (default: the bundled demo corpus)."""
+    """Read the corpus a command names (default: the bundled demo corpus).
+
+    Skipped lines are printed on stderr (the first few); a corpus of which nothing could be read
+    is a :class:`CorpusError`. The command exits 3 (see :func:`report_skipped`) when lines were skipped.
+    """
     from ..load import read_corpus
     from ..resources import resource
 
     source = Path(path) if path is not None else resource("demo")
     if not source.exists():
         raise ConfigError(f"corpus {source}: no such file or folder: give a corpus .jsonl or a folder holding one")
-    return read_corpus(source)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")          # the problems are printed below, one per line
+        corpus = read_corpus(source)
+    problems = corpus.problems
+    if problems and not len(corpus):
+        raise CorpusError(f"{source}: no document could be read ({len(problems)} problems; the first: {problems[0]})")
+    print_problems(problems)
+    return corpus
+
+
+def print_problems(problems: Sequence["Problem"], limit: int = 5) -> None:
+    """The first ``limit`` problems on stderr, one per line, then how many more there are."""
+    for p in problems[:limit]:
+        print(f"skipped: {p}", file=sys.stderr)
+    if len(problems) > limit:
+        print(f"skipped: ... and {len(problems) - limit} more", file=sys.stderr)
 
 
 def problems_frame(problems: Sequence["Problem"]) -> "pd.DataFrame":

@@ -9,12 +9,11 @@ every row was skipped; the skipped rows go to ``<output>.problems.csv`` (or ``--
 from __future__ import annotations
 
 import argparse
-import sys
 import warnings
 from pathlib import Path
 
 from ..errors import CorpusError
-from .common import OK, add_allow_skipped, check_output_file, problems_frame, read_corpus_arg, report_skipped, \
+from .common import OK, add_allow_skipped, check_output_file, print_problems, problems_frame, read_corpus_arg, report_skipped, \
     write_table, writing
 
 
@@ -42,8 +41,6 @@ def cmd_info(args: argparse.Namespace) -> int:
     print(f"{corpus!r}")
     for by, table in corpus.summary().items():
         print(f"\nby {by}:\n{table.to_string(index=False)}")
-    for p in corpus.problems:
-        print(f"skipped: {p}")
     return report_skipped(len(corpus.problems), f"item(s) of {args.path}", allow=args.allow_skipped)
 
 
@@ -67,8 +64,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     problems = corpus.problems
     if problems:
         write_table(problems_frame(problems), table)
-        for p in problems:
-            print(f"skipped: {p}", file=sys.stderr)
+        print_problems(problems)
     if not len(corpus):
         raise CorpusError(f"{args.folder}: every row was skipped ({len(problems)} problems, listed in {table}); "
                           "nothing was written to " + str(out) + ": fix metadata.csv or the files")

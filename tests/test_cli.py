@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -421,3 +422,28 @@ def test_topics_option_errors(tmp_path, capsys):
     assert "is a file, not a folder" in error_line(capsys)
     assert main(["topics", str(DEMO), "--out", out, "--select-k", "4,x"]) == 1
     assert "--select-k '4,x': give integers" in error_line(capsys)
+
+
+def test_topics_by_a_docvar_writes_prevalence_that_matches_doc_topics(tmp_path):
+    out = tmp_path / "t"
+    assert main(["topics", str(DEMO), "--k", "3", "--passes", "2", "--keep", "side=state,ngo", "--by", "side",
+                 "--out", str(out)]) == 0
+    theta = pd.read_csv(out / "doc_topics.csv", index_col=0)
+    sides = read_corpus(DEMO).docvars["side"].reindex(theta.index)
+    assert set(sides) == {"state", "ngo"} and len(theta) == 170
+    prevalence = pd.read_csv(out / "prevalence.csv")
+    by_side = prevalence[prevalence["year"].isna()].set_index(["side", "topic"]) if "year" in prevalence else \
+        prevalence.set_index(["side", "topic"])
+    means = theta.groupby(sides).mean()
+    for side in ("state", "ngo"):
+        for topic in theta.columns:
+            assert by_side.loc[(side, topic), "mean"] == pytest.approx(means.loc[side, topic])
+    assert not (out / "contrast.csv").exists()          # no --contrast: no contrast table
+    divergence = pd.read_csv(out / "divergence.csv").iloc[0]
+    a, b = means.loc[divergence["group_a"]].to_numpy(), means.loc[divergence["group_b"]].to_numpy()
+    mid = (a + b) / 2
+    jsd = 0.5 * (a * np.log2(a / mid)).sum() + 0.5 * (b * np.log2(b / mid)).sum()
+    assert (divergence["n_a"], divergence["n_b"]) == (85, 85) and divergence["jsd"] == pytest.approx(jsd, rel=1e-6)
+    bare = tmp_path / "bare"
+    assert main(["topics", str(DEMO), "--k", "3", "--passes", "2", "--out", str(bare)]) == 0
+    assert (bare / "labels.csv").exists() and not (bare / "prevalence.csv").exists()

@@ -227,6 +227,34 @@ def test_unreadable_inputs(tmp_path, capsys):
     assert "sheet.xlsx" in error_line(capsys)
 
 
+def test_unreadable_corpus_file(tmp_path, capsys, monkeypatch):
+    import discourse.load
+
+    path = _tiny_corpus(tmp_path / "c.jsonl", "")
+
+    def denied(source, *args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied", str(source))
+
+    monkeypatch.setattr(discourse.load, "read_corpus", denied)
+    assert main(["kwic", "外国人", "--corpus", str(path)]) == 1
+    assert error_line(capsys) == (f"discourse: error: {path}: permission denied (Permission denied): choose a "
+                                  "place you may write to or read from")
+
+
+def test_error_messages_of_library_exceptions():
+    import re
+
+    from discourse.cli import error_message
+
+    with pytest.raises(re.error) as info:
+        re.compile("(外国")
+    assert error_message(info.value) == ("bad regular expression '(外国': missing ), unterminated subpattern at "
+                                         "position 0: fix the pattern (or use --valuetype fixed)")
+    assert error_message(OSError(errno.ENOSPC, "No space left on device")) == (
+        "no space left on the device: free some space or write somewhere else")
+    assert error_message(ConfigError("a\n  b")) == "a; b"
+
+
 def test_unexpected_exception_is_one_line_pointing_to_debug(monkeypatch, capsys):
     import discourse.experiment.run
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import re
 import sys
 import warnings
@@ -71,6 +72,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print("discourse: interrupted", file=sys.stderr)
         return INTERRUPTED
+    except BrokenPipeError:               # `discourse kwic ... | head`: the reader left; stop quietly
+        _silence_stdout()
+        return ERROR
     except Exception as exc:  # noqa: BLE001 - every error becomes one line unless --debug
         if debug:
             raise
@@ -98,6 +102,15 @@ def regex_message(exc: re.error) -> str:
     pattern = exc.pattern.decode() if isinstance(exc.pattern, bytes) else exc.pattern
     position = f" at position {exc.pos}" if exc.pos is not None else ""
     return f"bad regular expression {pattern!r}: {exc.msg}{position}: fix the pattern (or use --valuetype fixed)"
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that Python's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout without a file descriptor (tests)
+        pass
 
 
 def _one_line(text: str) -> str:

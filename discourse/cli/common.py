@@ -36,19 +36,20 @@ def os_error_message(exc: OSError, path: str | Path | None = None) -> str:
     >>> os_error_message(FileNotFoundError(2, "No such file or directory", "x.jsonl"))
     "x.jsonl: no such file or folder: check the path (relative paths start at the current folder)"
     """
-    where = path if path is not None else (exc.filename if exc.filename is not None else "?")
+    where = path if path is not None else exc.filename
+    prefix = f"{where}: " if where is not None else ""
     code = exc.errno
     if code == errno.ENOSPC or code == getattr(errno, "EDQUOT", None):
-        return f"{where}: no space left on the device: free some space or write somewhere else"
+        return f"{prefix}no space left on the device: free some space or write somewhere else"
     if isinstance(exc, PermissionError) or code in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return f"{where}: permission denied ({exc.strerror or exc}): choose a place you may write to or read from"
+        return f"{prefix}permission denied ({exc.strerror or exc}): choose a place you may write to or read from"
     if isinstance(exc, FileNotFoundError):
-        return f"{where}: no such file or folder: check the path (relative paths start at the current folder)"
+        return f"{prefix}no such file or folder: check the path (relative paths start at the current folder)"
     if isinstance(exc, IsADirectoryError):
-        return f"{where}: is a folder, not a file: give a file name"
+        return f"{prefix}is a folder, not a file: give a file name"
     if isinstance(exc, NotADirectoryError):
-        return f"{where}: a part of this path is a file, not a folder: check the path"
-    return f"{where}: {exc.strerror or exc}"
+        return f"{prefix}a part of this path is a file, not a folder: check the path"
+    return f"{prefix}{exc.strerror or exc}"
 
 
 def check_output_file(path: str | Path, option: str = "-o") -> Path:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError
-from .common import OK, add_allow_skipped, check_output_folder, read_corpus_arg, report_skipped, write_table, writing
+from .common import add_allow_skipped, check_output_folder, read_corpus_arg, report_skipped, write_table, writing
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd

@@ -145,6 +145,15 @@ def test_kwic_and_collocations_commands(tmp_path, ja_tokens):
     assert merged["log_dice"].to_numpy() == pytest.approx(merged["log_dice_want"].to_numpy())
 
 
+def test_metric_without_output_prints_the_first_rows(capsys, ja_tokens):
+    assert main(["kwic", "不法滞在者", "--language", "ja"]) == 0
+    out = capsys.readouterr().out
+    n = len(metrics.kwic(ja_tokens, "不法滞在者"))
+    assert out.count("不法滞在者") >= min(n, 30) and (n <= 30 or f"... {n - 30} more rows" in out)
+    assert main(["kwic", "存在しない語", "--language", "ja"]) == 0
+    assert capsys.readouterr().out == "no rows: nothing matched\n"
+
+
 def test_kwic_bad_regex_names_the_pattern_and_re_message(capsys):
     assert main(["kwic", "外国[", "--valuetype", "regex"]) == 1
     line = error_line(capsys)

@@ -77,8 +77,12 @@ def _emit(df: "pd.DataFrame", args: argparse.Namespace, skipped: int) -> int:
     if args.output:
         write_table(df, args.output, bom=args.bom)
         print(f"wrote {len(df)} rows to {args.output}")
+    elif df.empty:
+        print("no rows: nothing matched")
     else:
         print(df.head(30).to_string(index=False))
+        if len(df) > 30:
+            print(f"... {len(df) - 30} more rows: write them all with -o FILE.csv")
     return report_skipped(skipped, f"item(s) of the corpus {args.corpus or 'demo'}", allow=args.allow_skipped) \
         if skipped else OK
 

@@ -64,8 +64,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     if (out / "report.html").exists():
         print(f"report: {out / 'report.html'}")
     if "tables/corpus_problems.csv" in manifest.get("files", []):
+        import pandas as pd
+
         problems = out / "tables" / "corpus_problems.csv"
-        n = max(0, len(problems.read_text(encoding="utf-8-sig").splitlines()) - 1)
+        n = len(pd.read_csv(problems, encoding="utf-8-sig"))
         print(f"discourse: warning: the corpus had skipped documents or lines ({n}): see {problems}", file=sys.stderr)
         return OK if args.allow_skipped else SKIPPED
     return OK

@@ -121,7 +121,7 @@ def test_cli_run_and_validate(tmp_path, capsys):
     assert main(["run", str(path), "--quiet", "--set", f"outputs.dir='{tmp_path / 'runs'}'"]) == 0
     out = capsys.readouterr().out
     assert "run complete" in out and "report:" in out
-    assert main(["validate", str(path), "--set", "topics.n_topic=3"]) == 2
+    assert main(["validate", str(path), "--set", "topics.n_topic=3"]) == 1
     assert "did you mean 'n_topics'" in capsys.readouterr().err
 
 

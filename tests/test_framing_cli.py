@@ -1,22 +1,18 @@
-"""`discourse frames ...` sub-commands, run through their argparse parser on small files."""
+"""`discourse frames ...` verbs, run through ``discourse.cli.main`` on small files."""
 from __future__ import annotations
 
-import argparse
 import csv
 import json
 
 import pandas as pd
 import pytest
 
-from discourse.framing.cli import add_frames_parser
+from discourse.cli import main
 from discourse.resources import resource
 
 
 def run(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="discourse")
-    add_frames_parser(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(["frames", *argv])
-    return args.func(args)
+    return main(["frames", *argv])
 
 
 @pytest.fixture(scope="module")
@@ -80,3 +76,26 @@ def test_train_evaluate_export_import_agreement(small_gold, tmp_path, capsys):
     assert agree.loc["crime_threat", "n_first"] == 0 and agree.loc["crime_threat", "n_second"] == 1
     assert agree.loc["crime_threat", "pct_agree"] == pytest.approx(19 / 20)
     assert "20 sentences coded in both" in capsys.readouterr().out
+
+
+def _error(capsys) -> str:
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.count("discourse: error: ") == 1, err
+    return err
+
+
+def test_frames_errors_are_one_line(tmp_path, capsys):
+    corpus = str(resource("demo", "corpus.jsonl"))
+    assert run(["code", corpus, "--rules", "r.txt", "--model", "m", "-o", str(tmp_path / "l.csv")]) == 1
+    assert "give either --rules (dictionary coding) or --model (classifier), not both" in _error(capsys)
+    assert run(["code", corpus, "-o", str(tmp_path)]) == 1
+    assert f"-o {tmp_path}: is a folder" in _error(capsys)
+    assert run(["code", corpus, "-o", str(tmp_path / "l.csv"), "--documents", str(tmp_path / "no" / "d.csv")]) == 1
+    assert f"--documents {tmp_path / 'no' / 'd.csv'}: the folder {tmp_path / 'no'} does not exist" in _error(capsys)
+    (tmp_path / "model").write_text("not a folder")
+    assert run(["train", "-o", str(tmp_path / "model")]) == 1
+    assert "is a file, not a folder" in _error(capsys)
+    assert run(["code", str(tmp_path / "none.jsonl"), "-o", str(tmp_path / "l.csv")]) == 1
+    assert "none.jsonl: no such file or folder" in _error(capsys)
+    assert not (tmp_path / "l.csv").exists()
+    assert run(["code", corpus]) == 2     # -o is required: a usage error

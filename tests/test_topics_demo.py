@@ -65,23 +65,15 @@ def test_prevalence_by_side_agrees_with_the_contrast(demo):
 
 
 def test_cli_writes_tables_and_a_reloadable_model(tmp_path, monkeypatch):
-    import argparse
-
     import numpy as np
     import pandas as pd
 
-    from discourse import cli
-    from discourse.topics import cli as topics_cli
+    from discourse.cli import main
 
     monkeypatch.setenv("DISCOURSE_CACHE", str(tmp_path / "cache"))
-    parser = cli.build_parser()
-    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    if "topics" not in sub.choices:
-        topics_cli.add_parser(sub)
     out = tmp_path / "out"
-    args = parser.parse_args(["topics", "corpora/demo", "--k", "4", "--passes", "3", "--sides", "state,ngo",
-                              "--out", str(out)])
-    assert cli.COMMANDS["topics"](args) == 0
+    assert main(["topics", "corpora/demo", "--k", "4", "--passes", "3", "--keep", "side=state,ngo", "--by", "side",
+                 "--contrast", "state,ngo", "--out", str(out)]) == 0
     labels = pd.read_csv(out / "labels.csv", index_col=0)
     assert list(labels.index) == ["topic_0", "topic_1", "topic_2", "topic_3"]
     theta = pd.read_csv(out / "doc_topics.csv", index_col=0)

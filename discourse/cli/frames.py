@@ -7,41 +7,45 @@
     discourse frames annotate-import sheet.xlsx -o labels.csv
     discourse frames agreement FIRST SECOND
 
-``add_frames_parser(subparsers)`` registers them; each sub-parser's ``func`` default is the
-``cmd_frames_<verb>(args) -> int`` function that runs it.
+``add_parser(sub)`` adds ``frames`` and its verbs; each verb's ``func`` default is the
+``cmd_frames_<verb>(args) -> int`` function that runs it. Output paths are checked before any work.
 """
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from ..cache import write_csv
 from ..errors import ConfigError
+from .common import OK, add_allow_skipped, check_output_file, check_output_folder, read_corpus_arg, report_skipped, \
+    write_table, writing
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 
-def _write_csv(df: pd.DataFrame, path: str | Path, *, bom: bool = False) -> Path:
-    return write_csv(Path(path), df, bom=bom)
+def _write_csv(df: "pd.DataFrame", path: str | Path, *, bom: bool = False) -> Path:
+    return write_table(df, path, bom=bom)
 
 
 def _codebook(args: argparse.Namespace) -> Any:
-    from .codebook import load_codebook
+    from ..framing.codebook import load_codebook
 
     return load_codebook(getattr(args, "codebook", None))
 
 
 def cmd_frames_code(args: argparse.Namespace) -> int:
     """Code every sentence of a corpus with the dictionary (rules) or a saved classifier."""
-    from ..load import read_corpus
-    from .classifier import FramingClassifier
-    from .dictionary import DictionaryCoder
-    from .rules import read_rules
+    from ..framing.classifier import FramingClassifier
+    from ..framing.dictionary import DictionaryCoder
+    from ..framing.rules import read_rules
 
-    corpus = read_corpus(args.corpus)
     if args.model and args.rules:
         raise ConfigError("give either --rules (dictionary coding) or --model (classifier), not both")
+    check_output_file(args.output)
+    if args.documents:
+        check_output_file(args.documents, "--documents")
+    corpus = read_corpus_arg(args.corpus)
     coder = FramingClassifier.load(args.model) if args.model else DictionaryCoder(
         read_rules(args.rules) if args.rules else None, codebook=_codebook(args))
     coding = coder.code_corpus(corpus)
@@ -51,35 +55,39 @@ def cmd_frames_code(args: argparse.Namespace) -> int:
     print(coding.labels[frames].sum().rename("sentences").to_string())
     if args.documents:
         print(f"document shares -> {_write_csv(coding.documents, args.documents, bom=args.bom)}")
-    return 0
+    return report_skipped(len(corpus.problems), f"item(s) of {args.corpus}", allow=args.allow_skipped)
 
 
 def _gold(args: argparse.Namespace) -> Any:
-    from .data import load_gold_set
+    from ..framing.data import load_gold_set
 
     return load_gold_set(args.gold, args.split, codebook=_codebook(args))
 
 
 def cmd_frames_train(args: argparse.Namespace) -> int:
     """Fit a FramingClassifier on the TRAIN documents (or all with --all) and save it."""
-    from .classifier import FramingClassifier
-    from .evaluate import sentence_inputs
+    from ..framing.classifier import FramingClassifier
+    from ..framing.evaluate import sentence_inputs
 
+    check_output_folder(args.output)
     gold = _gold(args)
     data = gold.labels.assign(language=gold.language) if args.all else gold.train()
     X, Y = sentence_inputs(data, gold.frames)
     model = FramingClassifier(C=args.C, codebook=_codebook(args), random_state=args.seed).fit(X, Y)
-    out = model.save(args.output)
+    with writing(args.output):
+        out = model.save(args.output)
     print(f"fitted on {len(X)} sentences of {X['doc_id'].nunique()} documents ({'all' if args.all else 'train'}) -> {out}")
     print("out-of-fold scores at the tuned thresholds (grouped CV inside the training data):")
     print(model.cv_scores_.round(3).to_string(index=False))
-    return 0
+    return OK
 
 
 def cmd_frames_evaluate(args: argparse.Namespace) -> int:
     """The held-out evaluation: classifier vs dictionary on the TEST documents."""
-    from .demo import evaluate_demo
+    from ..framing.demo import evaluate_demo
 
+    if args.output:
+        check_output_folder(args.output)
     report = evaluate_demo(_gold(args), C=args.C, n_boot=args.n_boot, learning=not args.no_learning,
                            random_state=args.seed)
     print(report.summary_text())
@@ -90,18 +98,18 @@ def cmd_frames_evaluate(args: argparse.Namespace) -> int:
         for name, table in report.tables().items():
             _write_csv(table, folder / f"{name}.csv")
         print(f"tables -> {folder}")
-    return 0
+    return OK
 
 
 def cmd_frames_annotate_export(args: argparse.Namespace) -> int:
     """Export sentences of a corpus for annotation (all, a sample, or the most uncertain)."""
-    from ..load import read_corpus
-    from .active import rank_for_annotation
-    from .annotate import export_annotation
-    from .classifier import FramingClassifier
-    from .data import corpus_sentences, load_gold
+    from ..framing.active import rank_for_annotation
+    from ..framing.annotate import export_annotation
+    from ..framing.classifier import FramingClassifier
+    from ..framing.data import corpus_sentences, load_gold
 
-    corpus = read_corpus(args.corpus)
+    check_output_file(args.output)
+    corpus = read_corpus_arg(args.corpus)
     sentences = corpus_sentences(corpus)
     exclude = set(load_gold(args.exclude, codebook=_codebook(args))["sent_id"]) if args.exclude else set()
     if args.model:
@@ -110,36 +118,41 @@ def cmd_frames_annotate_export(args: argparse.Namespace) -> int:
     else:
         pool = sentences[~sentences["sent_id"].isin(exclude)]
         chosen = pool.sample(n=min(args.n, len(pool)), random_state=args.seed).sort_index() if args.n else pool
-    out = export_annotation(chosen, args.output, codebook=_codebook(args), docvars=corpus.docvars,
-                            context=args.context, context_source=sentences)
+    with writing(args.output):
+        out = export_annotation(chosen, args.output, codebook=_codebook(args), docvars=corpus.docvars,
+                                context=args.context, context_source=sentences)
     print(f"exported {len(chosen)} sentences -> {out}")
-    return 0
+    return report_skipped(len(corpus.problems), f"item(s) of {args.corpus}", allow=args.allow_skipped)
 
 
 def cmd_frames_annotate_import(args: argparse.Namespace) -> int:
     """Validate a coded sheet and write it as a labels table."""
-    from .annotate import import_annotation
+    from ..framing.annotate import import_annotation
 
+    if args.output:
+        check_output_file(args.output)
     labels = import_annotation(args.sheet, codebook=_codebook(args))
     frames = labels.attrs["frames"]
     print(f"{args.sheet}: {len(labels)} sentences, {len(labels.attrs['blank'])} with every frame blank")
     print(labels[frames].sum().rename("sentences").to_string())
     if args.output:
         print(f"labels -> {_write_csv(labels, args.output)}")
-    return 0
+    return OK
 
 
 def _read_labels(path: str, codebook: Any) -> pd.DataFrame:
-    from .annotate import import_annotation
-    from .data import load_gold
+    from ..framing.annotate import import_annotation
+    from ..framing.data import load_gold
 
     return load_gold(path, codebook=codebook) if str(path).endswith(".jsonl") else import_annotation(path, codebook=codebook)
 
 
 def cmd_frames_agreement(args: argparse.Namespace) -> int:
     """Cohen's kappa and Krippendorff's alpha per frame between two codings of the same sentences."""
-    from .agreement import frame_agreement
+    from ..framing.agreement import frame_agreement
 
+    if args.output:
+        check_output_file(args.output)
     cb = _codebook(args)
     a, b = (_read_labels(p, cb).set_index("sent_id") for p in (args.first, args.second))
     common = [s for s in a.index if s in b.index]
@@ -150,10 +163,10 @@ def cmd_frames_agreement(args: argparse.Namespace) -> int:
     print(table.round(3).to_string(index=False))
     if args.output:
         print(f"-> {_write_csv(table, args.output)}")
-    return 0
+    return OK
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+_HANDLERS = {
     "code": cmd_frames_code, "train": cmd_frames_train, "evaluate": cmd_frames_evaluate,
     "annotate-export": cmd_frames_annotate_export, "annotate-import": cmd_frames_annotate_import,
     "agreement": cmd_frames_agreement,
@@ -165,40 +178,39 @@ def _gold_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--split", default=None, help="train/test split CSV (default: the demo corpus's)")
 
 
-def add_frames_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Add ``frames`` with its sub-commands to an argparse sub-parsers object."""
-    frames = subparsers.add_parser("frames", help="frame coding: dictionary, classifier, evaluation, annotation")
-    sub = frames.add_subparsers(dest="frames_command", required=True)
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add ``frames`` with its verbs to the ``discourse`` sub-parsers."""
+    frames = sub.add_parser("frames", help="frame coding: dictionary, classifier, evaluation, annotation")
+    verbs = frames.add_subparsers(dest="frames_command", required=True, metavar="VERB")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--codebook", default=None, help="codebook TOML (default: the bundled one)")
-    _add = sub.add_parser
 
-    def add_parser(name: str, **kw: Any) -> argparse.ArgumentParser:
-        return _add(name, parents=[common], **kw)
+    def verb(name: str, **kw: Any) -> argparse.ArgumentParser:
+        return verbs.add_parser(name, parents=[common], **kw)
 
-    sub.add_parser = add_parser  # type: ignore[method-assign]
-    p = sub.add_parser("code", help="code every sentence of a corpus (dictionary rules or a saved classifier)")
+    p = verb("code", help="code every sentence of a corpus (dictionary rules or a saved classifier)")
     p.add_argument("corpus")
     p.add_argument("--rules", default=None, help="rule file (*code lines + rules); default: the codebook cues")
     p.add_argument("--model", default=None, help="folder of a saved classifier (instead of rules)")
     p.add_argument("-o", "--output", required=True, help="sentence labels CSV")
     p.add_argument("--documents", default=None, help="also write per-document frame shares to this CSV")
     p.add_argument("--bom", action="store_true", help="UTF-8 with BOM (Excel)")
-    p = sub.add_parser("train", help="fit the classifier on the training documents and save it")
+    add_allow_skipped(p)
+    p = verb("train", help="fit the classifier on the training documents and save it")
     _gold_args(p)
     p.add_argument("--all", action="store_true", help="fit on train and test documents (for applying, not evaluating)")
     p.add_argument("--C", type=float, default=10.0, help="regularization constant (default 10, the value grouped CV "
                    "on the demo training documents chooses; `frames evaluate` tunes it)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("-o", "--output", required=True, help="model folder (model.json + arrays.npz)")
-    p = sub.add_parser("evaluate", help="held-out evaluation of classifier and dictionary on the test documents")
+    p = verb("evaluate", help="held-out evaluation of classifier and dictionary on the test documents")
     _gold_args(p)
     p.add_argument("--C", type=float, default=None, help="skip tuning C by grouped CV on train")
     p.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples of test documents")
     p.add_argument("--no-learning", action="store_true", help="skip the learning curve")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("-o", "--output", default=None, help="folder for the evaluation tables (CSV)")
-    p = sub.add_parser("annotate-export", help="export sentences for annotation (CSV with BOM or XLSX)")
+    p = verb("annotate-export", help="export sentences for annotation (CSV with BOM or XLSX)")
     p.add_argument("corpus")
     p.add_argument("-o", "--output", required=True, help="sheet.csv or sheet.xlsx")
     p.add_argument("--model", default=None, help="saved classifier: export the most uncertain sentences (active learning)")
@@ -206,16 +218,17 @@ def add_frames_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--per-doc", type=int, default=2, help="at most this many per document (active learning)")
     p.add_argument("--exclude", default=None, help="gold JSONL whose sentences are already annotated")
     p.add_argument("--context", type=int, default=1, help="sentences of context on each side")
+    add_allow_skipped(p)
     p.add_argument("--seed", type=int, default=0)
-    p = sub.add_parser("annotate-import", help="validate a coded sheet and write a labels CSV")
+    p = verb("annotate-import", help="validate a coded sheet and write a labels CSV")
     p.add_argument("sheet")
     p.add_argument("-o", "--output", default=None, help="labels CSV")
-    p = sub.add_parser("agreement", help="agreement of two codings (sheets or gold JSONL) per frame")
+    p = verb("agreement", help="agreement of two codings (sheets or gold JSONL) per frame")
     p.add_argument("first")
     p.add_argument("second")
     p.add_argument("-o", "--output", default=None, help="agreement table CSV")
-    for verb, parser in sub.choices.items():
-        parser.set_defaults(func=COMMANDS[verb])
+    for name, parser in verbs.choices.items():
+        parser.set_defaults(func=_HANDLERS[name])
     return frames
 
 

@@ -54,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     cli_metrics.add_parsers(sub)
     add_frames_parser(sub)
     topics_cli.add_parser(sub)
+    from .sources import cli as sources_cli
+
+    sources_cli.add_parser(sub)
     return parser
 
 

@@ -327,8 +327,8 @@ def _parse_page(response: Response, start: int) -> dict[str, Any]:
         data = json.loads(response.body.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         if response.status != 200:
-            raise FetchError(f"{where}: HTTP {response.status} {_snippet(response.body)}: check the query "
-                             "parameters, or run again later") from None
+            fix = "the API is busy or down: run again later" if response.status >= 500 else "check the query parameters"
+            raise FetchError(f"{where}: HTTP {response.status} {_snippet(response.body)}: {fix}") from None
         raise FetchError(f"{where}: the API sent malformed JSON ({exc}; starts {_snippet(response.body)}): "
                          "run the same command again later (the pages before it are cached)") from None
     if response.status != 200 or (isinstance(data, dict) and data.get("message")):

@@ -144,7 +144,7 @@ def _check_row(record: dict[str, str], path: Path, line: int, seen: dict[str, in
     if parts.scheme not in ("http", "https") or not parts.netloc:
         fail("url", "give a full http:// or https:// address")
     if record["side"] not in SIDES:
-        fail("side", f"use one of {list(SIDES)}{closest(record['side'], SIDES)}")
+        fail("side", f"use one of {list(SIDES)}{_hint(record['side'], SIDES)}")
     if record["date"] and not _valid_date(record["date"]):
         fail("date", "write YYYY-MM-DD (or YYYY when only the year is known)")
     if record["language"] and record["language"] not in LANGUAGES:
@@ -152,6 +152,10 @@ def _check_row(record: dict[str, str], path: Path, line: int, seen: dict[str, in
     record["sha256"] = record["sha256"].lower()
     if record["sha256"] and not _SHA.fullmatch(record["sha256"]):
         fail("sha256", "give the 64 hex digits of the text's sha256, or leave it empty")
+
+
+def _hint(value: str, choices: tuple[str, ...]) -> str:
+    return f" (did you mean {value.lower()!r}?)" if value.lower() in choices else closest(value, choices)
 
 
 def _valid_date(value: str) -> bool:

@@ -208,8 +208,9 @@ def write_raw(path: str | Path, body: bytes, meta: Mapping[str, Any] | None = No
 
     >>> import tempfile, pathlib
     >>> p = write_raw(pathlib.Path(tempfile.mkdtemp()) / "a.raw", "外国人".encode(), {"etag": "x1"})
-    >>> read_raw(p)
-    ('外国人'.encode(), {'etag': 'x1'})
+    >>> body, meta = read_raw(p)
+    >>> body.decode(), meta
+    ('外国人', {'etag': 'x1'})
     """
     header = json.dumps(dict(meta or {}), ensure_ascii=False, sort_keys=True).encode("utf-8")
     rest = str(len(header)).encode("ascii") + b"\n" + header + body

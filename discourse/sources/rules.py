@@ -68,6 +68,11 @@ class Rule:
     match: Mapping[str, re.Pattern[str]]
     assign: Mapping[str, str]
 
+    @property
+    def label(self) -> str:
+        """``rule 2 (government)``, or ``rule 2`` for a rule without a name."""
+        return f"rule {self.number}" if self.name == f"rule {self.number}" else f"rule {self.number} ({self.name})"
+
     def matches(self, doc: Document) -> bool:
         """True when every ``match`` field of ``doc`` matches its regex (missing = ``""``)."""
         return all(pattern.search(_value(doc, name)) for name, pattern in self.match.items())
@@ -255,7 +260,7 @@ def _check_fields_present(docs: list[Document], rules: Rules) -> None:
     present = set(_DOC_FIELDS) | {k for d in docs for k in d.extra}
     for rule in rules.rules:
         for name in rule.match:
-            _check_field(name, sorted(present), f"{rules.path}: rule {rule.number} ({rule.name})")
+            _check_field(name, sorted(present), f"{rules.path}: {rule.label}")
 
 
 def _assigned(doc: Document, assign: Mapping[str, str]) -> Document:

@@ -69,6 +69,9 @@ class Site:
             "/stats/report.pdf": (PDF, "application/pdf", {}),
             "/ngo/photo.png": (PNG, "image/png", {}),
             "/ngo/changed.html": ("<html><body><p>新しい文です。</p></body></html>".encode(), "text/html", {}),
+            # half-width katakana in EUC-JP also decode as cp932 kanji: only the header tells
+            "/isa/header-only.html": ("<html><body><p>ﾃｽﾄ</p></body></html>".encode("euc_jp"),
+                                      "text/html; charset=EUC-JP", {}),
             "/ngo/plain.txt": ("共生の取組を報告する。".encode("euc_jp"), "text/plain; charset=EUC-JP", {}),
             "/private/memo.html": (b"<html><body><p>secret</p></body></html>", "text/html", {}),
         }
@@ -97,6 +100,7 @@ def write_recipe(path: Path, base: str, *, extra_column: bool = True) -> Path:
         f"photo,{base}/ngo/photo.png,ngo,某団体,image,2007,,ja,unknown,",
         f"changed,{base}/ngo/changed.html,ngo,某団体,statement,2008,,ja,unknown,{sha('古い文です。')}",
         f"plain,{base}/ngo/plain.txt,ngo,某団体,report,2009-03-01,,ja,unknown,",
+        f"header-cs,{base}/isa/header-only.html,state,,,2011,,ja,,{sha('テスト')}",
     ]
     if extra_column:
         rows = [r + f",note{i}" for i, r in enumerate(rows)]
@@ -105,7 +109,7 @@ def write_recipe(path: Path, base: str, *, extra_column: bool = True) -> Path:
 
 
 EXPECTED = {"isa-2004": "ok", "ngo-stmt": "ok", "stats-pdf": "ok", "gone": "http_error", "secret": "robots_denied",
-            "photo": "not_text", "changed": "text_changed", "plain": "no_checksum"}
+            "photo": "not_text", "changed": "text_changed", "plain": "no_checksum", "header-cs": "ok"}
 
 
 def run(site, tmp_path, name="corpus.jsonl", **kwargs):
@@ -127,7 +131,8 @@ def test_statuses_texts_and_docvars(tmp_path):
     assert st.loc["isa-2004", "n_chars"] == len(SJIS_TEXT) and st.loc["isa-2004", "sha256"] == sha(SJIS_TEXT)
     assert st.loc["ngo-stmt", "expected_sha256"] == sha(NGO_TEXT)  # the recipe's upper-case hex is accepted
     # documents: every row with text, in recipe order
-    assert corpus.doc_ids == ["isa-2004", "ngo-stmt", "stats-pdf", "changed", "plain"]
+    assert corpus.doc_ids == ["isa-2004", "ngo-stmt", "stats-pdf", "changed", "plain", "header-cs"]
+    assert corpus["header-cs"].text == "テスト" and corpus["header-cs"].extra["encoding"] == "euc_jp"
     assert corpus["isa-2004"].text == SJIS_TEXT and corpus["ngo-stmt"].text == NGO_TEXT
     assert corpus["stats-pdf"].text == PDF_TEXT and corpus["changed"].text == "新しい文です。"
     assert corpus["plain"].text == "共生の取組を報告する。"
@@ -136,9 +141,9 @@ def test_statuses_texts_and_docvars(tmp_path):
         "cp932", "html", "入管行政の現状", "state", "出入国在留管理庁"]  # title from <title> when the recipe has none
     assert dv.loc["ngo-stmt", "title"] == "NGO声明" and dv.loc["ngo-stmt", "language"] == "ja"  # detected
     assert dv.loc["stats-pdf", ["format", "title"]].tolist() == ["pdf", "在留外国人統計"]
-    assert dv.loc["plain", "encoding"] == "euc-jp" and dv.loc["ngo-stmt", "date"] == "2019"
+    assert dv.loc["plain", "encoding"] == "euc_jp" and dv.loc["ngo-stmt", "date"] == "2019"
     assert dv.loc["ngo-stmt", "note"] == "note1" and dv.loc["ngo-stmt", "licence"] == "CC-BY"
-    assert dv.loc["ngo-stmt", "source"].endswith("/ngo/statement.html")
+    assert dv.loc["ngo-stmt", "source"] == "web" and dv.loc["ngo-stmt", "url"].endswith("/ngo/statement.html")
     # robots.txt read once for the host, the denied page never requested
     paths = [h.path for h in server.hits]
     assert paths.count("/robots.txt") == 1 and "/private/memo.html" not in paths
@@ -225,13 +230,13 @@ def test_rate_limit_per_host_and_crawl_delay(tmp_path):
     with LocalServer(Site()) as server:
         recipe = write_recipe(tmp_path / "recipe.csv", server.url)
         fetch_urls(recipe, cache_dir=tmp_path / "c1", client=PoliteClient(delay=2, sleep=t.sleep, clock=t.clock))
-    requests = len(server.hits)      # robots.txt + 7 pages (the denied one is never requested)
-    assert requests == 8 and t.sleeps == [2.0] * (requests - 1)
+    requests = len(server.hits)      # robots.txt + 8 pages (the denied one is never requested)
+    assert requests == 9 and t.sleeps == [2.0] * (requests - 1)
     t = FakeTime()
     with LocalServer(Site(robots="User-agent: *\nCrawl-delay: 5\nDisallow: /private/\n")) as server:
         recipe = write_recipe(tmp_path / "recipe.csv", server.url)
         fetch_urls(recipe, cache_dir=tmp_path / "c2", client=PoliteClient(delay=2, sleep=t.sleep, clock=t.clock))
-    assert t.sleeps == [5.0] * 7
+    assert t.sleeps == [5.0] * 8
 
 
 def test_no_robots_txt_allows_and_network_errors_are_a_status(tmp_path):
@@ -256,7 +261,7 @@ def test_cli_exit_codes_and_record_checksums(tmp_path, capsys):
         assert cli.main(base + ["-o", str(tmp_path / "a.jsonl")]) == 1
         captured = capsys.readouterr()
         assert "http_error: gone" in captured.err and "robots_denied: secret" in captured.err
-        assert "wrote 5 documents" in captured.out
+        assert "wrote 6 documents" in captured.out
         assert cli.main(base + ["-o", str(tmp_path / "b.jsonl"), "--allow-failures", "--record-checksums"]) == 0
         assert (tmp_path / "b.recipe.csv").exists() and (tmp_path / "b.recipe.sentences.jsonl").exists()
         capsys.readouterr()

@@ -57,7 +57,7 @@ import pandas as pd
 from ..cache import CorruptCacheEntry, atomic_write_text, default_cache_dir, write_csv
 from ..corpus import LANGUAGES, SIDES, Corpus, Document
 from ..errors import ConfigError, CorpusError, IngestError, closest, where
-from ..ingest.html import html_to_text, looks_like_html
+from ..ingest.html import declared_charset, html_to_text, looks_like_html
 from ..ingest.text import decode_bytes, sniff_binary
 from ..text import detect_language, normalize, split_sentences
 from .http import FetchError, PoliteClient, Response, host_of, read_raw, write_raw
@@ -275,8 +275,9 @@ def _fetch_row(fetcher: _Fetcher, row: Mapping[str, str], extras: list[str]) -> 
         response, body, meta = fetcher.get(url)
     except FetchError as exc:
         return None, _status(row, "network_error", detail=str(exc))
-    if response.status not in (200, 304):
-        return None, _status(row, "http_error", http_status=response.status, detail=f"HTTP {response.status}")
+    if response.status not in (200, 304) or (response.status == 304 and not body):
+        detail = f"HTTP {response.status}" + (" without a cached copy to reuse" if response.status == 304 else "")
+        return None, _status(row, "http_error", http_status=response.status, detail=detail)
     try:
         text, fmt, encoding, title = extract_text(body, meta.get("content_type", ""), url)
     except IngestError as exc:
@@ -286,8 +287,8 @@ def _fetch_row(fetcher: _Fetcher, row: Mapping[str, str], extras: list[str]) -> 
     detail = "" if status == "ok" else ("the recipe has no sha256" if status == "no_checksum"
                                         else "the text differs from the recipe's sha256: see the sentence check")
     doc = Document(row["id"], text, side=row["side"], actor=row["actor"], genre=row["genre"], date=row["date"],
-                   title=row["title"] or title, source=url, language=row["language"] or detect_language(text),
-                   extra={"licence": row["licence"], "format": fmt, "encoding": encoding,
+                   title=row["title"] or title, source="web", language=row["language"] or detect_language(text),
+                   extra={"url": url, "licence": row["licence"], "format": fmt, "encoding": encoding,
                           **{k: row[k] for k in extras}})
     return doc, _status(row, status, http_status=response.status, text=text, detail=detail)
 
@@ -315,18 +316,39 @@ def extract_text(body: bytes, content_type: str, url: str) -> tuple[str, str, st
     if what or ctype.startswith(_NOT_TEXT_TYPES) or ctype == "application/pdf":
         raise IngestError(f"{url}: {what or 'Content-Type ' + repr(ctype)} is not a text, HTML or PDF document")
     if ctype in ("text/html", "application/xhtml+xml") or looks_like_html(body):
-        text, encoding, title = html_to_text(body, url)
+        text, encoding, title = _html_text(body, content_type, url)
         return _nonempty(normalize(text), url), "html", encoding, normalize(title)
     text, encoding = _decode_text(body, content_type, url)
     return _nonempty(normalize(text), url), "text", encoding, ""
 
 
-def _decode_text(body: bytes, content_type: str, url: str) -> tuple[str, str]:
-    m = re.search(r"charset=\"?([A-Za-z0-9_.:-]+)", content_type)
-    if m:
+def _header_charset(content_type: str) -> str | None:
+    """The Python codec of a Content-Type ``charset`` (WHATWG aliases: Shift_JIS → cp932), or None."""
+    m = re.search(r"charset=[\"']?([A-Za-z0-9_.:-]+)", content_type, re.I)
+    return declared_charset(f'<meta charset="{m.group(1)}">'.encode("ascii")) if m else None
+
+
+def _html_text(body: bytes, content_type: str, url: str) -> tuple[str, str, str]:
+    """:func:`~discourse.ingest.html.html_to_text`, but a charset given only in the HTTP header
+    (no ``<meta charset>``, no BOM) is used when the bytes decode with it strictly."""
+    charset = _header_charset(content_type)
+    if charset and declared_charset(body) is None and not body.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         try:
-            return body.decode(m.group(1)), m.group(1).lower()
-        except (LookupError, UnicodeDecodeError):
+            decoded = body.decode(charset)
+        except UnicodeDecodeError:
+            decoded = None
+        if decoded is not None:
+            text, _, title = html_to_text(decoded.encode("utf-8"), url)
+            return text, charset, title
+    return html_to_text(body, url)
+
+
+def _decode_text(body: bytes, content_type: str, url: str) -> tuple[str, str]:
+    charset = _header_charset(content_type)
+    if charset:
+        try:
+            return body.decode(charset), charset
+        except UnicodeDecodeError:
             pass
     return decode_bytes(body, url)
 

@@ -24,8 +24,9 @@ class FakeApi:
     """Pages of RECORDS like the speech endpoint; ``faults[start]`` is a list of actions used up
     one per request for that page: "503", "429", "400", "malformed", "drop"."""
 
-    def __init__(self, faults=None):
+    def __init__(self, faults=None, records=RECORDS):
         self.faults = {k: list(v) for k, v in (faults or {}).items()}
+        self.records = records
 
     def __call__(self, request):
         if request.path != "/api/speech":
@@ -41,10 +42,10 @@ class FakeApi:
             return Reply(400, json.dumps(body, ensure_ascii=False).encode(), {"Content-Type": "application/json"})
         if action == "malformed":
             return Reply(200, b'{"numberOfRecords": 9, "speechRecord": [{"speechID": ', {"Content-Type": "application/json"})
-        page = RECORDS[start - 1:start - 1 + PAGE]
-        body = {"numberOfRecords": len(RECORDS), "numberOfReturn": len(page), "startRecord": start,
+        page = self.records[start - 1:start - 1 + PAGE]
+        body = {"numberOfRecords": len(self.records), "numberOfReturn": len(page), "startRecord": start,
                 "speechRecord": page}
-        if start - 1 + PAGE < len(RECORDS):
+        if start - 1 + PAGE < len(self.records):
             body["nextRecordPosition"] = start + PAGE
         return Reply(200, json.dumps(body, ensure_ascii=False).encode("utf-8"),
                      {"Content-Type": "application/json; charset=utf-8"})
@@ -234,3 +235,20 @@ def test_speaker_label_and_header():
     assert strip_speaker_label("○参考人（川口さくら君）　支援の現場から") == "支援の現場から"
     assert strip_speaker_label("ラベルなしの文。") == "ラベルなしの文。"
     assert speech_document(RECORDS[0]) is None and speech_document(RECORDS[5]) is None
+
+
+def test_streamed_jsonl_equals_the_corpus_and_problems_are_reported(tmp_path):
+    records = RECORDS + [dict(RECORDS[3]),                                           # repeated speechID
+                         {**RECORDS[4], "speechID": "X_9", "speechOrder": 9, "speech": "○田村君　"}]  # label only
+    with LocalServer(FakeApi(records=records)) as server:
+        fetcher = KokkaiFetcher(KokkaiQuery("外国人"), api_url=server.url + "/api/speech", cache_dir=tmp_path, delay=0)
+        n = fetcher.write_jsonl(tmp_path / "s.jsonl", rules=RULES)
+        corpus = fetch_kokkai("外国人", api_url=server.url + "/api/speech", cache_dir=tmp_path, delay=0, rules=RULES,
+                              output=tmp_path / "c.jsonl")
+    assert starts(server) == [1, 4, 7, 10]        # the second fetch came from the cache
+    assert n == len(corpus) == 7
+    assert (tmp_path / "s.jsonl").read_bytes() == (tmp_path / "c.jsonl").read_bytes()
+    assert [p.field for p in fetcher.problems] == ["speechID", "speech"]
+    assert "came twice" in str(fetcher.problems[0]) and "X_9" in str(fetcher.problems[1])
+    assert [str(p) for p in corpus.problems] == [str(p) for p in fetcher.problems]
+    assert fetcher.counts.by_rule["n_docs"].sum() == 7

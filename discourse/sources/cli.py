@@ -92,11 +92,10 @@ def run_kokkai(args: argparse.Namespace) -> int:
     fetcher = KokkaiFetcher(query, api_url=args.api_url or DEFAULT_API_URL, cache_dir=args.cache,
                             delay=args.delay, max_retries=args.max_retries, refresh=args.refresh,
                             progress=False if args.quiet else None)
-    corpus = fetcher.fetch(rules=args.rules, limit=args.limit)
-    out = corpus.to_jsonl(args.output)
-    print(f"wrote {len(corpus)} speeches to {out} ({fetcher.n_records} records; pages: "
+    n = fetcher.write_jsonl(args.output, rules=args.rules, limit=args.limit)
+    print(f"wrote {n} speeches to {args.output} ({fetcher.n_records} records; pages: "
           f"{fetcher.pages_fetched} fetched, {fetcher.pages_cached} from the cache)")
-    for p in corpus.problems:
+    for p in fetcher.problems:
         print(f"skipped: {p}")
     if fetcher.counts is not None:
         print(fetcher.counts)

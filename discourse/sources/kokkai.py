@@ -21,8 +21,10 @@ from __future__ import annotations
 import datetime
 import json
 import logging
+import os
 import re
 import sys
+import tempfile
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +35,7 @@ from ..corpus import Corpus, Document, Problem
 from ..errors import ConfigError
 from ..text import normalize
 from .http import FetchError, PoliteClient, Response, read_raw, write_raw
-from .rules import RuleCounts, Rules, apply_rules, load_rules
+from .rules import RuleCounts, Rules, RuleTally, load_rules
 
 __all__ = ["DEFAULT_API_URL", "PAGE_SIZE", "SPEECH_DOCVARS", "KokkaiQuery", "KokkaiFetcher", "fetch_kokkai",
            "speech_document", "strip_speaker_label"]
@@ -199,6 +201,7 @@ class KokkaiFetcher:
     n_records : the ``numberOfRecords`` of the query.
     pages_fetched, pages_cached : pages requested from the API / read from the cache.
     counts : :class:`~discourse.sources.rules.RuleCounts` when rules were applied, else None.
+    problems : speeches skipped (empty text, repeated speechID), as :class:`~discourse.corpus.Problem`.
     """
 
     def __init__(self, query: KokkaiQuery, *, api_url: str = DEFAULT_API_URL, cache_dir: str | Path | None = None,
@@ -215,6 +218,7 @@ class KokkaiFetcher:
         self.n_records = 0
         self.pages_fetched = self.pages_cached = 0
         self.counts: RuleCounts | None = None
+        self.problems: list[Problem] = []
 
     def __repr__(self) -> str:
         return f"<KokkaiFetcher {self.query.params()} from {self.api_url}>"
@@ -251,27 +255,52 @@ class KokkaiFetcher:
             if bar is not None:
                 bar.close()
 
-    def fetch(self, *, rules: Rules | str | Path | None = None, limit: int | None = None) -> Corpus:
-        """All speeches as a corpus (meeting headers skipped; empty or repeated speeches reported in
-        ``corpus.problems``); with ``rules``, study variables assigned and :attr:`counts` set.
-        ``limit`` stops after that many records (a preview)."""
-        if isinstance(rules, (str, Path)):
-            rules = load_rules(rules, fields=SPEECH_DOCVARS + ("doc_id", "text", "title", "genre", "actor", "side"))
-        docs, problems, seen = [], [], set()
+    def documents(self, *, rules: Rules | str | Path | None = None, limit: int | None = None) -> Iterator[Document]:
+        """Yield one document per speech, as the pages arrive (meeting headers skipped; empty or
+        repeated speeches go to :attr:`problems`); with ``rules``, study variables are assigned and
+        :attr:`counts` is set when the stream ends. ``limit`` stops after that many records."""
+        tally = RuleTally(_rules(rules)) if rules is not None else None
+        self.problems, seen = [], set()
         for n, record in enumerate(self.records(), 1):
             doc = speech_document(record)
             if doc is not None:
                 problem = _problem(doc, seen)
-                (problems if problem else docs).append(problem or doc)
                 seen.add(doc.doc_id)
+                if problem:
+                    self.problems.append(problem)
+                else:
+                    yield tally.assign(doc) if tally else doc
             if limit is not None and n >= limit:
                 break
-        corpus = Corpus(docs, problems)
-        if rules is not None:
-            corpus, self.counts = apply_rules(corpus, rules)
+        if tally is not None:
+            self.counts = tally.counts()
         log.info("kokkai: %d speeches of %d records (%d pages fetched, %d from the cache)",
-                 len(corpus), self.n_records, self.pages_fetched, self.pages_cached)
-        return corpus
+                 len(seen) - len(self.problems), self.n_records, self.pages_fetched, self.pages_cached)
+
+    def fetch(self, *, rules: Rules | str | Path | None = None, limit: int | None = None) -> Corpus:
+        """All speeches as a corpus (see :meth:`documents`; problems in ``corpus.problems``)."""
+        docs = list(self.documents(rules=rules, limit=limit))
+        return Corpus(docs, self.problems)
+
+    def write_jsonl(self, path: str | Path, *, rules: Rules | str | Path | None = None,
+                    limit: int | None = None) -> int:
+        """Stream the speeches to a JSON Lines corpus (memory stays flat however many there are);
+        the file appears only when complete (temporary file + rename). Returns the number written."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        n = 0
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                for doc in self.documents(rules=rules, limit=limit):
+                    fh.write(json.dumps(doc.to_dict(), ensure_ascii=False) + "\n")
+                    n += 1
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return n
 
     # --- pages and the cache --------------------------------------------------------------
     def _page(self, start: int) -> dict[str, Any]:
@@ -310,6 +339,12 @@ class KokkaiFetcher:
         if not note.exists():
             atomic_write_text(note, json.dumps({"api_url": self.api_url, "params": self.query.params()},
                                                ensure_ascii=False, indent=1) + "\n")
+
+
+def _rules(rules: Rules | str | Path) -> Rules:
+    if isinstance(rules, Rules):
+        return rules
+    return load_rules(rules, fields=SPEECH_DOCVARS + ("doc_id", "text", "title", "genre", "actor", "side"))
 
 
 def _problem(doc: Document, seen: set[str]) -> Problem | None:

@@ -48,7 +48,7 @@ try:  # Python 3.11+
 except ModuleNotFoundError:  # pragma: no cover
     import tomli as tomllib  # type: ignore[no-redef]
 
-__all__ = ["Rule", "Rules", "RuleCounts", "load_rules", "parse_rules", "apply_rules"]
+__all__ = ["Rule", "Rules", "RuleCounts", "RuleTally", "load_rules", "parse_rules", "apply_rules"]
 
 _TOP_KEYS = ("record_rule_as", "default", "rules")
 _RULE_KEYS = ("name", "match", "set")
@@ -242,16 +242,46 @@ def apply_rules(corpus: Corpus | Iterable[Document], rules: Rules) -> tuple[Corp
     """
     docs = list(corpus)
     _check_fields_present(docs, rules)
-    out, hits = [], Counter()
-    for doc in docs:
-        rule = next((r for r in rules.rules if r.matches(doc)), None)
-        hits[rule.number if rule else 0] += 1
-        assign = dict(rule.assign if rule else rules.default)
-        if rules.record_rule_as:
-            assign[rules.record_rule_as] = rule.name if rule else "default"
-        out.append(_assigned(doc, assign))
-    result = Corpus(out, getattr(corpus, "problems", ()))
-    return result, _counts(result, rules, hits)
+    tally = RuleTally(rules)
+    out = [tally.assign(doc) for doc in docs]
+    return Corpus(out, getattr(corpus, "problems", ())), tally.counts()
+
+
+class RuleTally:
+    """Assign rules one document at a time (for streams) and count the assignments.
+
+    >>> tally = RuleTally(parse_rules({"rules": [{"match": {"title": "白書"}, "set": {"side": "state"}}]}))
+    >>> tally.assign(Document("a", "治安。", title="警察白書")).side
+    'state'
+    >>> tally.counts().by_rule["n_docs"].tolist()
+    [1, 0]
+    """
+
+    def __init__(self, rules: Rules):
+        self.rules = rules
+        self.hits: Counter = Counter()
+        self.values: Counter = Counter()
+
+    def assign(self, doc: Document) -> Document:
+        """The document with the first matching rule's (or the default) variables set."""
+        rule = next((r for r in self.rules.rules if r.matches(doc)), None)
+        self.hits[rule.number if rule else 0] += 1
+        assign = dict(rule.assign if rule else self.rules.default)
+        if self.rules.record_rule_as:
+            assign[self.rules.record_rule_as] = rule.name if rule else "default"
+        new = _assigned(doc, assign)
+        for var in self.rules.variables:
+            self.values[(var, _value(new, var))] += 1
+        return new
+
+    def counts(self) -> RuleCounts:
+        """The :class:`RuleCounts` of the documents assigned so far."""
+        rows = [{"rule": r.number, "name": r.name, "n_docs": self.hits.get(r.number, 0)} for r in self.rules.rules]
+        by_rule = pd.DataFrame(rows + [{"rule": 0, "name": "default", "n_docs": self.hits.get(0, 0)}],
+                               columns=["rule", "name", "n_docs"])
+        by_value = pd.DataFrame([{"variable": v, "value": x, "n_docs": n} for (v, x), n in sorted(self.values.items())],
+                                columns=["variable", "value", "n_docs"])
+        return RuleCounts(by_rule, by_value)
 
 
 def _check_fields_present(docs: list[Document], rules: Rules) -> None:
@@ -267,16 +297,3 @@ def _assigned(doc: Document, assign: Mapping[str, str]) -> Document:
     fields = {k: v for k, v in assign.items() if k in _DOC_FIELDS}
     extra = {**doc.extra, **{k: v for k, v in assign.items() if k not in _DOC_FIELDS}}
     return dataclasses.replace(doc, extra=extra, **fields)
-
-
-def _counts(corpus: Corpus, rules: Rules, hits: Counter) -> RuleCounts:
-    by_rule = pd.DataFrame([{"rule": r.number, "name": r.name, "n_docs": hits.get(r.number, 0)} for r in rules.rules]
-                           + [{"rule": 0, "name": "default", "n_docs": hits.get(0, 0)}],
-                           columns=["rule", "name", "n_docs"])
-    values = Counter()
-    for doc in corpus:
-        for var in rules.variables:
-            values[(var, _value(doc, var))] += 1
-    by_value = pd.DataFrame([{"variable": v, "value": x, "n_docs": n} for (v, x), n in sorted(values.items())],
-                            columns=["variable", "value", "n_docs"])
-    return RuleCounts(by_rule, by_value)

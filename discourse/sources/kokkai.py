@@ -118,12 +118,14 @@ def strip_speaker_label(speech: str) -> str:
 
     The label ends at the first space outside brackets, so a space inside
     ``（警察庁刑事局長　某君）`` does not cut it short. Text without a ``○`` label is returned
-    unchanged.
+    unchanged; a short text that is only a label gives ``""``.
 
     >>> strip_speaker_label("○国務大臣（山田太郎君）　お答えします。")
     'お答えします。'
     >>> strip_speaker_label("○政府参考人（警察庁刑事局長　鈴木一郎君）　御説明します。")
     '御説明します。'
+    >>> strip_speaker_label("○鈴木一郎君")
+    ''
     """
     if not speech.startswith("○"):
         return speech
@@ -135,7 +137,7 @@ def strip_speaker_label(speech: str) -> str:
             depth = max(0, depth - 1)
         elif ch in "\u3000 \r\n" and depth == 0:
             return speech[i + 1:]
-    return speech
+    return "" if len(speech) <= 200 else speech
 
 
 def _text(value: Any) -> str:
@@ -175,7 +177,8 @@ def speech_document(record: Mapping[str, Any]) -> Document | None:
              "house": house, "meeting": meeting, "issue": issue, "session": _int(record.get("session")),
              "speech_id": _text(record.get("speechID")), "issue_id": _text(record.get("issueID")),
              "speech_order": order, "url": _text(record.get("speechURL"))}
-    return Document(extra["speech_id"], normalize(strip_speaker_label(_text(record.get("speech")))),
+    speech = record.get("speech")
+    return Document(extra["speech_id"], normalize(strip_speaker_label("" if speech is None else str(speech))),
                     genre="diet minutes", date=_text(record.get("date")), title=" ".join(p for p in (house, meeting, issue) if p),
                     source="kokkai", language="ja", extra=extra)
 

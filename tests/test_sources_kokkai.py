@@ -252,3 +252,11 @@ def test_streamed_jsonl_equals_the_corpus_and_problems_are_reported(tmp_path):
     assert "came twice" in str(fetcher.problems[0]) and "X_9" in str(fetcher.problems[1])
     assert [str(p) for p in corpus.problems] == [str(p) for p in fetcher.problems]
     assert fetcher.counts.by_rule["n_docs"].sum() == 7
+
+
+def test_no_hits_gives_an_empty_corpus_after_one_request(tmp_path):
+    with LocalServer(FakeApi(records=[])) as server:
+        code = cli.main(["fetch", "kokkai", "--any", "該当なし", "--api-url", server.url + "/api/speech",
+                         "--cache", str(tmp_path), "--delay", "0", "-o", str(tmp_path / "none.jsonl")])
+    assert code == 0 and starts(server) == [1]
+    assert (tmp_path / "none.jsonl").read_text(encoding="utf-8") == ""

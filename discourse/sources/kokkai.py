@@ -6,6 +6,12 @@ time with a polite delay, and returns a :class:`~discourse.corpus.Corpus` with o
 speech. Every raw page is cached on disk as it arrives (checksummed, atomic), so an interrupted
 fetch resumes where it stopped and a repeated query sends no request for pages it already has.
 
+Cache layout: ``<cache_dir>/kokkai/<hash of endpoint + search parameters>/page-<startRecord>.raw``
+(the response bytes as received, with a sha256; see :func:`discourse.sources.http.write_raw`) and
+``query.json`` (the parameters, for people). A damaged page fails its checksum and is fetched
+again. Use ``refresh=True`` (``--refresh``) to fetch everything again, e.g. for a query whose
+date range reaches into the present, where new minutes keep arriving.
+
 Study variables (``side`` ...) come from a rules file (:mod:`discourse.sources.rules`), never
 from this module.
 
@@ -235,6 +241,7 @@ class KokkaiFetcher:
     def pages(self) -> Iterator[dict[str, Any]]:
         """Yield the response pages (parsed JSON), from the cache when present and intact."""
         self._write_query_note()
+        self.pages_fetched = self.pages_cached = 0
         start: int | None = 1
         while start is not None:
             page = self._page(start)
@@ -323,7 +330,7 @@ class KokkaiFetcher:
     def _cached(self, path: Path, start: int) -> dict[str, Any] | None:
         try:
             body, _ = read_raw(path)
-            return _check_page(json.loads(body.decode("utf-8")), f"{path}", start)
+            return _check_page(json.loads(body.decode("utf-8-sig")), f"{path}", start)
         except (CorruptCacheEntry, FetchError, ValueError) as exc:
             log.warning("cached page %s is damaged (%s): fetching it again", path, exc)
             return None

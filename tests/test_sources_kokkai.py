@@ -260,3 +260,12 @@ def test_no_hits_gives_an_empty_corpus_after_one_request(tmp_path):
                          "--cache", str(tmp_path), "--delay", "0", "-o", str(tmp_path / "none.jsonl")])
     assert code == 0 and starts(server) == [1]
     assert (tmp_path / "none.jsonl").read_text(encoding="utf-8") == ""
+
+
+def test_refresh_refetches_and_the_default_delay_is_polite(tmp_path):
+    with LocalServer(FakeApi()) as server:
+        fetch(server, tmp_path)
+        fetch(server, tmp_path, refresh=True)
+    assert starts(server) == [1, 4, 7, 1, 4, 7]
+    assert KokkaiFetcher(KokkaiQuery("外国人")).client.delay >= 1.0
+    assert cli.build_parser().parse_args(["fetch", "kokkai", "--any", "a", "-o", "x"]).delay >= 1.0

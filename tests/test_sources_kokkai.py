@@ -224,6 +224,8 @@ def test_query_validation():
         KokkaiQuery("外国人", from_date="1990/01/01")
     with pytest.raises(ConfigError, match="until_date='2010-02-30'"):
         KokkaiQuery("外国人", until_date="2010-02-30")
+    with pytest.raises(ConfigError, match="house='衆院' is not one of"):
+        KokkaiQuery("外国人", house="衆院")
     with pytest.raises(ConfigError, match="paging"):
         KokkaiQuery("外国人", extra_params={"startRecord": 5})
     with pytest.raises(ConfigError, match="page_size"):

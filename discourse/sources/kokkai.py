@@ -38,7 +38,7 @@ from typing import Any, Iterator, Mapping
 
 from ..cache import CorruptCacheEntry, atomic_write_text, default_cache_dir, stable_hash
 from ..corpus import Corpus, Document, Problem
-from ..errors import ConfigError
+from ..errors import ConfigError, closest
 from ..text import normalize
 from .http import FetchError, PoliteClient, Response, read_raw, write_raw
 from .rules import RuleCounts, Rules, RuleTally, load_rules
@@ -50,6 +50,7 @@ log = logging.getLogger("discourse.sources")
 
 DEFAULT_API_URL = "https://kokkai.ndl.go.jp/api/speech"
 PAGE_SIZE = 100  # the speech endpoint's maximum
+HOUSES = ("衆議院", "参議院", "両院", "両院協議会")
 SPEECH_DOCVARS = ("speaker", "speaker_group", "speaker_position", "speaker_role", "house", "meeting", "issue",
                   "session", "date", "year", "speech_id", "issue_id", "speech_order", "url", "source", "language")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -87,6 +88,8 @@ class KokkaiQuery:
             value = getattr(self, name)
             if value and not _valid_date(value):
                 raise ConfigError(f"{name}={value!r} is not a date: write YYYY-MM-DD, e.g. 1990-01-01")
+        if self.house and self.house not in HOUSES:
+            raise ConfigError(f"house={self.house!r} is not one of {list(HOUSES)}{closest(self.house, HOUSES)}")
         clash = sorted(set(self.extra_params) & set(_PAGING))
         if clash:
             raise ConfigError(f"params {clash}: paging is done by fetch_kokkai; remove these parameters")

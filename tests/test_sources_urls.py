@@ -254,6 +254,22 @@ def test_no_robots_txt_allows_and_network_errors_are_a_status(tmp_path):
     assert result.n_failed == 2
 
 
+def test_robots_txt_server_error_means_disallow_all(tmp_path):
+    def app(request):
+        return Reply(503, b"busy") if request.path == "/robots.txt" else Reply(200, b"<p>x</p>", {"Content-Type": "text/html"})
+    with LocalServer(app) as server:
+        recipe = tmp_path / "r.csv"
+        recipe.write_text(f"{HEADER}
+a,{server.url}/a.html,ngo,,,2006,,ja,,
+b,{server.url}/b.html,ngo,,,2006,,ja,,
+",
+                          encoding="utf-8")
+        result = fetch_urls(recipe, cache_dir=tmp_path / "c", delay=0, backoff=0, max_retries=1)
+    assert result.status["status"].tolist() == ["robots_denied", "robots_denied"]
+    assert "HTTP 503" in result.status["detail"][0]
+    assert [h.path for h in server.hits] == ["/robots.txt", "/robots.txt"]   # one retry, then no page requested
+
+
 def test_cli_exit_codes_and_record_checksums(tmp_path, capsys):
     with LocalServer(Site()) as server:
         recipe = write_recipe(tmp_path / "recipe.csv", server.url)

@@ -161,8 +161,10 @@ def _hint(value: str, choices: tuple[str, ...]) -> str:
 def _valid_date(value: str) -> bool:
     if not _DATE.fullmatch(value):
         return False
+    if len(value) == 4:
+        return True
     try:
-        len(value) == 4 or datetime.date.fromisoformat(value)
+        datetime.date.fromisoformat(value)
     except ValueError:
         return False
     return True
@@ -212,8 +214,10 @@ class _Fetcher:
         except FetchError as exc:
             return f"robots.txt unreachable: {exc}"
         if response.status in (401, 403) or response.status >= 500:
-            rp.disallow_all = True  # RFC 9309: unreachable robots.txt (5xx) means "disallow all"
-        elif response.status >= 400:
+            # RFC 9309: a robots.txt that cannot be read for these reasons means "disallow all"
+            return (f"{host}/robots.txt answered HTTP {response.status}, which means 'disallow all': "
+                    "run again later, or ask the site")
+        if response.status >= 400:
             rp.allow_all = True
         else:
             rp.parse(response.body.decode("utf-8", "replace").splitlines())

@@ -259,10 +259,7 @@ def test_robots_txt_server_error_means_disallow_all(tmp_path):
         return Reply(503, b"busy") if request.path == "/robots.txt" else Reply(200, b"<p>x</p>", {"Content-Type": "text/html"})
     with LocalServer(app) as server:
         recipe = tmp_path / "r.csv"
-        recipe.write_text(f"{HEADER}
-a,{server.url}/a.html,ngo,,,2006,,ja,,
-b,{server.url}/b.html,ngo,,,2006,,ja,,
-",
+        recipe.write_text(f"{HEADER}\na,{server.url}/a.html,ngo,,,2006,,ja,,\nb,{server.url}/b.html,ngo,,,2006,,ja,,\n",
                           encoding="utf-8")
         result = fetch_urls(recipe, cache_dir=tmp_path / "c", delay=0, backoff=0, max_retries=1)
     assert result.status["status"].tolist() == ["robots_denied", "robots_denied"]

@@ -483,10 +483,10 @@ def test_topics_by_a_docvar_writes_prevalence_that_matches_doc_topics(tmp_path):
             assert by_side.loc[(side, topic), "mean"] == pytest.approx(means.loc[side, topic])
     assert not (out / "contrast.csv").exists()          # no --contrast: no contrast table
     divergence = pd.read_csv(out / "divergence.csv").iloc[0]
-    a, b = means.loc[divergence["group_a"]].to_numpy(), means.loc[divergence["group_b"]].to_numpy()
+    a, b = means.loc[divergence["target"]].to_numpy(), means.loc[divergence["reference"]].to_numpy()
     mid = (a + b) / 2
     jsd = 0.5 * (a * np.log2(a / mid)).sum() + 0.5 * (b * np.log2(b / mid)).sum()
-    assert (divergence["n_a"], divergence["n_b"]) == (85, 85) and divergence["jsd"] == pytest.approx(jsd, rel=1e-6)
+    assert (divergence["n_target"], divergence["n_reference"]) == (85, 85) and divergence["jsd"] == pytest.approx(jsd, rel=1e-6)
     bare = tmp_path / "bare"
     assert main(["topics", str(DEMO), "--k", "3", "--passes", "2", "--out", str(bare)]) == 0
     assert (bare / "labels.csv").exists() and not (bare / "prevalence.csv").exists()

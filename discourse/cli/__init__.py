@@ -28,7 +28,7 @@ import warnings
 from typing import Sequence
 
 from ..errors import DiscourseError
-from . import corpus, frames, metrics, run, topics
+from . import corpus, fetch, frames, metrics, run, topics
 from .common import ERROR, INTERRUPTED, USAGE, env_flag, os_error_message
 
 __all__ = ["build_parser", "main"]
@@ -47,8 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     metrics.add_parser(sub)
     frames.add_parser(sub)
     topics.add_parser(sub)
-    # --- command groups of other modules: each is one `add_parser(sub)` call (lead: add them here) ---
-    # from ..sources import cli as sources_cli; sources_cli.add_parser(sub)    # discourse fetch ...
+    fetch.add_parser(sub)                                                      # discourse fetch ...
     # from .. import terms_cli; terms_cli.add_parser(sub)                       # discourse terms ...
     # --- end of the command groups ---
     return parser

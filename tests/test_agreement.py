@@ -7,7 +7,8 @@ import pytest
 from sklearn.metrics import cohen_kappa_score
 
 import krippendorff
-from discourse.framing.agreement import cohen_kappa, frame_agreement, krippendorff_alpha
+from discourse.framing.agreement import (POOLED, alpha_distance, cohen_kappa, frame_agreement, krippendorff_alpha,
+                                         masi_distance, set_agreement)
 
 
 def test_kappa_hand_computed_2x2():
@@ -55,7 +56,49 @@ def test_frame_agreement_table():
     table = frame_agreement(first, second, ["x", "y"]).set_index("frame")
     assert table.loc["x", "kappa"] == pytest.approx(0.5)
     assert table.loc["y", "kappa"] == 1.0 and table.loc["y", "alpha"] == 1.0
-    assert table.loc["(all)", "n_units"] == 8
+    assert table.loc[POOLED, "n_units"] == 8
     pooled = krippendorff.alpha(reliability_data=[[1, 1, 0, 0, 0, 0, 0, 1], [1, 0, 0, 0, 0, 0, 0, 1]],
                                 level_of_measurement="nominal")
-    assert table.loc["(all)", "alpha"] == pytest.approx(pooled, rel=1e-9)
+    assert table.loc[POOLED, "alpha"] == pytest.approx(pooled, rel=1e-9)
+
+
+# Krippendorff (2011), sec. C-G: 4 observers, 12 units, missing values; published alphas
+K2011 = [[1, 2, 3, 3, 2, 1, 4, 1, 2, np.nan, np.nan, np.nan],
+         [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, np.nan, 3],
+         [np.nan, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, np.nan],
+         [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, np.nan]]
+
+
+@pytest.mark.parametrize("level,published", [("nominal", 0.743), ("ordinal", 0.815), ("interval", 0.849), ("ratio", 0.797)])
+def test_alpha_levels_reproduce_krippendorff_2011(level, published):
+    ours = krippendorff_alpha(K2011, level=level)
+    assert round(ours, 3) == published
+    assert ours == pytest.approx(krippendorff.alpha(reliability_data=K2011, level_of_measurement=level), rel=1e-9)
+
+
+def test_masi_distance_by_hand():
+    assert masi_distance({"a"}, {"a"}) == 0.0 and masi_distance(set(), set()) == 0.0
+    assert masi_distance({"a"}, {"a", "b"}) == pytest.approx(1 - 0.5 * 2 / 3)      # subset
+    assert masi_distance({"a", "c"}, {"a", "b"}) == pytest.approx(1 - (1 / 3) * (1 / 3))  # overlap
+    assert masi_distance({"a"}, {"b"}) == 1.0 and masi_distance(set(), {"b"}) == 1.0
+
+
+def test_masi_alpha_matches_nltk():
+    from nltk.metrics.agreement import AnnotationTask
+    from nltk.metrics.distance import masi_distance as nltk_masi
+
+    sets = [({"x"}, {"x"}), ({"x", "y"}, {"x"}), ({"y"}, {"y"}), ({"z"}, {"x", "z"}), ({"y", "z"}, {"y", "z"}), ({"x"}, {"y"})]
+    triples = [(coder, str(u), frozenset(s)) for u, pair in enumerate(sets) for coder, s in zip("ab", pair)]
+    theirs = AnnotationTask(data=triples, distance=nltk_masi).alpha()
+    assert alpha_distance([tuple(map(frozenset, p)) for p in sets], masi_distance) == pytest.approx(theirs, rel=1e-9)
+
+
+def test_set_agreement_reads_lower_than_pooled():
+    first = pd.DataFrame({"x": [1, 1, 0, 0, 1], "y": [0, 1, 0, 1, 0]})
+    second = pd.DataFrame({"x": [1, 0, 0, 0, 1], "y": [0, 1, 0, 1, 1]})
+    row = set_agreement(first, second, ["x", "y"]).iloc[0]
+    # sets: {x}={x}, {x,y} vs {y}, {}={}, {y}={y}, {x} vs {x,y}: 3 of 5 identical
+    assert row.exact_set == pytest.approx(3 / 5)
+    assert row.mean_jaccard == pytest.approx((1 + 0.5 + 1 + 1 + 0.5) / 5)
+    pooled = frame_agreement(first, second, ["x", "y"]).set_index("frame").loc[POOLED]
+    assert pooled.pct_agree == pytest.approx(8 / 10) and row.exact_set < pooled.pct_agree

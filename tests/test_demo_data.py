@@ -129,6 +129,9 @@ def test_datasheet_reports_the_agreement_the_package_computes():
     spec.loader.exec_module(agreement)
     table = agreement.agreement_table().set_index("frame")
     readme = (DEMO / "README.md").read_text(encoding="utf-8")
-    overall = table.loc["(all)"]
-    assert f"| (all) | {int(overall.n_units)} |" in readme and f"| {overall.kappa} | {overall.alpha} |" in readme
+    overall = table.loc["(pooled frame decisions)"]
+    assert f"| (pooled frame decisions) | {int(overall.n_units)} |" in readme and f"| {overall.kappa} | {overall.alpha} |" in readme
+    sets = agreement.set_table().iloc[0]
+    assert f"| {int(sets.n_units)} | {sets.exact_set} | {sets.alpha_exact_set} | {sets.mean_jaccard} | {sets.alpha_masi} |" in readme
+    assert sets.exact_set < overall.pct_agree
     assert table["kappa"].min() > 0.6

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from discourse.framing import frame_agreement, load_codebook
+from discourse.framing import frame_agreement, load_codebook, set_agreement
 from discourse.report.html import markdown_table
 
 HERE = Path(__file__).resolve().parent
@@ -25,17 +25,26 @@ def indicator(path: Path, frames: tuple[str, ...]) -> pd.DataFrame:
                         index=pd.Index([r["sent_id"] for r in rows], name="sent_id"))
 
 
-def agreement_table() -> pd.DataFrame:
+def codings() -> tuple[pd.DataFrame, pd.DataFrame, tuple[str, ...]]:
     frames = load_codebook().ids
     first = indicator(HERE / "annotations" / "first.jsonl", frames)
     second = indicator(HERE / "annotations" / "second.jsonl", frames).reindex(first.index)
-    table = frame_agreement(first, second, frames)
+    return first, second, frames
+
+
+def agreement_table() -> pd.DataFrame:
+    """Per frame, and every (sentence, frame) decision pooled."""
+    table = frame_agreement(*codings())
     return table.round({"pct_agree": 3, "kappa": 3, "alpha": 3})
 
 
+def set_table() -> pd.DataFrame:
+    """Agreement on each sentence's whole set of frames (exact match, Jaccard, MASI alpha)."""
+    return set_agreement(*codings()).round({"exact_set": 3, "alpha_exact_set": 3, "mean_jaccard": 3, "alpha_masi": 3})
+
+
 def main() -> None:
-    table = agreement_table()
-    text = markdown_table(table)
+    text = markdown_table(agreement_table()) + "\n\nSet level (each sentence's whole set of frames):\n\n" + markdown_table(set_table())
     print(text)
     readme = HERE / "README.md"
     body = readme.read_text(encoding="utf-8")

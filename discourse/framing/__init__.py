@@ -10,7 +10,7 @@ Example
 from __future__ import annotations
 
 from .active import rank_for_annotation, uncertainty
-from .agreement import cohen_kappa, frame_agreement, krippendorff_alpha
+from .agreement import alpha_distance, cohen_kappa, frame_agreement, krippendorff_alpha, masi_distance, set_agreement
 from .annotate import AnnotationError, annotation_table, export_annotation, import_annotation
 from .classifier import FramingClassifier
 from .codebook import Codebook, Frame, load_codebook
@@ -26,7 +26,8 @@ from .rules import Rule, RuleError, RuleSet, parse_rule, parse_rules, read_rules
 from .scores import bootstrap_intervals, frame_confusion, lrap, pair_confusion, prf_table
 
 __all__ = [
-    "Codebook", "Frame", "load_codebook", "cohen_kappa", "krippendorff_alpha", "frame_agreement",
+    "Codebook", "Frame", "load_codebook", "cohen_kappa", "krippendorff_alpha", "frame_agreement", "set_agreement",
+    "masi_distance", "alpha_distance",
     "Rule", "RuleSet", "RuleError", "parse_rule", "parse_rules", "read_rules",
     "DictionaryCoder", "CueMatcher", "codebook_rules",
     "FramingClassifier", "Explanation", "explain", "top_features", "save_model", "load_model",

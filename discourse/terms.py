@@ -27,7 +27,7 @@ nouns and their components. Terminology 9(2), 201-219 (TermExtract, used by KH C
 Example
 -------
 >>> table = extract_terms(["来日外国人犯罪が増えた。", "外国人犯罪の統計。"], min_freq=1)
->>> table.loc[0, "term"], table.loc[0, "parts"], table.loc[0, "cvalue"]   # log2(4) * 1
+>>> table.loc[0, "term"], table.loc[0, "parts"], float(table.loc[0, "cvalue"])   # log2(4) * 1
 ('来日外国人犯罪', '来日+外国+人+犯罪', 2.0)
 """
 from __future__ import annotations

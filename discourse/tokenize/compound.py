@@ -47,8 +47,8 @@ LAW_HEADS = frozenset({"法"})
 BILL_HEADS = frozenset({"案"})
 #: Nouns that attach after a law name (入管法+違反, 入管法+改正).
 LAW_TAILS = frozenset({"違反", "改正", "改定"})
-#: Prefixes that attach to a number (約+3割, 第+3次).
-NUMBER_PREFIXES = frozenset({"約", "第", "計", "毎"})
+#: Prefixes that attach to a number (約+3割, 第+3次, 同+6.7%減).
+NUMBER_PREFIXES = frozenset({"約", "第", "計", "毎", "同"})
 #: Era names that attach to the year after them (平成+16年, 令和+元年).
 ERAS = frozenset({"明治", "大正", "昭和", "平成", "令和"})
 #: Words that end a number besides counters (助数詞): 4-1-2-1+図, 22+年中, 32.1%+減.
@@ -115,6 +115,8 @@ def _number_class(pos: tuple[str, str, str, str], lemma: str) -> int | None:
 
 
 def _noun_class(pos2: str, lemma: str) -> int:
+    if lemma in NUMBER_PREFIXES:  # 同 is a noun in (同+6.7%減)
+        return NUMPREFIX
     if lemma in BOUND_NOUNS:
         return SUFFIX
     if lemma in LAW_HEADS:

@@ -54,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     cli_metrics.add_parsers(sub)
     add_frames_parser(sub)
     topics_cli.add_parser(sub)
+    from . import terms_cli
+    terms_cli.add_parser(sub)
     return parser
 
 

@@ -40,8 +40,8 @@ HONORIFIC_PREFIXES = frozenset({"御"})
 #: Suffixes that never attach: plural, honorific and "during/about" markers (公務員+等, 山田+氏).
 FREE_SUFFIXES = frozenset({"等", "達", "たち", "さん", "様", "氏", "君", "ちゃん", "殿", "共", "中", "頃", "毎", "方"})
 #: Nouns that unidic-lite cuts off a compound but that only occur bound to the noun before them;
-#: they attach like nominal suffixes (中国+籍, 国籍+別, 前年+比, 検挙人員+数, 認定+率, 委員+会).
-BOUND_NOUNS = frozenset({"籍", "別", "比", "数", "率", "会", "歴", "層", "額"})
+#: they attach like nominal suffixes (中国+籍, 国籍+別, 前年+比, 検挙人員+数, 認定+率, 委員+会, 自治+体).
+BOUND_NOUNS = frozenset({"籍", "別", "比", "数", "率", "会", "歴", "層", "額", "体"})
 #: Heads of law and bill names: a noun run ending in one joins whole (改正|入管|法, 法律|案).
 LAW_HEADS = frozenset({"法"})
 BILL_HEADS = frozenset({"案"})
@@ -103,7 +103,7 @@ def _number_class(pos: tuple[str, str, str, str], lemma: str) -> int | None:
         return COMMA if lemma in _COMMAS else NUMSEP
     if lemma in ("％", "%", "パーセント") and pos1 in ("補助記号", "名詞"):
         return COUNTER
-    if pos1 == "名詞" and (pos3 == "助数詞可能" or lemma in NUMBER_UNITS - {"元年"}):
+    if pos1 == "名詞" and lemma not in BOUND_NOUNS and (pos3 == "助数詞可能" or lemma in NUMBER_UNITS - {"元年"}):
         return COUNTER
     if lemma == "元年" and pos1 == "名詞":
         return YEAR1
@@ -322,7 +322,7 @@ def join(cls: np.ndarray, starts: np.ndarray, ends: np.ndarray, mode: str,
         inside[j - 1] -= 1
         link |= np.cumsum(inside)[:-1] > 0
     if number is not None:  # loanwords and law names join whatever the lists say; numbers stay whole
-        link |= (contiguous & SPECIAL_LINKS[pair]) | _law_links(cls, contiguous)
+        link |= (contiguous & SPECIAL_LINKS[pair]) | _law_links(cls, contiguous, _span_starts(n, spans))
         link = _closed(link, number)
     first = _firsts(link, n)
     rules = np.where(np.diff(first) > 1, RULE_CODE[mode] if mode != "none" else 0, 0).astype(np.int8)
@@ -354,18 +354,27 @@ def _closed(link: np.ndarray, number: np.ndarray) -> np.ndarray:
     return (link & ~(in_number[:-1] | in_number[1:])) | number
 
 
-def _law_links(cls: np.ndarray, contiguous: np.ndarray) -> np.ndarray:
-    """Links that pull the noun run before 法/案 into the law or bill name (at most
-    :data:`MAX_LAW_WORDS` words): 改正+入管+法, 出入国管理+及び… stops at the conjunction."""
+def _law_links(cls: np.ndarray, contiguous: np.ndarray, span_start: np.ndarray) -> np.ndarray:
+    """Links that pull the noun run before 法/案 into the law or bill name, at most
+    :data:`MAX_LAW_WORDS` words (a listed term counts whole): 改正+入管+法; a particle,
+    conjunction or punctuation ends it (出入国管理|及び|難民認定法)."""
     out = np.zeros(len(contiguous), bool)
     heads = np.flatnonzero((cls == LAW) | (cls == BILL))
     part = _LAW_PART[cls]
     for h in heads.tolist():
         k = h
-        while k > 0 and h - k + 1 < MAX_LAW_WORDS and contiguous[k - 1] and part[k - 1]:
-            out[k - 1] = True
-            k -= 1
+        while k > 0 and contiguous[k - 1] and part[k - 1] and h - span_start[k - 1] + 1 <= MAX_LAW_WORDS:
+            out[span_start[k - 1]:k] = True
+            k = int(span_start[k - 1])
     return out
+
+
+def _span_starts(n: int, spans: np.ndarray) -> np.ndarray:
+    """Per word, the first word of the listed term it belongs to (itself outside terms)."""
+    start = np.arange(n)
+    for i, j in spans[:, :2].tolist():
+        start[i:j] = i
+    return start
 
 
 def _firsts(link: np.ndarray, n: int) -> np.ndarray:

@@ -322,7 +322,7 @@ def join(cls: np.ndarray, starts: np.ndarray, ends: np.ndarray, mode: str,
         inside[j - 1] -= 1
         link |= np.cumsum(inside)[:-1] > 0
     if number is not None:  # loanwords and law names join whatever the lists say; numbers stay whole
-        link |= (contiguous & SPECIAL_LINKS[pair]) | _law_links(cls, contiguous, _span_starts(n, spans))
+        link |= (contiguous & SPECIAL_LINKS[pair]) | _law_links(cls, contiguous, spans)
         link = _closed(link, number)
     first = _firsts(link, n)
     rules = np.where(np.diff(first) > 1, RULE_CODE[mode] if mode != "none" else 0, 0).astype(np.int8)
@@ -354,13 +354,16 @@ def _closed(link: np.ndarray, number: np.ndarray) -> np.ndarray:
     return (link & ~(in_number[:-1] | in_number[1:])) | number
 
 
-def _law_links(cls: np.ndarray, contiguous: np.ndarray, span_start: np.ndarray) -> np.ndarray:
+def _law_links(cls: np.ndarray, contiguous: np.ndarray, spans: np.ndarray) -> np.ndarray:
     """Links that pull the noun run before 法/案 into the law or bill name, at most
     :data:`MAX_LAW_WORDS` words (a listed term counts whole): 改正+入管+法; a particle,
     conjunction or punctuation ends it (出入国管理|及び|難民認定法)."""
     out = np.zeros(len(contiguous), bool)
     heads = np.flatnonzero((cls == LAW) | (cls == BILL))
+    if not len(heads):
+        return out
     part = _LAW_PART[cls]
+    span_start = _span_starts(len(cls), spans)
     for h in heads.tolist():
         k = h
         while k > 0 and contiguous[k - 1] and part[k - 1] and h - span_start[k - 1] + 1 <= MAX_LAW_WORDS:
@@ -372,8 +375,10 @@ def _law_links(cls: np.ndarray, contiguous: np.ndarray, span_start: np.ndarray) 
 def _span_starts(n: int, spans: np.ndarray) -> np.ndarray:
     """Per word, the first word of the listed term it belongs to (itself outside terms)."""
     start = np.arange(n)
-    for i, j in spans[:, :2].tolist():
-        start[i:j] = i
+    if len(spans):
+        i, lengths = spans[:, 0], spans[:, 1] - spans[:, 0]
+        offsets = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        start[np.repeat(i, lengths) + offsets] = np.repeat(i, lengths)
     return start
 
 

@@ -8,6 +8,12 @@ both vectorised over a text's words (no Python loop per token):
   ``"affix"`` joins ``PREFIX? (NOUN|ADJN) SUFFIX?`` (外国+人, 滞在+者, 警察+庁, 刑法+犯, 非+正規);
   ``"noun_sequence"`` joins every run of nouns, adjectival nouns and affixes
   (不法+滞在+者, 多+文化+共生, 在留+資格); ``"none"`` joins nothing.
+- **rules that hold in every joining mode** (measured on white papers and NGO statements, where
+  a third of the top keyness terms were such fragments): numbers with their units, eras and
+  changes are one token (平成+16+年, 1+万+4+,+766+人, 32+.+1+%+減, 約+3+割) and never join the
+  nouns around them; katakana loanword runs join (ヘイト+スピーチ); law and bill names take the
+  noun run before 法/案, at most :data:`MAX_LAW_WORDS` words (改正+入管+法, 法律+案), and
+  違反/改正 after 法 (入管法+違反); bound nouns attach like suffixes (中国+籍, 国籍+別, 前年+比).
 - **term lists** (the bundled ``domain_terms.txt`` and ``user_terms``), matched on the text
   longest-first and applied where a match starts and ends on word boundaries
   (来日外国人, 多文化共生, 人間の安全保障). In ``"affix"`` mode a matched term is a unit that

@@ -46,8 +46,9 @@ HONORIFIC_PREFIXES = frozenset({"御"})
 #: Suffixes that never attach: plural, honorific and "during/about" markers (公務員+等, 山田+氏).
 FREE_SUFFIXES = frozenset({"等", "達", "たち", "さん", "様", "氏", "君", "ちゃん", "殿", "共", "中", "頃", "毎", "方"})
 #: Nouns that unidic-lite cuts off a compound but that only occur bound to the noun before them;
-#: they attach like nominal suffixes (中国+籍, 国籍+別, 前年+比, 検挙人員+数, 認定+率, 委員+会, 自治+体).
-BOUND_NOUNS = frozenset({"籍", "別", "比", "数", "率", "会", "歴", "層", "額", "体"})
+#: they attach like nominal suffixes (中国+籍, 国籍+別, 前年+比, 認定+率, 委員+会, 自治+体, 不安+感,
+#: 雇用+主, 愛知+県). A listed term stays a unit: 検挙人員|数 keeps 検挙人員 countable.
+BOUND_NOUNS = frozenset({"籍", "別", "比", "数", "率", "会", "歴", "層", "額", "体", "感", "主", "県"})
 #: Heads of law and bill names: a noun run ending in one joins whole (改正|入管|法, 法律|案).
 LAW_HEADS = frozenset({"法"})
 BILL_HEADS = frozenset({"案"})
@@ -436,17 +437,19 @@ _NUMERIC = np.array([c in (NUM, NUMSEP, COMMA, ERA, COUNTER, CHANGE, NUMPREFIX, 
 
 
 # --- numbers in the corpus pipeline -------------------------------------------------------------
-_ERA_YEAR = re.compile(r"^(?:明治|大正|昭和|平成|令和)?元年$")
+#: Era years, and a bare 増/減 (the change of a bracketed figure before it: 2,694件(7.2%)減).
+_NUMBER_TERM = re.compile(r"^(?:(?:明治|大正|昭和|平成|令和)?元年|増|減)$")
 
 
 def number_mask(terms: Sequence[str], pos_tags: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """Which terms and which POS tags mark a number token: the POS ``名詞-数詞`` (a joined number
-    takes it from its first numeral), English ``number``, and the era year ``令和元年``/``元年``.
+    takes it from its first numeral), English ``number``, the era year ``令和元年``/``元年``, and a
+    bare 増/減 left after a bracketed figure (``2,694件(7.2%)減``: it belongs to that figure).
 
     >>> [m.tolist() for m in number_mask(["平成元年", "外国人"], ["名詞-数詞", "名詞-普通名詞-一般", "number"])]
     [[True, False], [True, False, True]]
     """
-    by_term = np.fromiter((bool(_ERA_YEAR.match(t)) for t in terms), bool, len(terms))
+    by_term = np.fromiter((bool(_NUMBER_TERM.match(t)) for t in terms), bool, len(terms))
     by_pos = np.fromiter((p.startswith("名詞-数詞") or p == "number" for p in pos_tags), bool, len(pos_tags))
     return by_term, by_pos
 

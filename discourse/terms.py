@@ -42,14 +42,14 @@ import pandas as pd
 
 from .corpus import Corpus, Document
 from .errors import ConfigError, check_choice
-from .tokenize.compound import ADJN, NOUN, PREFIX, SUFFIX, _number_links, _with_base, N_CLASSES, word_class
+from .tokenize.compound import ADJN, NOUN, PREFIX, SUFFIX, number_links, with_base, N_CLASSES, word_class
 from .tokenize.token import pos_tuple
 
 Method = Literal["cvalue", "frequency"]
 METHODS = ("cvalue", "frequency")
 COLUMNS = ["term", "parts", "n_words", "freq", "n_docs", "n_nested", "cvalue"]
-_NOMINAL = np.array([c in (_with_base({NOUN, ADJN, PREFIX}) | {SUFFIX}) for c in range(N_CLASSES)], dtype=bool)
-_PREFIX_LIKE = np.array([c in _with_base({PREFIX}) for c in range(N_CLASSES)], dtype=bool)
+_NOMINAL = np.array([c in (with_base({NOUN, ADJN, PREFIX}) | {SUFFIX}) for c in range(N_CLASSES)], dtype=bool)
+_PREFIX_LIKE = np.array([c in with_base({PREFIX}) for c in range(N_CLASSES)], dtype=bool)
 BATCH = 200
 
 
@@ -186,7 +186,7 @@ def _runs_of_batch(batch: Any, doc_numbers: list[int], tok: Any,
                     for k in zip(arr.term_ids.tolist(), arr.pos_ids.tolist())], dtype=np.int64)
     contiguous = arr.ends[:-1] == arr.starts[1:]
     pair = cls[:-1] * N_CLASSES + cls[1:]
-    number = _number_links(cls, pair, arr.starts, arr.ends, contiguous)
+    number = number_links(cls, pair, arr.starts, arr.ends, contiguous)
     in_number = np.zeros(len(cls), bool)
     in_number[:-1] |= number
     in_number[1:] |= number

@@ -155,16 +155,16 @@ def _link_matrix(pairs: list[tuple[set[int], set[int]]]) -> np.ndarray:
     return m
 
 
-def _with_base(classes: set[int]) -> set[int]:
+def with_base(classes: set[int]) -> set[int]:
     """``classes`` and every new class that behaves as one of them."""
     return set(classes) | {c for c, base in _BASE.items() if base in classes}
 
 
-_HOST = _with_base({NOUN, ADJN})
+_HOST = with_base({NOUN, ADJN})
 _IS_HOST = np.array([c in _HOST for c in range(N_CLASSES)], dtype=bool)
 _IS_NUM = np.array([c == NUM for c in range(N_CLASSES)], dtype=bool)
 _HOST_OR_NUM = _IS_HOST | _IS_NUM
-_PREFIXES = _with_base({PREFIX})
+_PREFIXES = with_base({PREFIX})
 #: LINKS[mode][class of word i, class of word i+1]: may they join?
 LINKS = {
     "none": np.zeros((N_CLASSES, N_CLASSES), dtype=bool),
@@ -316,7 +316,7 @@ def join(cls: np.ndarray, starts: np.ndarray, ends: np.ndarray, mode: str,
     contiguous = ends[:-1] == starts[1:]
     pair = cls[:-1].astype(np.intp) * N_CLASSES + cls[1:]
     link = contiguous & _FLAT_LINKS[mode][pair]
-    number = _number_links(cls, pair, starts, ends, contiguous) if mode != "none" else None
+    number = number_links(cls, pair, starts, ends, contiguous) if mode != "none" else None
     if number is not None:
         link = _closed(link, number)
     if len(spans):
@@ -338,7 +338,7 @@ def join(cls: np.ndarray, starts: np.ndarray, ends: np.ndarray, mode: str,
     return first, rules
 
 
-def _number_links(cls: np.ndarray, pair: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+def number_links(cls: np.ndarray, pair: np.ndarray, starts: np.ndarray, ends: np.ndarray,
                   contiguous: np.ndarray) -> np.ndarray:
     """Links between the words of numbers: a separator needs a numeral after it (a comma one of
     three characters, 1万4,766), and 増/減 attach after a counter that ends a number."""

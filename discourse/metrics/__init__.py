@@ -16,7 +16,9 @@ from .kwic import kwic
 
 from .association import cooccurrence, cooccurrence_by_term, term_groups
 from .crime_figures import crime_figures, crime_figures_wide
+from .dispersion import dispersion
+from .framed import framed_share, mention_flags
 from .prevalence import crosstab, prevalence, prevalence_gap
 
 __all__ = ["keyness", "collocations", "kwic", "cooccurrence", "cooccurrence_by_term", "term_groups", "crime_figures",
-           "crime_figures_wide", "prevalence", "prevalence_gap", "crosstab"]
+           "crime_figures_wide", "dispersion", "framed_share", "mention_flags", "prevalence", "prevalence_gap", "crosstab"]

@@ -21,6 +21,10 @@ class IngestError(CorpusError):
     """A source file that cannot be read or decoded."""
 
 
+class NotFittedError(DiscourseError, ValueError, AttributeError):
+    """An estimator used before ``fit`` (or ``load``): the message names it and says to call fit first."""
+
+
 def where(path: object, line: int | None = None) -> str:
     """``'corpora/x.jsonl line 17'`` style location prefix for data errors."""
     return f"{path} line {line}" if line is not None else f"{path}"

@@ -11,7 +11,7 @@ and the decision threshold that maximizes F1. Nothing outside the training data 
 into ``cv`` folds, and each fold is decided with thresholds (and exclusive pairs) chosen on the
 other folds only, so no document is scored by a threshold its own labels helped to choose.
 Scoring the thresholds on the scores that chose them (``cv_scores_optimistic_``) is biased
-upwards: on the demo training documents macro-F1 0.746 against 0.725 nested. Neither replaces
+upwards: on the demo training documents macro-F1 0.746 against 0.722 nested. Neither replaces
 the evaluation on held-out test documents (:func:`discourse.framing.evaluate_holdout`), which
 is the headline number.
 

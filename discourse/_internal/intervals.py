@@ -3,8 +3,8 @@
 Example
 -------
 >>> import numpy as np
->>> percentile_interval(np.arange(101.0), 0.9)
-(5.0, 95.0)
+>>> [round(float(v), 6) for v in percentile_interval(np.arange(101.0), 0.9)]
+[5.0, 95.0]
 """
 from __future__ import annotations
 

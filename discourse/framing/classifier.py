@@ -49,10 +49,10 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GroupKFold, KFold
 
 from .._internal.constants import LOGIT_CLIP, MIN_PLATT_SLOPE, NEVER
 from .._internal.estimator import SavedEstimator
+from .._internal.folds import grouped_folds
 from .._internal.scores import prf
 from ..errors import ConfigError, check_choice
 from ._tok import tokenize_sentences
@@ -233,14 +233,7 @@ class FramingClassifier(SavedEstimator, BaseEstimator):
 
     def _folds(self, n: int, groups: np.ndarray | None) -> list[tuple[np.ndarray, np.ndarray]]:
         """Train/validation indices of the inner cross-validation (grouped by document)."""
-        if groups is None:
-            splitter = KFold(n_splits=min(self.cv, n), shuffle=True, random_state=self.random_state)
-            return list(splitter.split(np.zeros(n)))
-        n_groups = len(np.unique(groups))
-        if n_groups < 2:
-            raise ConfigError("threshold tuning needs sentences from at least 2 documents (groups)")
-        splitter = GroupKFold(n_splits=min(self.cv, n_groups), shuffle=True, random_state=self.random_state)
-        return list(splitter.split(np.zeros(n), groups=groups))
+        return grouped_folds(groups, self.cv, random_state=self.random_state, n=n, what="threshold tuning")
 
     def _tuning_folds(self, n: int, groups: np.ndarray | None) -> list[tuple[np.ndarray, np.ndarray]]:
         """The folds whose validation scores tune thresholds and calibration: all ``cv`` folds, or

@@ -424,3 +424,55 @@ def test_importing_the_model_packages_loads_no_plotting_library():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={"PYTHONPATH": str(ROOT), "PATH": ""}, cwd=ROOT)
     assert out.stdout.strip() == "[]"
+
+
+# --- shared internals against their references ------------------------------------------------------
+def test_tfidf_helper_equals_scikit_learn():
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    from discourse._internal.tfidf import smooth_idf, tfidf
+
+    rng = np.random.default_rng(4)
+    dense = rng.poisson(0.6, size=(12, 9)) * (rng.random((12, 9)) < 0.5)
+    dense[3] = 0                                             # an empty row stays empty
+    counts = sparse.csr_matrix(dense)
+    df = np.bincount(counts.indices, minlength=9)
+    for norm in ("l2", "l1"):
+        for smooth in (True, False):
+            keep = df > 0 if not smooth else np.ones(9, bool)   # ln(n / 0) is undefined without smoothing
+            ref = TfidfTransformer(norm=norm, smooth_idf=smooth, sublinear_tf=True).fit(counts[:, keep])
+            np.testing.assert_allclose(smooth_idf(df[keep], 12, smooth=smooth), ref.idf_)
+            got = tfidf(counts[:, keep], ref.idf_, sublinear=True, norm=norm)
+            np.testing.assert_allclose(got.toarray(), ref.transform(counts[:, keep]).toarray(), atol=1e-12)
+
+
+def test_prf_helpers_equal_scikit_learn():
+    from sklearn.metrics import precision_recall_fscore_support
+
+    from discourse._internal.scores import macro, micro, prf
+
+    rng = np.random.default_rng(5)
+    Y, P = rng.random((50, 4)) < 0.3, rng.random((50, 4)) < 0.3
+    Y[:, 3] = P[:, 3] = False                                # a label with no gold and no prediction: 0
+    per = prf(Y, P)
+    p, r, f, s = precision_recall_fscore_support(Y, P, average=None, zero_division=0)
+    np.testing.assert_allclose([per["precision"], per["recall"], per["f1"]], [p, r, f])
+    np.testing.assert_array_equal(per["support"], s)
+    for average, got in (("micro", micro(per)), ("macro", macro(per))):
+        ref = precision_recall_fscore_support(Y, P, average=average, zero_division=0)
+        assert [got["precision"], got["recall"], got["f1"]] == pytest.approx(list(ref[:3]))
+
+
+def test_interval_helpers():
+    from discourse._internal.intervals import bootstrap_weights, percentile_interval
+
+    w = bootstrap_weights(7, 200, np.random.default_rng(0))
+    assert w.shape == (200, 7) and (w.sum(axis=1) == 7).all() and (w >= 0).all()
+    draws = np.random.default_rng(1).normal(size=(1000, 3))
+    low, high = percentile_interval(draws, 0.9)
+    np.testing.assert_allclose(low, np.percentile(draws, 5, axis=0))
+    np.testing.assert_allclose(high, np.percentile(draws, 95, axis=0))
+    draws[:500, 0], draws[:, 1] = np.nan, np.nan
+    low, high = percentile_interval(draws, 0.9, skip_nan=True)
+    assert low[0] == pytest.approx(np.percentile(draws[500:, 0], 5)) and np.isnan(low[1]) and np.isnan(high[1])

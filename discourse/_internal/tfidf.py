@@ -19,8 +19,10 @@ def smooth_idf(doc_freq: np.ndarray, n_docs: int, *, smooth: bool = True) -> np.
 
 
 def sublinear_tf(counts: sp.spmatrix) -> sp.csr_matrix:
-    """A float copy of ``counts`` with every stored value ``c`` replaced by ``1 + ln c``."""
+    """A float copy of ``counts`` with every non-zero value ``c`` replaced by ``1 + ln c`` (stored
+    zeros are dropped first, so they stay 0)."""
     x = sp.csr_matrix(counts, dtype=np.float64, copy=True)
+    x.eliminate_zeros()
     x.data = 1.0 + np.log(x.data)
     return x
 

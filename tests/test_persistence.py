@@ -476,3 +476,20 @@ def test_interval_helpers():
     draws[:500, 0], draws[:, 1] = np.nan, np.nan
     low, high = percentile_interval(draws, 0.9, skip_nan=True)
     assert low[0] == pytest.approx(np.percentile(draws[500:, 0], 5)) and np.isnan(low[1]) and np.isnan(high[1])
+
+
+@pytest.mark.parametrize("saved", KINDS, indirect=True)
+def test_state_that_the_estimator_cannot_use_is_refused_naming_the_file(saved):
+    cls, folder = saved
+    record, arrays = _read(folder)
+    key = "vocab" if cls is TopicModel else "word_vocabulary"
+    del record["state"][key]
+    _write(folder, record, arrays, consistent=True)
+    with pytest.raises(BundleError, match=rf"model.json: the state lacks '{key}'"):
+        cls.load(folder)
+    record, arrays = _read(folder)
+    record["state"][key] = []
+    record["params"].update({"random_state": "seven"} if cls is TopicModel else {"C": -1.0})
+    _write(folder, record, arrays, consistent=True)
+    with pytest.raises(BundleError, match=r"model.json: the saved parameters are not valid here \((random_state|C)="):
+        cls.load(folder)

@@ -127,6 +127,12 @@ def load_bundle(cls: type, path: str | Path) -> Any:
     except BundleError as exc:
         raise BundleError(f"{folder}: {exc}: {JSON_NAME} and {NPZ_NAME} do not belong together; "
                           f"save the model again with {cls.__name__}.save()") from None
+    except KeyError as exc:
+        raise BundleError(f"{file}: the state lacks {exc.args[0]!r}: the file was not written by "
+                          f"{cls.__name__}.save() of this version; refit and save it again") from None
+    except ConfigError as exc:
+        raise BundleError(f"{file}: the saved parameters are not valid here ({exc}); refit and save the "
+                          "model again") from None
 
 
 def read_record(file: Path, cls: type) -> dict[str, Any]:

@@ -9,7 +9,11 @@ and the decision threshold that maximizes F1. Nothing outside the training data 
 
 ``cv_scores_`` is a *nested* estimate: the out-of-fold sentences are split again by document
 into ``cv`` folds, and each fold is decided with thresholds (and exclusive pairs) chosen on the
-other folds only, so no document is scored by a threshold its own labels helped to choose.
+other folds only, so no document is scored by a threshold its own labels helped to choose
+(``cv_folds_`` counts what each fold's thresholds saw). It costs no extra model fit: the scores
+themselves are the out-of-fold scores above, so the linear models behind the tuning folds' scores
+did see the scored documents in training, and the feature vocabularies are those of all training
+sentences; a fully nested refit would be five times as slow for a small further correction.
 Scoring the thresholds on the scores that chose them (``cv_scores_optimistic_``) is biased
 upwards: on the demo training documents macro-F1 0.746 against 0.722 nested. Neither replaces
 the evaluation on held-out test documents (:func:`discourse.framing.evaluate_holdout`), which

@@ -42,8 +42,6 @@ from ..errors import ConfigError, check_choice
 from .store import LDA_ARRAYS, check_lda_arrays, lda_arrays, lda_meta, rebuild_lda
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from gensim.models import LdaModel
 
     from ..dtm import DocTermMatrix

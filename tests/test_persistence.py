@@ -418,6 +418,14 @@ def test_no_module_level_import_cycle_through_the_estimator_files():
     assert bad == []
 
 
+def test_shared_internals_sit_below_every_other_module():
+    graph = import_graph(ROOT)
+    allowed = {"discourse", "discourse.errors", "discourse.cache"}
+    for module, targets in graph.items():
+        if module.startswith("discourse._internal"):
+            assert {t for t in targets if not t.startswith("discourse._internal")} <= allowed, module
+
+
 def test_importing_the_model_packages_loads_no_plotting_library():
     code = ("import sys, discourse.topics, discourse.framing, discourse._internal.plotting; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'matplotlib_fontja')))")

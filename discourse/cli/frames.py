@@ -78,7 +78,8 @@ def cmd_frames_train(args: argparse.Namespace) -> int:
     with writing(args.output):
         out = model.save(args.output)
     print(f"fitted on {len(X)} sentences of {X['doc_id'].nunique()} documents ({'all' if args.all else 'train'}) -> {out}")
-    print("out-of-fold scores at the tuned thresholds (grouped CV inside the training data):")
+    print("nested grouped CV inside the training data (thresholds chosen without the scored documents; "
+          "the headline is 'frames evaluate' on held-out test documents):")
     print(model.cv_scores_.round(3).to_string(index=False))
     return OK
 

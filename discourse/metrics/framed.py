@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ConfigError
-from .prevalence import bootstrap_weights
+from .._internal.intervals import bootstrap_weights, percentile_interval
 
 STATS = ("share_threat", "share_rebuttal", "balance")
 
@@ -110,6 +110,6 @@ def _row(key: tuple, by_cols: list[str], part: pd.DataFrame, n_boot: int, ci: fl
                  "balance": (boot[:, 0] - boot[:, 1]) / boot[:, 2]}
     for stat in STATS:
         finite = draws[stat][np.isfinite(draws[stat])]
-        low, high = np.quantile(finite, [(1 - ci) / 2, (1 + ci) / 2]) if len(finite) else (np.nan, np.nan)
+        low, high = percentile_interval(finite, ci) if len(finite) else (np.nan, np.nan)
         row[f"{stat}_ci_low"], row[f"{stat}_ci_high"] = float(low), float(high)
     return row

@@ -12,13 +12,17 @@ from discourse.errors import ConfigError
 from discourse.experiment import load_experiment, run_experiment, validate_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
-CONFIGS = sorted((ROOT / "experiments").glob("*.toml"))
+NEEDS_FETCH = {"real_state_vs_ngo.toml"}          # its corpus is fetched, not shipped (tested in test_validate.py)
+CONFIGS = sorted(p for p in (ROOT / "experiments").glob("*.toml") if p.name not in NEEDS_FETCH)
+ALL_CONFIGS = sorted((ROOT / "experiments").glob("*.toml"))
+DEMO = (ROOT / "corpora" / "demo").as_posix()
 
 
 @pytest.fixture(autouse=True)
 def _in_repo(monkeypatch, tmp_path):
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("DISCOURSE_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("DISCOURSE_PATHS", str(tmp_path))       # runs of the shipped configs may write here
 
 
 def _write(tmp_path, body: str) -> Path:
@@ -27,7 +31,7 @@ def _write(tmp_path, body: str) -> Path:
     return path
 
 
-BASE = 'name = "t"\n[corpus]\npath = "corpora/demo"\nfilters = { side = ["state", "ngo"], language = "ja" }\n' \
+BASE = 'name = "t"\n[corpus]\npath = "' + DEMO + '"\nfilters = { side = ["state", "ngo"], language = "ja" }\n' \
        '[topics]\nenabled = false\n[framing]\nenabled = false\n'
 KEYNESS = '[[metrics]]\nkind = "keyness"\nparams = { by = "side", target = "state", reference = "ngo" }\n'
 
@@ -56,10 +60,15 @@ def test_override_is_applied_and_bad_override_explained(tmp_path):
         load_experiment(path, ["topics.n_topics"])
 
 
-@pytest.mark.parametrize("config", CONFIGS, ids=lambda p: p.name)
+@pytest.mark.parametrize("config", ALL_CONFIGS, ids=lambda p: p.name)
 def test_every_bundled_config_validates(config):
     cfg = load_experiment(config)
-    assert validate_inputs(cfg)
+    if config.name in NEEDS_FETCH and not Path(cfg.corpus.path).exists():
+        with pytest.raises(ConfigError, match="discourse fetch urls"):
+            validate_inputs(cfg)
+    else:
+        assert validate_inputs(cfg)
+    assert Path(cfg.outputs.dir) == ROOT / "runs" and Path(cfg.corpus.path).is_relative_to(ROOT / "corpora")
     header = config.read_text(encoding="utf-8").split("\nname")[0]
     assert header.startswith("# Research question") and "# Time:" in header and "# What it shows:" in header
 
@@ -95,14 +104,32 @@ def test_failed_run_is_marked_and_never_replaces_an_earlier_run(tmp_path):
     good = load_experiment(_write(tmp_path, BASE + KEYNESS), [f"outputs.dir='{tmp_path / 'runs'}'"])
     done = run_experiment(good)
     before = {p: p.read_bytes() for p in done.rglob("*") if p.is_file()}
-    bad_body = BASE + '[[metrics]]\nkind = "keyness"\nparams = { by = "side", target = "no_such_side" }\n'
+    bad_body = BASE + '[[metrics]]\nkind = "keyness"\nparams = { by = "side", target = "state", measure = "G2" }\n'
     bad = load_experiment(_write(tmp_path, bad_body), [f"outputs.dir='{tmp_path / 'runs'}'"])
-    with pytest.raises(ConfigError):
-        run_experiment(bad)
+    from discourse import metrics
+    from discourse.experiment.context import METRICS, MetricKind
+
+    def broken(*args, **kwargs):
+        raise ConfigError("keyness broke mid-run: no_such_side")
+
+    original = METRICS["keyness"]
+    METRICS["keyness"] = MetricKind("keyness", broken)
+    broken.__signature__ = __import__("inspect").signature(metrics.keyness)
+    try:
+        with pytest.raises(ConfigError):
+            run_experiment(bad)
+    finally:
+        METRICS["keyness"] = original
     failed = [d for d in (tmp_path / "runs" / "t").iterdir() if d.name.endswith("-failed")]
     assert len(failed) == 1
     manifest = json.loads((failed[0] / "manifest.json").read_text())
     assert manifest["status"] == "failed" and "no_such_side" in manifest["error"]
+    # a config the run would fail on is stopped by validation before any folder is made
+    invalid = load_experiment(_write(tmp_path, BASE + '[[metrics]]\nkind = "keyness"\nparams = { by = "side", target = "no_such_side" }\n'),
+                              [f"outputs.dir='{tmp_path / 'runs'}'"])
+    with pytest.raises(ConfigError, match="no_such_side"):
+        run_experiment(invalid)
+    assert len(list((tmp_path / "runs" / "t").iterdir())) == 2
     assert {p: p.read_bytes() for p in done.rglob("*") if p.is_file()} == before
     assert not any(d.name.startswith(".partial") for d in (tmp_path / "runs" / "t").iterdir())
 
@@ -133,7 +160,7 @@ def test_framing_stage_is_cached_and_identical(tmp_path):
     hits = [json.loads((d / "manifest.json").read_text())["stage_cache_hits"]["framing"] for d in (first, second)]
     assert hits == [False, True]
     names = sorted(p.name for p in (first / "tables").iterdir())
-    assert {"frames_evaluation.csv", "frames_prevalence_by_side.csv", "frames_gap_state_ngo.csv"} <= set(names)
+    assert {"frames_evaluation.csv", "frames_prevalence.csv"} <= set(names)
     for name in names:
         assert (first / "tables" / name).read_bytes() == (second / "tables" / name).read_bytes(), name
     assert (first / "report.html").read_bytes() == (second / "report.html").read_bytes()
@@ -156,9 +183,9 @@ def test_every_bundled_config_runs(config, tmp_path):
     for spec in cfg.metrics:
         assert spec.kind + (f"_{spec.name}" if spec.name else "") in tables
     if cfg.topics.enabled:
-        assert {"topics_labels", "topics_contrast_state_ngo"} <= tables
+        assert {"topics_labels", "topics_contrast_state_ngo", "topics_prevalence_by_side"} <= tables
     if cfg.framing.enabled:
-        assert {"frames_evaluation", "frames_prevalence_by_side"} <= tables
+        assert {"frames_evaluation", "frames_prevalence_by_side", "frames_gap_state_ngo", "frames_prevalence_by_side_year"} <= tables
     assert (out / "report.html").exists() and (out / "summary.md").exists()
 
 
@@ -232,16 +259,17 @@ def test_sigterm_marks_the_run_failed(tmp_path):
     import os
     import signal
 
-    from discourse.experiment import stages
-
     cfg = load_experiment(_write(tmp_path, BASE + KEYNESS), [f"outputs.dir='{tmp_path / 'runs'}'"])
-    original = stages.STAGES[:]
-    stages.STAGES.insert(1, ("kill", lambda ctx: os.kill(os.getpid(), signal.SIGTERM)))
+    from discourse.experiment.context import STAGES, register_stage
+
+    original = dict(STAGES)
+    register_stage("kill", after="corpus")(lambda ctx, cfg: os.kill(os.getpid(), signal.SIGTERM))
     try:
         with pytest.raises(SystemExit):
             run_experiment(cfg)
     finally:
-        stages.STAGES[:] = original
+        STAGES.clear()
+        STAGES.update(original)
     failed = [d for d in (tmp_path / "runs" / "t").iterdir()]
     assert len(failed) == 1 and failed[0].name.endswith("-failed")
     assert json.loads((failed[0] / "manifest.json").read_text())["status"] == "failed"

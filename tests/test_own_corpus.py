@@ -18,11 +18,11 @@ from discourse.experiment import load_experiment, run_experiment, validate_input
 DOCS = {
     "y1": ("yomiuri_like", "2018-04-02", "外国人による犯罪が増えたと警察は発表した。治安の悪化を心配する声が多い。警察は取り締まりを強化する。"),
     "y2": ("yomiuri_like", "2018-09-10", "治安を守るため、入国管理を厳しくするべきだ。不法滞在の摘発が続いている。"),
-    "y3": ("yomiuri_like", "2019-03-15", "外国人の犯罪は組織化していると当局は指摘した。治安対策の予算が増えた。"),
+    "y3": ("yomiuri_like", "2019-03-15", "外国人の犯罪は組織化していると当局は指摘した。治安のための予算が増えた。"),
     "y4": ("yomiuri_like", "2019-11-20", "警察は繁華街の治安について住民に説明した。防犯カメラを増やす計画がある。"),
     "y5": ("yomiuri_like", "2020-06-01", "外国人が関わる犯罪の検挙件数が公表された。治安の維持が課題だ。"),
     "y6": ("yomiuri_like", "2020-12-08", "入国管理の強化で不法滞在は減ったと政府は説明した。"),
-    "a1": ("asahi_like", "2018-05-12", "外国人住民の人権を守る取り組みが広がっている。差別をなくすための条例ができた。"),
+    "a1": ("asahi_like", "2018-05-12", "外国人の人権を守る取り組みが広がっている。差別をなくすための条例ができた。"),
     "a2": ("asahi_like", "2018-10-03", "多文化共生の地域づくりについて市民が話し合った。日本語教室が人気だ。"),
     "a3": ("asahi_like", "2019-02-21", "外国人を犯罪と結びつける報道は偏見を生むと専門家は批判した。差別の被害が相談された。"),
     "a4": ("asahi_like", "2019-08-30", "技能実習生の労働環境を改善するよう支援団体が求めた。人権の保障が必要だ。"),
@@ -157,11 +157,11 @@ def test_keyness_row_by_hand(run):
     _, _, out = run
     table = pd.read_csv(out / "tables" / "keyness.csv")
     row = table.set_index("term").loc["治安"]
-    # 治安 is written 6 times in the yomiuri_like texts and never in the asahi_like ones
-    assert sum(t.count("治安") for o, _, t in DOCS.values() if o == "yomiuri_like") == 6
-    assert (row["n_target"], row["n_reference"]) == (6, 0)
+    # 治安 is written 5 times in the yomiuri_like texts and never in the asahi_like ones
+    assert sum(t.count("治安") for o, _, t in DOCS.values() if o == "yomiuri_like") == 5
+    assert (row["n_target"], row["n_reference"]) == (5, 0)
     n_t, n_r = int(table["n_target"].sum()), int(table["n_reference"].sum())      # all tokens of each paper
-    assert row["G2"] == pytest.approx(_g2(6, 0, n_t - 6, n_r), rel=1e-9)
+    assert row["G2"] == pytest.approx(_g2(5, 0, n_t - 5, n_r), rel=1e-9)
     assert table.set_index("term").loc["人権", "G2"] < 0                           # the other paper's word
 
 

@@ -109,11 +109,17 @@ def corpus_filters(cfg: CorpusConfig) -> dict[str, Any]:
     return filters
 
 
+def _has_values(column: pd.Series) -> bool:
+    """Does any document have a (non-empty) value of this docvar?"""
+    values = column.dropna()
+    return bool(len(values)) and bool((values.astype(str) != "").any())
+
+
 def corpus_summary(corpus, compare: CompareConfig) -> pd.DataFrame:
     """Columns ``by``, ``value``, ``n_docs``, ``n_chars``: one block per docvar (the compared one
     first, then side, genre, language, year and ``over`` when present)."""
     docvars = corpus.docvars.assign(n_chars=[len(t) for t in corpus.texts])
-    names = [n for n in dict.fromkeys([compare.by, *SUMMARY_DOCVARS, compare.over]) if n and n in docvars]
+    names = [n for n in dict.fromkeys([compare.by, *SUMMARY_DOCVARS, compare.over]) if n and n in docvars and _has_values(docvars[n])]
     parts = []
     for by in names:
         table = docvars.groupby(by, dropna=False).agg(n_docs=("n_chars", "size"), n_chars=("n_chars", "sum")).reset_index()

@@ -63,17 +63,36 @@ def covered_codepoints() -> frozenset[int]:
 
 
 def replace_missing_glyphs(fig: plt.Figure) -> list[str]:
-    """Replace, in every text of ``fig``, the characters no figure font can draw by 〓; return them."""
+    """Replace, in every text of ``fig`` (titles, labels, legends, fixed tick labels), the characters
+    no figure font can draw by 〓; return them."""
     from matplotlib.text import Text
+    from matplotlib.ticker import FixedFormatter, FuncFormatter
 
     covered, missing = covered_codepoints(), {}
+
+    def fix(text: str) -> str:
+        bad = [ch for ch in str(text) if ord(ch) not in covered and not ch.isspace()]
+        missing.update(dict.fromkeys(bad))
+        return "".join(REPLACEMENT if ch in bad else ch for ch in str(text)) if bad else text
+
     for artist in fig.findobj(Text):
         text = artist.get_text()
-        bad = [ch for ch in text if ord(ch) not in covered and not ch.isspace()]
-        if bad:
-            missing.update(dict.fromkeys(bad))
-            artist.set_text("".join(REPLACEMENT if ch in bad else ch for ch in text))
+        if fix(text) != text:
+            artist.set_text(fix(text))
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for formatter in (axis.get_major_formatter(), axis.get_minor_formatter()):
+                if isinstance(formatter, FixedFormatter):
+                    formatter.seq = [fix(t) for t in formatter.seq]
+                elif isinstance(formatter, FuncFormatter):          # tick labels given as strings
+                    labels = [formatter.func(x, i) for i, x in enumerate(axis.get_ticklocs())]
+                    if any(fix(t) != t for t in labels if isinstance(t, str)):
+                        formatter.func = functools.partial(_fixed_label, formatter.func, fix)
     return list(missing)
+
+
+def _fixed_label(func, fix, x, pos=None):
+    return fix(func(x, pos))
 
 
 def font_path() -> str:

@@ -9,7 +9,7 @@ import pytest
 
 from discourse.cli import main
 from discourse.errors import ConfigError
-from discourse.experiment import load_experiment, run_experiment, validate_inputs
+from discourse.experiment import completion_line, load_experiment, run_experiment, validate_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 NEEDS_FETCH = {"real_state_vs_ngo.toml"}          # its corpus is fetched, not shipped (tested in test_validate.py)
@@ -273,3 +273,68 @@ def test_sigterm_marks_the_run_failed(tmp_path):
     failed = [d for d in (tmp_path / "runs" / "t").iterdir()]
     assert len(failed) == 1 and failed[0].name.endswith("-failed")
     assert json.loads((failed[0] / "manifest.json").read_text())["status"] == "failed"
+
+
+def test_skipped_documents_are_listed_counted_reported_and_announced(tmp_path):
+    good = [{"doc_id": f"d{i}", "text": t, "side": s, "date": "2004"} for i, (t, s) in
+            enumerate([("外国人犯罪が増加した。", "state"), ("治安が悪化した。", "state"), ("外国人の人権を守る。", "ngo"),
+                       ("差別をなくそう。", "ngo"), ("報道は偏っている。", "media")])]
+    lines = [json.dumps(r, ensure_ascii=False) for r in good]
+    lines.insert(2, '{"doc_id": "bad1", "side": "state"}')                 # no text
+    lines.insert(4, "{not json")
+    lines.append(json.dumps({"doc_id": "d0", "text": "重複したID。", "side": "ngo"}, ensure_ascii=False))  # doc_id used twice
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    body = f'name = "t"\n[corpus]\npath = "{corpus.as_posix()}"\nfilters = {{ side = ["state", "ngo"] }}\n' \
+           '[topics]\nenabled = false\n[framing]\nenabled = false\n' + KEYNESS
+    out = run_experiment(load_experiment(_write(tmp_path, body)))
+    problems = pd.read_csv(out / "tables" / "corpus_problems.csv")
+    assert len(problems) == 3 and sorted(problems["line"].tolist()) == [3, 5, 8]     # recorded before the filter
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["n_problems"] == 3 and sum(manifest["problems_by_kind"].values()) == 3
+    assert "3 documents or lines of the corpus file were skipped" in (out / "report.html").read_text(encoding="utf-8")
+    last = (out / "run.log").read_text(encoding="utf-8").strip().splitlines()[-1]
+    assert last.endswith("run complete with 3 skipped documents: see tables/corpus_problems.csv")
+    assert completion_line(out) == "run complete with 3 skipped documents: see tables/corpus_problems.csv"
+
+
+def test_a_hand_edited_framing_cache_entry_is_rebuilt_not_trusted(tmp_path, caplog):
+    body = BASE.replace("[framing]\nenabled = false\n", "[framing]\nenabled = true\ntune_C = false\nlearning_curve = false\nn_boot = 20\n")
+    body = body.replace('filters = { side = ["state", "ngo"], language = "ja" }\n', "")
+    cfg = load_experiment(_write(tmp_path, body), [f"outputs.dir='{tmp_path / 'runs'}'"])
+    first = run_experiment(cfg)
+    truth = pd.read_csv(first / "tables" / "frames_evaluation.csv")
+    (entry,) = (tmp_path / "cache" / "stages" / "framing").glob("*.json")
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    column = data["payload"]["tables"]["frames_evaluation"]["data"]["classifier_f1"]
+    column[0] = 0.999                                        # a plausible, hand-made number
+    entry.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with caplog.at_level("WARNING", logger="discourse"):
+        second = run_experiment(cfg)
+    assert "does not match its checksum" in caplog.text
+    assert json.loads((second / "manifest.json").read_text())["stage_cache_hits"]["framing"] is False
+    assert (second / "tables" / "frames_evaluation.csv").read_bytes() == (first / "tables" / "frames_evaluation.csv").read_bytes()
+    assert pd.read_csv(second / "tables" / "frames_evaluation.csv")["classifier_f1"].iloc[0] == truth["classifier_f1"].iloc[0] != 0.999
+
+
+def test_partial_folders_of_killed_runs_are_closed_at_the_next_run(tmp_path):
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    cfg = load_experiment(_write(tmp_path, BASE + KEYNESS), [f"outputs.dir='{tmp_path / 'runs'}'"])
+    folder = tmp_path / "runs" / "t"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    for name, pid in (("20200101-000000-000000-deadbeef", int(dead.stdout)), ("20200101-000000-000001-alivebee", os.getpid())):
+        partial = folder / f".partial-{name}"
+        (partial / "tables").mkdir(parents=True)
+        (partial / "tables" / "keyness.csv").write_text("term,G2\n", encoding="utf-8")
+        (partial / ".pid").write_text(f"{pid} {socket.gethostname()}\n", encoding="utf-8")
+    out = run_experiment(cfg)
+    names = {p.name for p in folder.iterdir()}
+    assert "20200101-000000-000000-deadbeef-failed" in names and ".partial-20200101-000000-000001-alivebee" in names
+    assert not any(n.startswith(".partial") and "deadbeef" in n for n in names) and out.name in names
+    manifest = json.loads((folder / "20200101-000000-000000-deadbeef-failed" / "manifest.json").read_text())
+    assert manifest["status"] == "killed" and manifest["files"] == ["tables/keyness.csv"]
+    assert not (out / ".pid").exists()

@@ -90,8 +90,8 @@ def stage_corpus(ctx: Context, cfg: CorpusConfig) -> None:
     path = Path(cfg.path)
     ctx.add_input(path / "corpus.jsonl" if (path / "corpus.jsonl").exists() else path)
     problems = list(corpus.problems)
-    ctx.results["problems"] = {"n": len(problems), "by_kind": dict(pd.Series([problem_kind(p) for p in problems],
-                                                                             dtype=object).value_counts().sort_index())}
+    kinds = pd.Series([problem_kind(p) for p in problems], dtype=object).value_counts().sort_index()
+    ctx.results["problems"] = {"n": len(problems), "by_kind": {str(k): int(v) for k, v in kinds.items()}}
     if problems:
         ctx.table("corpus_problems", _problems_table(corpus))
     corpus = corpus.subset(**corpus_filters(cfg))

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Literal
+
+import pandas as pd
 
 import pytest
 
@@ -207,3 +210,33 @@ def test_validate_cli_prints_the_checks(tmp_path, capsys):
     assert "compare side: state vs ngo (187 documents)" in out and "metrics[0] keyness '': ok" in out
     assert main(["validate", str(path), "--set", "compare.target='stat'"]) != 0
     assert "did you mean 'state'" in capsys.readouterr().err
+
+
+def term_count(x, term: str, *, unit: Literal["token", "document"] = "token"):
+    """A new analysis for the test: how often ``term`` occurs, by token or by document."""
+    import numpy as np
+
+    counts = np.array([list(doc).count(term) for doc in x.to_lists()])
+    return pd.DataFrame({"term": [term], "unit": [unit], "n": [int(counts.sum() if unit == "token" else (counts > 0).sum())]})
+
+
+def test_a_new_metric_kind_is_a_registration_checked_like_the_bundled_ones(tmp_path):
+    from discourse.experiment import register_metric
+    from discourse.experiment.context import METRICS
+
+    register_metric("term_count", term_count)
+    try:
+        body = '[[metrics]]\nkind = "term_count"\nparams = { term = "外国人", unit = "sentence" }\n'
+        _fails(_config(tmp_path, body), r"metrics\[0\]\.params\.unit = 'sentence' \(term_count ''\) is not one of \['token', 'document'\]")
+        body = body.replace('"sentence"', '"document"').replace("[topics]", "[outputs]\ndir = \"runs\"\n[topics]")
+        cfg = load_experiment(_config(tmp_path, body, compare=False), ["corpus.filters={ side = 'state' }"])
+        out = run_experiment(cfg)
+        table = pd.read_csv(out / "tables" / "term_count.csv")
+        from discourse.load import read_corpus
+        from discourse.tokenize import tokenize
+
+        state = read_corpus(DEMO).subset(side="state")
+        expected = sum("外国人" in doc for doc in tokenize(state).to_lists())
+        assert table["n"].tolist() == [expected] and expected > 10
+    finally:
+        METRICS.pop("term_count", None)

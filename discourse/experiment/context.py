@@ -116,11 +116,15 @@ def register_metric(name: str, func: Callable[..., Any], *, needs_tokens: bool =
 
 
 def metric_kinds() -> dict[str, MetricKind]:
-    """The registered metric kinds (the bundled ones registered on first use)."""
-    if not METRICS:
+    """The registered metric kinds (the bundled ones registered on first use; a kind registered by
+    the user under a bundled name keeps the user's function)."""
+    if not _BUNDLED:
         from .. import metrics
 
-        for kind in ("keyness", "collocations", "kwic", "cooccurrence"):
-            register_metric(kind, getattr(metrics, kind))
-        register_metric("crime_figures", metrics.crime_figures, needs_tokens=False)
+        for kind in ("keyness", "collocations", "kwic", "cooccurrence", "crime_figures"):
+            METRICS.setdefault(kind, MetricKind(kind, getattr(metrics, kind), kind != "crime_figures"))
+        _BUNDLED.append(True)
     return METRICS
+
+
+_BUNDLED: list[bool] = []

@@ -361,10 +361,23 @@ def framing_provenance(ctx: Context, meta: dict) -> dict[str, Any]:
     cfg, corpus_ids = ctx.cfg.framing, set(ctx.results["corpus"].doc_ids)
     test_docs = meta["test_docs"]
     n_in = sum(d in corpus_ids for d in test_docs)
-    return {"classifier": "trained in this run", "annotations": cfg.annotations, "split": cfg.split,
-            "codebook": codebook_path(cfg), "n_test_docs": len(test_docs), "n_test_docs_in_corpus": n_in,
+    return {"classifier": "trained in this run", "annotations": shown_path(ctx, cfg.annotations),
+            "split": shown_path(ctx, cfg.split), "codebook": shown_path(ctx, codebook_path(cfg)), "n_test_docs": len(test_docs), "n_test_docs_in_corpus": n_in,
             "n_annotated_docs_in_corpus": sum(d in corpus_ids for d in meta["annotated_docs"]),
             "n_corpus_docs": len(corpus_ids), "prevalence_labels": cfg.prevalence_labels}
+
+
+def shown_path(ctx: Context, path: str) -> str:
+    """``path`` relative to the project of the config (as a reader of the report knows it), else as is."""
+    from .config import project_root
+
+    if not ctx.cfg.source:
+        return str(path)
+    root = project_root(Path(ctx.cfg.source))
+    try:
+        return Path(path).resolve().relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def provenance_paragraphs(p: dict[str, Any], meta: dict) -> list[str]:
@@ -384,7 +397,7 @@ def provenance_paragraphs(p: dict[str, Any], meta: dict) -> list[str]:
                  "come from the annotation file only.")
     else:
         where = "All test documents are documents of this corpus."
-    labels = {"gold": "the human annotations (gold labels) of every document",
+    labels = {"gold": "the human annotations (gold labels)",
               "classifier": "the classifier's codes (fitted on all annotated documents)",
               "dictionary": "the dictionary coder's codes (rules of the codebook, no training)"}[p["prevalence_labels"]]
     return [source + " " + where, f"Frame prevalence below counts {labels} of the {p['n_corpus_docs']} corpus documents "
@@ -433,10 +446,14 @@ def _frame_prevalence(ctx: Context, labels: pd.DataFrame, frames: list[str], eva
             if "gap" in gap else frames[:3]
         trend = by_period[by_period["frame"].isin(top) & by_period[by].astype(str).isin(_shown_levels(ctx))]
         trend = trend.assign(series=trend[by].astype(str) + ": " + trend["frame"])
+        keys = trend[[by, "frame", "series"]].drop_duplicates()
+        dashes = {f: ("-", "--", ":")[i % 3] for i, f in enumerate(top)}
         out["figures"].append((f"the frames that differ most, by {by} and {compare.over} (3-unit bins, start shown)",
                                "frames_by_period",
                                figures.lines_by_year(trend, year="period", value="share", group="series", ylabel="文の割合",
-                                                     title=f"フレームの推移 ({compare.over})")))
+                                                     title=f"フレームの推移 ({compare.over})",
+                                                     colors={r["series"]: colors.get(str(r[by])) for r in keys.to_dict("records")},
+                                                     styles={r["series"]: dashes[r["frame"]] for r in keys.to_dict("records")})))
     ctx.results["framing"] = out
 
 

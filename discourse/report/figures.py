@@ -158,6 +158,9 @@ def grouped_intervals(df: pd.DataFrame, *, item: str, group: str, value: str = "
     ``colors`` maps group labels to colours (default: :func:`level_colors` in order of appearance)."""
     setup()
     items, groups = list(dict.fromkeys(df[item])), list(dict.fromkeys(df[group]))
+    if colors:                                   # groups in the order of the levels (target first)
+        order = list(colors)
+        groups = sorted(groups, key=lambda g: order.index(str(g)) if str(g) in order else len(order))
     colors = dict(colors) if colors else level_colors([str(g) for g in groups])
     fig, ax = plt.subplots(figsize=(6.5, 0.35 * len(items) + 1.2))
     for k, g in enumerate(groups):
@@ -174,15 +177,18 @@ def grouped_intervals(df: pd.DataFrame, *, item: str, group: str, value: str = "
 
 
 def lines_by_year(df: pd.DataFrame, *, year: str = "year", value: str, group: str, title: str = "",
-                  ylabel: str = "", band: Sequence[str] | None = None, colors: Mapping[str, str] | None = None) -> plt.Figure:
+                  ylabel: str = "", band: Sequence[str] | None = None, colors: Mapping[str, str] | None = None,
+                  styles: Mapping[str, str] | None = None) -> plt.Figure:
     """One line per group over years, with an optional interval band (``band=(low, high)``);
-    ``colors`` maps group labels to colours (default: matplotlib's cycle)."""
+    ``colors`` maps group labels to colours (default: matplotlib's cycle), ``styles`` to line styles
+    (e.g. one colour per compared level, one style per frame)."""
     setup()
-    colors = dict(colors or {})
+    colors, styles = dict(colors or {}), dict(styles or {})
     fig, ax = plt.subplots(figsize=(6.5, 3.6))
     for g, part in df.groupby(group, sort=True):
         part = part.sort_values(year)
-        line, = ax.plot(part[year], part[value], marker="o", color=colors.get(str(g)), label=str(g))
+        line, = ax.plot(part[year], part[value], marker="o", color=colors.get(str(g)), linestyle=styles.get(str(g), "-"),
+                        label=str(g))
         if band:
             ax.fill_between(part[year], part[band[0]], part[band[1]], alpha=0.15, color=line.get_color())
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))

@@ -2,7 +2,9 @@
 
 Unknown or misspelled keys are errors that name the key, the file and the nearest valid key;
 wrong types and out-of-range values likewise. ``--set section.key=value`` overrides are applied
-before validation and recorded.
+before validation and recorded. ``[compare]`` states the groups every comparison uses; a comparison
+metric whose params omit ``by``/``target``/``reference`` gets them from it. Relative paths are read
+from the config file's folder and must stay inside the project (see :func:`resolve_paths`).
 
 Example
 -------

@@ -1,7 +1,10 @@
-"""``run_experiment``: execute a config stage by stage into a run folder with a manifest.
+"""``run_experiment``: validate a config, then execute it stage by stage into a run folder with a manifest.
 
-Stages (each timed and recorded): corpus, tokens, dtm, metrics, topics, framing, report. Tables
-go to ``tables/*.csv``, figures to ``figures/*.png``, then ``report.html`` and ``summary.md``.
+The run first makes the checks of ``discourse validate`` (:func:`~discourse.experiment.validate.validate`,
+one code path) and reuses the corpus they loaded. Then the registered stages
+(:data:`~discourse.experiment.context.STAGES`: corpus, tokens, dtm, metrics, topics, framing, report;
+each timed and recorded) run when the config enables them. Tables go to ``tables/*.csv``, figures
+to ``figures/*.png``, then ``report.html`` and ``summary.md``.
 """
 from __future__ import annotations
 

@@ -76,7 +76,7 @@ def problem_kind(problem: Any) -> str:
     return str(kind() if callable(kind) else kind) if kind else str(getattr(problem, "field", "") or "other")
 
 
-SUMMARY_DOCVARS = ("side", "genre", "language", "year")
+SUMMARY_DOCVARS = ("genre", "language", "year")      # besides [compare] by and over
 
 
 @register_stage("corpus", section="corpus")
@@ -117,7 +117,7 @@ def _has_values(column: pd.Series) -> bool:
 
 def corpus_summary(corpus, compare: CompareConfig) -> pd.DataFrame:
     """Columns ``by``, ``value``, ``n_docs``, ``n_chars``: one block per docvar (the compared one
-    first, then side, genre, language, year and ``over`` when present)."""
+    first, then genre, language, year and ``over``, each when some document has a value)."""
     docvars = corpus.docvars.assign(n_chars=[len(t) for t in corpus.texts])
     names = [n for n in dict.fromkeys([compare.by, *SUMMARY_DOCVARS, compare.over]) if n and n in docvars and _has_values(docvars[n])]
     parts = []
@@ -417,8 +417,10 @@ def _frame_prevalence(ctx: Context, labels: pd.DataFrame, frames: list[str], eva
 
     compare, n_boot, seed = ctx.cfg.compare, ctx.cfg.framing.n_boot, ctx.cfg.seed
     docvars = _compare_docvars(ctx, ctx.results["corpus"].docvars)
-    out = {"paragraphs": provenance_paragraphs(ctx.results["provenance"], meta),
-           "tables": [("classifier vs dictionary on held-out test documents", evaluation)], "figures": []}
+    p = ctx.results["provenance"]
+    caption = f"classifier vs dictionary on the held-out test documents of {p['annotations']}" + \
+        (" (none of them in this corpus)" if p["n_test_docs_in_corpus"] == 0 else "")
+    out = {"paragraphs": provenance_paragraphs(p, meta), "tables": [(caption, evaluation)], "figures": []}
     if not compare.enabled:
         overall = metrics.prevalence(labels, docvars, frames=frames, n_boot=n_boot, random_state=seed)
         ctx.table("frames_prevalence", overall)

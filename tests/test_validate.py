@@ -240,3 +240,9 @@ def test_a_new_metric_kind_is_a_registration_checked_like_the_bundled_ones(tmp_p
         assert table["n"].tolist() == [expected] and expected > 10
     finally:
         METRICS.pop("term_count", None)
+
+
+def test_crime_figures_indicators_are_checked(tmp_path):
+    body = '[[metrics]]\nkind = "crime_figures"\nparams = { offenders = "raini_penal_person" }\n'
+    _fails(_config(tmp_path, body), r"params\.offenders = 'raini_penal_person' is not an indicator of .*crime_figures\.csv "
+                                    r"\(did you mean 'raini_penal_persons'\?\)")

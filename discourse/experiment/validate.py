@@ -184,10 +184,26 @@ def check_metrics(cfg: ExperimentConfig, corpus: Any) -> list[str]:
                 if p[group] not in term_groups():
                     raise ConfigError(f"{_where(cfg)}: {key}.{group} = {p[group]!r} is not a bundled term group"
                                       f"{closest(p[group], term_groups())}: use one of {term_groups()} or a list of terms")
-        if spec.kind == "crime_figures" and p.get("table") and not Path(p["table"]).exists():
-            raise ConfigError(f"{_where(cfg)}: {key}.table = {p['table']!r} does not exist: give the statistics CSV")
+        if spec.kind == "crime_figures":
+            _check_indicators(cfg, key, p, kind.func)
         lines.append(f"metrics[{n}] {spec.kind} {spec.name!r}: ok")
     return lines
+
+
+def _check_indicators(cfg: ExperimentConfig, key: str, p: dict[str, Any], func: Any) -> None:
+    """The statistics file exists and has the indicators the crime figures read."""
+    from ..resources import resource
+
+    table = p.get("table") or resource("statistics", "crime_figures.csv")
+    if not Path(table).is_file():
+        raise ConfigError(f"{_where(cfg)}: {key}.table = {str(table)!r} does not exist: give the statistics CSV")
+    indicators = sorted(set(pd.read_csv(table, usecols=["indicator"])["indicator"].astype(str)))
+    defaults = {n: q.default for n, q in inspect.signature(func).parameters.items()}
+    for name in ("offenders", "offences", "total", "population"):
+        value = p.get(name, defaults.get(name))
+        if isinstance(value, str) and value not in indicators:
+            raise ConfigError(f"{_where(cfg)}: {key}.{name} = {value!r} is not an indicator of {table}"
+                              f"{closest(value, indicators)}: see the indicator column of that file")
 
 
 @register_check("topics")

@@ -9,16 +9,20 @@ import pytest
 
 from discourse.cli import main
 from discourse.errors import ConfigError
-from discourse.experiment import load_experiment, run_experiment, validate_inputs
+from discourse.experiment import completion_line, load_experiment, run_experiment, validate_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
-CONFIGS = sorted((ROOT / "experiments").glob("*.toml"))
+NEEDS_FETCH = {"real_state_vs_ngo.toml"}          # its corpus is fetched, not shipped (tested in test_validate.py)
+CONFIGS = sorted(p for p in (ROOT / "experiments").glob("*.toml") if p.name not in NEEDS_FETCH)
+ALL_CONFIGS = sorted((ROOT / "experiments").glob("*.toml"))
+DEMO = (ROOT / "corpora" / "demo").as_posix()
 
 
 @pytest.fixture(autouse=True)
 def _in_repo(monkeypatch, tmp_path):
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("DISCOURSE_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("DISCOURSE_PATHS", str(tmp_path))       # runs of the shipped configs may write here
 
 
 def _write(tmp_path, body: str) -> Path:
@@ -27,7 +31,7 @@ def _write(tmp_path, body: str) -> Path:
     return path
 
 
-BASE = 'name = "t"\n[corpus]\npath = "corpora/demo"\nfilters = { side = ["state", "ngo"], language = "ja" }\n' \
+BASE = 'name = "t"\n[corpus]\npath = "' + DEMO + '"\nfilters = { side = ["state", "ngo"], language = "ja" }\n' \
        '[topics]\nenabled = false\n[framing]\nenabled = false\n'
 KEYNESS = '[[metrics]]\nkind = "keyness"\nparams = { by = "side", target = "state", reference = "ngo" }\n'
 
@@ -56,10 +60,15 @@ def test_override_is_applied_and_bad_override_explained(tmp_path):
         load_experiment(path, ["topics.n_topics"])
 
 
-@pytest.mark.parametrize("config", CONFIGS, ids=lambda p: p.name)
+@pytest.mark.parametrize("config", ALL_CONFIGS, ids=lambda p: p.name)
 def test_every_bundled_config_validates(config):
     cfg = load_experiment(config)
-    assert validate_inputs(cfg)
+    if config.name in NEEDS_FETCH and not Path(cfg.corpus.path).exists():
+        with pytest.raises(ConfigError, match="discourse fetch urls"):
+            validate_inputs(cfg)
+    else:
+        assert validate_inputs(cfg)
+    assert Path(cfg.outputs.dir) == ROOT / "runs" and Path(cfg.corpus.path).is_relative_to(ROOT / "corpora")
     header = config.read_text(encoding="utf-8").split("\nname")[0]
     assert header.startswith("# Research question") and "# Time:" in header and "# What it shows:" in header
 
@@ -95,14 +104,32 @@ def test_failed_run_is_marked_and_never_replaces_an_earlier_run(tmp_path):
     good = load_experiment(_write(tmp_path, BASE + KEYNESS), [f"outputs.dir='{tmp_path / 'runs'}'"])
     done = run_experiment(good)
     before = {p: p.read_bytes() for p in done.rglob("*") if p.is_file()}
-    bad_body = BASE + '[[metrics]]\nkind = "keyness"\nparams = { by = "side", target = "no_such_side" }\n'
+    bad_body = BASE + '[[metrics]]\nkind = "keyness"\nparams = { by = "side", target = "state", measure = "G2" }\n'
     bad = load_experiment(_write(tmp_path, bad_body), [f"outputs.dir='{tmp_path / 'runs'}'"])
-    with pytest.raises(ConfigError):
-        run_experiment(bad)
+    from discourse import metrics
+    from discourse.experiment.context import METRICS, MetricKind
+
+    def broken(*args, **kwargs):
+        raise ConfigError("keyness broke mid-run: no_such_side")
+
+    original = METRICS["keyness"]
+    METRICS["keyness"] = MetricKind("keyness", broken)
+    broken.__signature__ = __import__("inspect").signature(metrics.keyness)
+    try:
+        with pytest.raises(ConfigError):
+            run_experiment(bad)
+    finally:
+        METRICS["keyness"] = original
     failed = [d for d in (tmp_path / "runs" / "t").iterdir() if d.name.endswith("-failed")]
     assert len(failed) == 1
     manifest = json.loads((failed[0] / "manifest.json").read_text())
     assert manifest["status"] == "failed" and "no_such_side" in manifest["error"]
+    # a config the run would fail on is stopped by validation before any folder is made
+    invalid = load_experiment(_write(tmp_path, BASE + '[[metrics]]\nkind = "keyness"\nparams = { by = "side", target = "no_such_side" }\n'),
+                              [f"outputs.dir='{tmp_path / 'runs'}'"])
+    with pytest.raises(ConfigError, match="no_such_side"):
+        run_experiment(invalid)
+    assert len(list((tmp_path / "runs" / "t").iterdir())) == 2
     assert {p: p.read_bytes() for p in done.rglob("*") if p.is_file()} == before
     assert not any(d.name.startswith(".partial") for d in (tmp_path / "runs" / "t").iterdir())
 
@@ -133,7 +160,7 @@ def test_framing_stage_is_cached_and_identical(tmp_path):
     hits = [json.loads((d / "manifest.json").read_text())["stage_cache_hits"]["framing"] for d in (first, second)]
     assert hits == [False, True]
     names = sorted(p.name for p in (first / "tables").iterdir())
-    assert {"frames_evaluation.csv", "frames_prevalence_by_side.csv", "frames_gap_state_ngo.csv"} <= set(names)
+    assert {"frames_evaluation.csv", "frames_prevalence.csv"} <= set(names)
     for name in names:
         assert (first / "tables" / name).read_bytes() == (second / "tables" / name).read_bytes(), name
     assert (first / "report.html").read_bytes() == (second / "report.html").read_bytes()
@@ -156,9 +183,9 @@ def test_every_bundled_config_runs(config, tmp_path):
     for spec in cfg.metrics:
         assert spec.kind + (f"_{spec.name}" if spec.name else "") in tables
     if cfg.topics.enabled:
-        assert {"topics_labels", "topics_contrast_state_ngo"} <= tables
+        assert {"topics_labels", "topics_contrast_state_ngo", "topics_prevalence_by_side"} <= tables
     if cfg.framing.enabled:
-        assert {"frames_evaluation", "frames_prevalence_by_side"} <= tables
+        assert {"frames_evaluation", "frames_prevalence_by_side", "frames_gap_state_ngo", "frames_prevalence_by_side_year"} <= tables
     assert (out / "report.html").exists() and (out / "summary.md").exists()
 
 
@@ -232,16 +259,82 @@ def test_sigterm_marks_the_run_failed(tmp_path):
     import os
     import signal
 
-    from discourse.experiment import stages
-
     cfg = load_experiment(_write(tmp_path, BASE + KEYNESS), [f"outputs.dir='{tmp_path / 'runs'}'"])
-    original = stages.STAGES[:]
-    stages.STAGES.insert(1, ("kill", lambda ctx: os.kill(os.getpid(), signal.SIGTERM)))
+    from discourse.experiment.context import STAGES, register_stage
+
+    original = dict(STAGES)
+    register_stage("kill", after="corpus")(lambda ctx, cfg: os.kill(os.getpid(), signal.SIGTERM))
     try:
         with pytest.raises(SystemExit):
             run_experiment(cfg)
     finally:
-        stages.STAGES[:] = original
+        STAGES.clear()
+        STAGES.update(original)
     failed = [d for d in (tmp_path / "runs" / "t").iterdir()]
     assert len(failed) == 1 and failed[0].name.endswith("-failed")
     assert json.loads((failed[0] / "manifest.json").read_text())["status"] == "failed"
+
+
+def test_skipped_documents_are_listed_counted_reported_and_announced(tmp_path):
+    good = [{"doc_id": f"d{i}", "text": t, "side": s, "date": "2004"} for i, (t, s) in
+            enumerate([("外国人犯罪が増加した。", "state"), ("治安が悪化した。", "state"), ("外国人の人権を守る。", "ngo"),
+                       ("差別をなくそう。", "ngo"), ("報道は偏っている。", "media")])]
+    lines = [json.dumps(r, ensure_ascii=False) for r in good]
+    lines.insert(2, '{"doc_id": "bad1", "side": "state"}')                 # no text
+    lines.insert(4, "{not json")
+    lines.append(json.dumps({"doc_id": "d0", "text": "重複したID。", "side": "ngo"}, ensure_ascii=False))  # doc_id used twice
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    body = f'name = "t"\n[corpus]\npath = "{corpus.as_posix()}"\nfilters = {{ side = ["state", "ngo"] }}\n' \
+           '[topics]\nenabled = false\n[framing]\nenabled = false\n' + KEYNESS
+    out = run_experiment(load_experiment(_write(tmp_path, body)))
+    problems = pd.read_csv(out / "tables" / "corpus_problems.csv")
+    assert len(problems) == 3 and sorted(problems["line"].tolist()) == [3, 5, 8]     # recorded before the filter
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["n_problems"] == 3 and sum(manifest["problems_by_kind"].values()) == 3
+    assert "3 documents or lines of the corpus file were skipped" in (out / "report.html").read_text(encoding="utf-8")
+    last = (out / "run.log").read_text(encoding="utf-8").strip().splitlines()[-1]
+    assert last.endswith("run complete with 3 skipped documents: see tables/corpus_problems.csv")
+    assert completion_line(out) == "run complete with 3 skipped documents: see tables/corpus_problems.csv"
+
+
+def test_a_hand_edited_framing_cache_entry_is_rebuilt_not_trusted(tmp_path, caplog):
+    body = BASE.replace("[framing]\nenabled = false\n", "[framing]\nenabled = true\ntune_C = false\nlearning_curve = false\nn_boot = 20\n")
+    body = body.replace('filters = { side = ["state", "ngo"], language = "ja" }\n', "")
+    cfg = load_experiment(_write(tmp_path, body), [f"outputs.dir='{tmp_path / 'runs'}'"])
+    first = run_experiment(cfg)
+    truth = pd.read_csv(first / "tables" / "frames_evaluation.csv")
+    (entry,) = (tmp_path / "cache" / "stages" / "framing").glob("*.json")
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    column = data["payload"]["tables"]["frames_evaluation"]["data"]["classifier_f1"]
+    column[0] = 0.999                                        # a plausible, hand-made number
+    entry.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with caplog.at_level("WARNING", logger="discourse"):
+        second = run_experiment(cfg)
+    assert "does not match its checksum" in caplog.text
+    assert json.loads((second / "manifest.json").read_text())["stage_cache_hits"]["framing"] is False
+    assert (second / "tables" / "frames_evaluation.csv").read_bytes() == (first / "tables" / "frames_evaluation.csv").read_bytes()
+    assert pd.read_csv(second / "tables" / "frames_evaluation.csv")["classifier_f1"].iloc[0] == truth["classifier_f1"].iloc[0] != 0.999
+
+
+def test_partial_folders_of_killed_runs_are_closed_at_the_next_run(tmp_path):
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    cfg = load_experiment(_write(tmp_path, BASE + KEYNESS), [f"outputs.dir='{tmp_path / 'runs'}'"])
+    folder = tmp_path / "runs" / "t"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    for name, pid in (("20200101-000000-000000-deadbeef", int(dead.stdout)), ("20200101-000000-000001-alivebee", os.getpid())):
+        partial = folder / f".partial-{name}"
+        (partial / "tables").mkdir(parents=True)
+        (partial / "tables" / "keyness.csv").write_text("term,G2\n", encoding="utf-8")
+        (partial / ".pid").write_text(f"{pid} {socket.gethostname()}\n", encoding="utf-8")
+    out = run_experiment(cfg)
+    names = {p.name for p in folder.iterdir()}
+    assert "20200101-000000-000000-deadbeef-failed" in names and ".partial-20200101-000000-000001-alivebee" in names
+    assert not any(n.startswith(".partial") and "deadbeef" in n for n in names) and out.name in names
+    manifest = json.loads((folder / "20200101-000000-000000-deadbeef-failed" / "manifest.json").read_text())
+    assert manifest["status"] == "killed" and manifest["files"] == ["tables/keyness.csv"]
+    assert not (out / ".pid").exists()

@@ -2,7 +2,9 @@
 
 Unknown or misspelled keys are errors that name the key, the file and the nearest valid key;
 wrong types and out-of-range values likewise. ``--set section.key=value`` overrides are applied
-before validation and recorded.
+before validation and recorded. ``[compare]`` states the groups every comparison uses; a comparison
+metric whose params omit ``by``/``target``/``reference`` gets them from it. Relative paths are read
+from the config file's folder and must stay inside the project (see :func:`resolve_paths`).
 
 Example
 -------
@@ -12,6 +14,7 @@ Example
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import sys
@@ -32,10 +35,11 @@ from ..errors import ConfigError, closest
 class CorpusConfig:
     """Which documents: a corpus path (``.jsonl`` or folder) and docvar filters."""
 
-    path: str = "corpora/demo"
+    path: str = ""                                          # "" = the bundled demo corpus
     filters: dict[str, Any] = field(default_factory=dict)   # docvar -> value or list of values
     years: tuple[int, ...] = ()                              # () = all; (first, last) inclusive
     strict: bool = False
+    fetch: str = ""                                          # the command that produces a corpus not yet on disk
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,7 @@ class TokenizeConfig:
     """Settings passed to :func:`discourse.tokenize.tokenize`."""
 
     compound: Literal["none", "affix", "noun_sequence"] = "affix"
-    pos: str = "content"
+    pos: Literal["content", "all"] = "content"
     stopwords: bool = True
     form: Literal["lemma", "surface"] = "lemma"
     user_terms: tuple[str, ...] = ()
@@ -58,8 +62,7 @@ class DtmConfig:
     min_termfreq: int = 3                                 # count
     min_docfreq: int = 2                                  # count of documents
     max_docfreq: float = 0.5                              # share of documents (drops near-ubiquitous terms)
-    language: Literal["ja", "en", "all"] = "ja"
-    sides: tuple[str, ...] = ()                           # () = all sides
+    language: Literal["ja", "en", "all"] = "ja"           # the DTM keeps the compared documents of this language
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ class TopicsConfig:
     chunksize: int = 20                                   # small corpora: several online updates per pass
     alpha: str = "symmetric"
     select_k: tuple[int, ...] = ()
-    effects: str = "side + year"                          # covariate spec for topic_effects
+    effects: str = ""                                     # covariates of topic_effects; "" = "<by> + <over>" of [compare]
     n_draws: int = 20
     n_boot: int = 500
     n_jobs: int = 1                                       # processes for select_k
@@ -85,8 +88,8 @@ class FramingConfig:
 
     enabled: bool = True
     codebook: str = ""                                   # "" = bundled codebook
-    annotations: str = "corpora/demo/annotations/gold.jsonl"
-    split: str = "corpora/demo/annotations/split.csv"
+    annotations: str = ""                                # "" = the bundled demo annotations
+    split: str = ""                                      # "" = the bundled demo split
     tune_C: bool = True                                  # grouped CV on the training documents
     learning_curve: bool = True
     prevalence_labels: Literal["gold", "classifier", "dictionary"] = "gold"
@@ -94,10 +97,39 @@ class FramingConfig:
 
 
 @dataclass(frozen=True)
+class CompareConfig:
+    """The comparison of the study: documents whose docvar ``by`` is ``target`` against those whose
+    value is ``reference`` (a value or a list; omitted = every other document with a value of ``by``),
+    and optionally ``over`` (a docvar such as ``year``) for the tables and figures over time.
+
+    Every stage that compares groups takes them from here; a comparison metric whose params omit
+    ``by``/``target``/``reference`` gets them from here too."""
+
+    by: str = ""                                         # "" = no comparison (comparison tables are skipped)
+    target: Any = None                                   # value or list of values of `by`
+    reference: Any = None                                # value or list; None = all other documents
+    over: str = ""                                       # e.g. "year"
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.by)
+
+    def levels(self, name: str) -> list[Any]:
+        """``target`` or ``reference`` as a list ([] when not given)."""
+        value = getattr(self, name)
+        return [] if value is None else list(value) if isinstance(value, (list, tuple)) else [value]
+
+    def label(self, name: str) -> str:
+        """``"state"``, ``"state+police"`` or ``"rest"`` (reference omitted), for titles and table names."""
+        levels = self.levels(name)
+        return "+".join(str(v) for v in levels) if levels else "rest"
+
+
+@dataclass(frozen=True)
 class MetricSpec:
     """One metric table: ``kind`` plus the keyword arguments of that metric function."""
 
-    kind: Literal["keyness", "collocations", "kwic", "cooccurrence", "crime_figures"]
+    kind: str                        # a registered metric kind (see discourse.experiment.context.METRICS)
     name: str = ""
     params: dict[str, Any] = field(default_factory=dict)
 
@@ -119,6 +151,7 @@ class ExperimentConfig:
     name: str
     description: str = ""
     seed: int = 42
+    compare: CompareConfig = field(default_factory=CompareConfig)
     corpus: CorpusConfig = field(default_factory=CorpusConfig)
     tokenize: TokenizeConfig = field(default_factory=TokenizeConfig)
     dtm: DtmConfig = field(default_factory=DtmConfig)
@@ -146,10 +179,126 @@ def load_experiment(path: str | Path, overrides: list[str] | tuple[str, ...] = (
     for item in overrides:
         apply_override(raw, item, path)
     raw.setdefault("name", path.stem)
+    _check_removed(raw, path)
     cfg = _build(ExperimentConfig, raw, f"{path}", "")
+    check_name(cfg.name, str(path))
     check_ranges(cfg, str(path))
     check_metric_params(cfg, str(path))
+    cfg = with_compare_defaults(cfg)
+    cfg = resolve_paths(cfg, path)
     return dataclasses.replace(cfg, source=str(path), overrides=tuple(overrides))
+
+
+REMOVED = {("dtm", "sides"): "the document-term matrix keeps the documents of [compare] (by, target, reference): "
+                             "delete dtm.sides and state the comparison in [compare]"}
+
+
+def _check_removed(raw: dict[str, Any], path: Path) -> None:
+    for (section, key), fix in REMOVED.items():
+        if isinstance(raw.get(section), dict) and key in raw[section]:
+            raise ConfigError(f"{path}: {section}.{key} is no longer a key: {fix}")
+
+
+def check_name(name: str, where: str) -> None:
+    """``name`` becomes a folder under ``outputs.dir``: a plain name, never a path."""
+    import re
+
+    if not re.fullmatch(r"[A-Za-z0-9\u3040-\u30ff\u4e00-\u9fff][\w.\-\u3040-\u30ff\u4e00-\u9fff]*", name) or ".." in name:
+        raise ConfigError(f"{where}: name = {name!r} is not a plain name: the run folder is <outputs.dir>/<name>, so use "
+                          "letters, digits, '_', '-' and '.' only (no '/', no '..'), e.g. name = \"state_vs_ngo\"")
+
+
+#: the keyword arguments a comparison takes from [compare] when a metric spec omits them
+COMPARE_KEYS = ("by", "target", "reference")
+
+
+def with_compare_defaults(cfg: ExperimentConfig) -> ExperimentConfig:
+    """Fill ``by`` / ``target`` / ``reference`` of each comparison metric from ``[compare]`` when its
+    params omit them (only those the metric function accepts; explicit params always win)."""
+    import inspect
+
+    from .context import metric_kinds
+
+    if not cfg.compare.enabled:
+        return cfg
+    specs = []
+    for spec in cfg.metrics:
+        accepted = inspect.signature(metric_kinds()[spec.kind].func).parameters
+        params = dict(spec.params)
+        for key in COMPARE_KEYS:
+            value = getattr(cfg.compare, key)
+            if key in accepted and key not in params and value is not None and value != "":
+                if key != "by" and "by" in spec.params and spec.params["by"] != cfg.compare.by:
+                    continue                               # levels of another docvar: not ours to fill
+                params[key] = value
+        specs.append(dataclasses.replace(spec, params=params))
+    return dataclasses.replace(cfg, metrics=tuple(specs))
+
+
+#: config keys that are file or folder paths: resolved from the config file's folder
+PATH_KEYS = (("corpus", "path"), ("framing", "codebook"), ("framing", "annotations"), ("framing", "split"),
+             ("outputs", "dir"))
+#: the bundled file an empty path stands for
+BUNDLED = {("corpus", "path"): ("demo",), ("framing", "annotations"): ("demo", "annotations", "gold.jsonl"),
+           ("framing", "split"): ("demo", "annotations", "split.csv")}
+PROJECT_MARKERS = ("pyproject.toml", "setup.cfg", "setup.py", ".git")
+
+
+def project_root(config_file: Path) -> Path:
+    """The nearest folder at or above the config's folder that holds a project marker
+    (``pyproject.toml``, ``setup.cfg``, ``setup.py``, ``.git``); else the config's own folder."""
+    folder = config_file.resolve().parent
+    for candidate in (folder, *folder.parents):
+        if any((candidate / m).exists() for m in PROJECT_MARKERS):
+            return candidate
+    return folder
+
+
+def allowed_roots(config_file: Path) -> list[Path]:
+    """Folders a config's paths may point into: the project of the config file, the bundled data
+    folder and the folders listed in ``$DISCOURSE_PATHS`` (separated by ``os.pathsep``)."""
+    import os
+
+    from ..resources import corpora_dir
+
+    roots = [project_root(config_file)]
+    with _suppress_config_error():
+        roots.append(corpora_dir().resolve())
+    roots += [Path(p).expanduser().resolve() for p in os.environ.get("DISCOURSE_PATHS", "").split(os.pathsep) if p]
+    return roots
+
+
+def resolve_paths(cfg: ExperimentConfig, config_file: Path) -> ExperimentConfig:
+    """Relative paths resolve from the config file's folder; every path must lie inside
+    :func:`allowed_roots` (``outputs.dir = "../../etc"`` is an error). Empty paths stand for the
+    bundled demo data. Returns the config with absolute paths."""
+    from ..resources import corpora_dir
+
+    base, roots = config_file.resolve().parent, allowed_roots(config_file)
+    sections: dict[str, dict[str, str]] = {}
+    for section, key in PATH_KEYS:
+        value = getattr(getattr(cfg, section), key)
+        if value == "":
+            if (section, key) not in BUNDLED:
+                continue
+            with _suppress_config_error():
+                value = str(corpora_dir().joinpath(*BUNDLED[(section, key)]))
+        path = (base / Path(value).expanduser()).resolve()
+        if not any(path == r or r in path.parents for r in roots):
+            raise ConfigError(f"{config_file}: {section}.{key} = {value!r} resolves to {path}, outside the project "
+                              f"{roots[0]} (relative paths are read from the config file's folder {base}): "
+                              "give a path inside the project, or add its folder to the DISCOURSE_PATHS environment variable")
+        sections.setdefault(section, {})[key] = str(path)
+    changes = {name: dataclasses.replace(getattr(cfg, name), **values) for name, values in sections.items()}
+    return dataclasses.replace(cfg, **changes)
+
+
+@contextlib.contextmanager
+def _suppress_config_error():
+    try:
+        yield
+    except ConfigError:
+        pass
 
 
 def _require(ok: bool, where: str, key: str, value: Any, rule: str) -> None:
@@ -172,19 +321,62 @@ def check_ranges(cfg: ExperimentConfig, where: str) -> None:
 
 
 def check_metric_params(cfg: ExperimentConfig, where: str) -> None:
-    """Each ``[[metrics]]`` entry's params must be keyword arguments of that metric function (the
-    tokens argument of the token metrics is supplied by the run)."""
+    """Each ``[[metrics]]`` entry: a registered kind; params that are keyword arguments of that metric
+    function (the tokens argument of the token metrics is supplied by the run); values of ``Literal``
+    options among their choices (``measure = "G3"`` is an error naming the valid measures)."""
     import inspect
 
-    from .. import metrics
+    from .context import metric_kinds
 
+    kinds = metric_kinds()
     for n, spec in enumerate(cfg.metrics):
-        params = list(inspect.signature(getattr(metrics, spec.kind)).parameters)
-        valid = params if spec.kind == "crime_figures" else params[1:]
-        for key in spec.params:
+        if spec.kind not in kinds:
+            raise ConfigError(f"{where}: metrics[{n}].kind = {spec.kind!r} is not one of {sorted(kinds)}"
+                              f"{closest(spec.kind, kinds)}")
+        kind = kinds[spec.kind]
+        params = list(inspect.signature(kind.func).parameters)
+        valid = params[1:] if kind.needs_tokens else params
+        hints = param_hints(kind.func)
+        for key, value in spec.params.items():
             if key not in valid:
                 raise ConfigError(f"{where}: unknown key 'metrics[{n}].params.{key}' for {spec.kind}{closest(key, valid)}: "
                                   f"valid keys are {valid}")
+            choices = literal_choices(hints.get(key))
+            if choices and value not in choices:
+                raise ConfigError(f"{where}: metrics[{n}].params.{key} = {value!r} ({spec.kind} {spec.name!r}) is not one "
+                                  f"of {choices}{closest(str(value), map(str, choices))}")
+
+
+def param_hints(func: Any) -> dict[str, Any]:
+    """Resolved type hints of ``func``'s parameters (one at a time, so an unresolvable forward
+    reference such as ``'Tokens'`` leaves only that parameter without a hint)."""
+    import inspect
+
+    out = {}
+    namespace = {**getattr(func, "__globals__", {}), "Literal": Literal}
+    for name, p in inspect.signature(func).parameters.items():
+        ann = p.annotation
+        if isinstance(ann, str):
+            try:
+                ann = eval(ann, namespace)  # noqa: S307 (annotations of our own functions)
+            except Exception:  # noqa: BLE001 - forward references to names only imported for typing
+                continue
+        out[name] = ann
+    return out
+
+
+def literal_choices(hint: Any) -> list[Any]:
+    """The choices of a ``Literal[...]`` hint, also inside ``X | None`` / ``Optional``; [] otherwise."""
+    if hint is None:
+        return []
+    if typing.get_origin(hint) is Literal:
+        return list(typing.get_args(hint))
+    out: list[Any] = []
+    for arg in typing.get_args(hint):
+        out += literal_choices(arg) if typing.get_origin(arg) is Literal else []
+    if out and type(None) in typing.get_args(hint):
+        out.append(None)
+    return out
 
 
 def apply_override(raw: dict[str, Any], item: str, path: Path | str = "--set") -> None:

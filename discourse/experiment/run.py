@@ -1,12 +1,14 @@
-"""``run_experiment``: execute a config stage by stage into a run folder with a manifest.
+"""``run_experiment``: validate a config, then execute it stage by stage into a run folder with a manifest.
 
-Stages (each timed and recorded): corpus, tokens, dtm, metrics, topics, framing, report. Tables
-go to ``tables/*.csv``, figures to ``figures/*.png``, then ``report.html`` and ``summary.md``.
+The run first makes the checks of ``discourse validate`` (:func:`~discourse.experiment.validate.validate`,
+one code path) and reuses the corpus they loaded. Then the registered stages
+(:data:`~discourse.experiment.context.STAGES`: corpus, tokens, dtm, metrics, topics, framing, report;
+each timed and recorded) run when the config enables them. Tables go to ``tables/*.csv``, figures
+to ``figures/*.png``, then ``report.html`` and ``summary.md``.
 """
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import platform
 import signal
@@ -14,62 +16,58 @@ import sys
 import threading
 import time
 import traceback
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..cache import stable_hash
 from .config import ExperimentConfig
+from .context import STAGES, Context, Stage
 from .rundir import RunDir
 
 log = logging.getLogger("discourse.run")
-
-
-@dataclass
-class Context:
-    """What the stages share while a run is in progress."""
-
-    cfg: ExperimentConfig
-    run: RunDir
-    progress: bool = False
-    results: dict[str, Any] = field(default_factory=dict)
-    timings: dict[str, float] = field(default_factory=dict)
-    inputs: dict[str, str] = field(default_factory=dict)
-    cache_hits: dict[str, bool] = field(default_factory=dict)
-
-    def table(self, name: str, df) -> None:
-        self.run.write_table(name, df, bom=self.cfg.outputs.csv_bom)
-        self.results.setdefault("tables", {})[name] = df
-
-    def add_input(self, path: str | Path) -> None:
-        """Record the sha256 of a file, or of every file under a folder (each file read once per run)."""
-        p = Path(path)
-        files = sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p]
-        for f in files:
-            if str(f) not in self.inputs:
-                self.inputs[str(f)] = hashlib.sha256(f.read_bytes()).hexdigest()
+__all__ = ["Context", "completion_line", "run_experiment", "versions"]
 
 
 def run_experiment(cfg: ExperimentConfig, *, progress: bool = False) -> Path:
-    """Run ``cfg``; return the final run folder. A failure leaves ``<id>-failed`` and re-raises."""
-    from .stages import STAGES
+    """Validate ``cfg`` (the checks of ``discourse validate``), then run its stages; return the final
+    run folder. A config that fails validation raises :class:`~discourse.errors.ConfigError` before
+    any folder is made; a failure during the run leaves ``<id>-failed`` and re-raises."""
+    from .validate import validate
 
+    checked = validate(cfg)
     config_hash = stable_hash(_hashable(cfg))
     run = RunDir.create(Path(cfg.outputs.dir), cfg.name, config_hash)
     ctx = Context(cfg, run, progress)
+    ctx.results["loaded_corpus"] = checked.corpus
+    ctx.results["validation"] = checked.lines
     run.write_json("config.json", cfg.to_dict())
     handler = _log_to(run.path("run.log"))
     try:
         with _sigterm_as_exit():
-            for name, stage in _progress(STAGES, progress):
-                _timed(ctx, name, stage)
+            for stage in _progress([s for s in STAGES.values() if s.enabled(cfg)], progress):
+                _timed(ctx, stage)
     except BaseException as exc:  # record, mark failed, re-raise (KeyboardInterrupt, SIGTERM too)
         log.error("run failed: %s: %s", type(exc).__name__, exc)
         _manifest(ctx, config_hash, "failed", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}", handler)
         run.finish(ok=False)
         raise
+    log.info(completion_line(ctx.results.get("problems", {}).get("n", 0)))
     _manifest(ctx, config_hash, "ok", None, handler)
     return run.finish(ok=True)
+
+
+def completion_line(n_problems: int | Path) -> str:
+    """The last line a run prints: ``run complete`` or ``run complete with 3 skipped documents: see
+    tables/corpus_problems.csv``. Takes the number of problems or a finished run folder."""
+    if isinstance(n_problems, Path):
+        import json
+
+        manifest = json.loads((n_problems / "manifest.json").read_text(encoding="utf-8"))
+        n_problems = manifest.get("n_problems", 0)
+    if not n_problems:
+        return "run complete"
+    noun = "document" if n_problems == 1 else "documents"
+    return f"run complete with {n_problems} skipped {noun}: see tables/corpus_problems.csv"
 
 
 def _log_to(path: Path) -> logging.Handler:
@@ -94,25 +92,25 @@ def _sigterm_as_exit():
         signal.signal(signal.SIGTERM, previous)
 
 
-def _progress(stages: list, show: bool):
+def _progress(stages: list[Stage], show: bool):
     """The stages, with a tqdm bar naming the current one on a terminal (quiet otherwise)."""
     return _with_bar(stages) if show else iter(stages)
 
 
-def _with_bar(stages: list):
+def _with_bar(stages: list[Stage]):
     from tqdm.auto import tqdm
 
     bar = tqdm(stages, unit="stage", desc="run")
-    for name, stage in bar:
-        bar.set_postfix_str(name)
-        yield name, stage
+    for stage in bar:
+        bar.set_postfix_str(stage.name)
+        yield stage
 
 
-def _timed(ctx: Context, name: str, stage: Callable[[Context], None]) -> None:
+def _timed(ctx: Context, stage: Stage) -> None:
     start = time.perf_counter()
-    log.info("stage %s ...", name)
-    stage(ctx)
-    ctx.timings[name] = round(time.perf_counter() - start, 3)
+    log.info("stage %s ...", stage.name)
+    stage.func(ctx, stage.params(ctx.cfg))
+    ctx.timings[stage.name] = round(time.perf_counter() - start, 3)
 
 
 def _hashable(cfg: ExperimentConfig) -> dict[str, Any]:
@@ -126,11 +124,15 @@ def _manifest(ctx: Context, config_hash: str, status: str, error: str | None, ha
     logging.getLogger("discourse").removeHandler(handler)
     handler.close()
     ctx.run.written.append("run.log")
+    problems = ctx.results.get("problems", {})
     ctx.run.write_json("manifest.json", {
         "experiment": ctx.cfg.name, "config_file": ctx.cfg.source, "config_hash": config_hash,
         "overrides": list(ctx.cfg.overrides), "seed": ctx.cfg.seed, "status": status, "error": error,
         "versions": versions(), "inputs_sha256": ctx.inputs, "timings_s": ctx.timings,
         "stage_cache_hits": ctx.cache_hits, "files": sorted(ctx.run.written),
+        "n_problems": problems.get("n", 0), "problems_by_kind": problems.get("by_kind", {}),
+        "validation": ctx.results.get("validation", []), "provenance": ctx.results.get("provenance", {}),
+        "warnings": ctx.warnings, "stages": list(STAGES),
     })
 
 

@@ -76,19 +76,32 @@ def dtm_loader(docvars) -> Callable[[dict, dict], DocTermMatrix]:
 def cached_tables(kind: str, key: str, build: Callable[[], tuple[dict[str, pd.DataFrame], dict]],
                   root: Path | None = None) -> tuple[dict[str, pd.DataFrame], dict, bool]:
     """Cache a bundle of DataFrames plus JSON metadata (pandas' table-schema JSON keeps the dtypes;
-    no pickle). Returns ``(tables, meta, hit)``; a damaged entry is rebuilt."""
+    no pickle). The entry carries the sha256 of its content, checked on every read, so a damaged or
+    hand-edited entry is rebuilt with a warning, never trusted. Returns ``(tables, meta, hit)``."""
     path = (root or default_cache_dir()) / "stages" / kind / f"{key}.json"
     if path.exists():
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            tables = {name: frame_from_json(blob) for name, blob in data["tables"].items()}
-            return tables, data["meta"], True
+            payload = data["payload"]
+            if data["sha256"] != payload_digest(payload):
+                raise ValueError("its content does not match its checksum (edited or damaged)")
+            tables = {name: frame_from_json(blob) for name, blob in payload["tables"].items()}
+            return tables, payload["meta"], True
         except (ValueError, KeyError, TypeError) as exc:
             log.warning("stage cache %s is damaged (%s): rebuilding", path, exc)
     tables, meta = build()
-    blobs = {name: frame_to_json(df) for name, df in tables.items()}
-    atomic_write_text(path, json.dumps({"tables": blobs, "meta": meta}, ensure_ascii=False))
+    payload = {"tables": {name: frame_to_json(df) for name, df in tables.items()}, "meta": meta}
+    payload = json.loads(json.dumps(payload, ensure_ascii=False))     # the form a reader will see
+    atomic_write_text(path, json.dumps({"sha256": payload_digest(payload), "payload": payload}, ensure_ascii=False))
     return tables, meta, False
+
+
+def payload_digest(payload: Any) -> str:
+    """sha256 of a JSON payload in canonical form (sorted keys, exact float repr)."""
+    import hashlib
+
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, allow_nan=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def frame_to_json(df: pd.DataFrame) -> dict:

@@ -1,6 +1,7 @@
 """Compose the run report from the results of the stages (each section only if its result exists)."""
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -12,20 +13,34 @@ from .html import Report, kwic_html
 KWIC_TERMS_PER_TABLE = 8
 
 
-def build_report(results: dict[str, Any], run_dir: Path, *, title: str, subtitle: str, write_figures: bool = True) -> Report:
-    """Sections in reading order; figures are written to ``figures/`` and embedded."""
+def build_report(results: dict[str, Any], run_dir: Path, *, title: str, subtitle: str, write_figures: bool = True,
+                 compare: Any = None) -> Report:
+    """Sections in reading order; figures are written to ``figures/`` and embedded. ``compare`` (the
+    ``[compare]`` section) names the groups in texts and titles; colours follow ``results["levels"]``.
+    Characters no figure font can draw are listed in ``report.warnings``."""
     report = Report(title, subtitle)
+    report.colors = figures.level_colors(results.get("levels", []))
     fig_dir = run_dir / "figures"
-    _overview(report, results)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", figures.MissingGlyphWarning)
+        _sections(report, results, fig_dir if write_figures else None, compare)
+    report.warnings += [str(w.message) for w in caught if issubclass(w.category, figures.MissingGlyphWarning)]
+    if report.warnings:
+        notes = report.section("notes", "注記 (notes)")
+        notes.paragraphs += ["Figures: " + w for w in report.warnings]
+    return report
+
+
+def _sections(report: Report, results: dict[str, Any], fig_dir: Path | None, compare: Any) -> None:
+    _overview(report, results, compare)
     for name, (spec, df) in results.get("metrics", {}).items():
         builder = SECTION_BUILDERS.get(spec.kind)
         if builder:
-            builder(report, name, spec, df, fig_dir if write_figures else None)
+            builder(report, name, spec, df, fig_dir)
     for key, fn in (("topics", _topics), ("framing", _framing)):
         if key in results:
-            fn(report, results[key], fig_dir if write_figures else None)
+            fn(report, results[key], fig_dir)
     _kwic_appendix(report, results)
-    return report
 
 
 def _save(fig_dir: Path | None, name: str, fig) -> Path | None:
@@ -40,24 +55,49 @@ def _add_figure(section, caption: str, path: Path | None) -> None:
         section.figures.append((caption, path))
 
 
-def _overview(report: Report, results: dict[str, Any]) -> None:
-    corpus = results["corpus"]
+def _overview(report: Report, results: dict[str, Any], compare: Any) -> None:
+    corpus, tables = results["corpus"], results.get("tables", {})
     s = report.section("overview", "コーパスの概要 (corpus overview)")
     s.paragraphs.append(f"{len(corpus)} documents, {sum(len(t) for t in corpus.texts):,} characters.")
-    for by, table in corpus.summary().items():
-        s.tables.append((f"by {by}", table))
+    if compare is not None and compare.enabled:
+        s.paragraphs.append(f"Comparison: documents whose {compare.by} is {compare.label('target')} (target) against "
+                            + (f"those whose {compare.by} is {compare.label('reference')} (reference)" if compare.reference is not None
+                               else f"every other document with a value of {compare.by} (reference)")
+                            + (f", over {compare.over}." if compare.over else "."))
+    problems = results.get("problems", {})
+    if problems.get("n"):
+        kinds = ", ".join(f"{k}: {v}" for k, v in problems.get("by_kind", {}).items())
+        s.paragraphs.append(f"{problems['n']} documents or lines of the corpus file were skipped ({kinds}); every one "
+                            "is listed with its file, line and reason in tables/corpus_problems.csv.")
+        if "corpus_problems" in tables:
+            s.tables.append(("skipped documents (first 30)", tables["corpus_problems"]))
+    summary = tables.get("corpus_summary")
+    if summary is not None:
+        for by, part in summary.groupby("by", sort=False):
+            s.tables.append((f"by {by}", part.drop(columns="by").rename(columns={"value": by})))
 
 
 def _keyness(report: Report, name: str, spec, df: pd.DataFrame, fig_dir: Path | None) -> None:
     measure = df.attrs.get("measure", spec.params.get("measure", "G2"))
     stat = "z" if measure == "fightin" else measure
-    s = report.section(name, f"特徴語 (keyness, {measure}): {spec.params.get('target', 'state')} vs {spec.params.get('reference') or 'rest'}")
-    s.paragraphs.append("Positive values: over-used by the target group; negative: by the reference. Terms link to their KWIC lines.")
+    target, reference = _label(spec.params.get("target")), _label(spec.params.get("reference"))
+    s = report.section(name, f"特徴語 (keyness, {measure}): {target} vs {reference}")
+    s.paragraphs.append(f"Documents whose {spec.params.get('by')} is {target} (target) against {reference} (reference). "
+                        f"Positive values: over-used by {target}; negative: by {reference}. Terms link to their KWIC lines.")
     top, bottom = df.nlargest(15, stat), df.nsmallest(15, stat)
     for term in list(top["term"][:KWIC_TERMS_PER_TABLE]) + list(bottom["term"][:KWIC_TERMS_PER_TABLE]):
         report.anchor(term)
     s.tables += [("target (top 15)", top), ("reference (top 15)", bottom)]
-    _add_figure(s, f"keyness ({measure})", _save(fig_dir, name, figures.keyness_bars(df, measure=stat, title=name)))
+    colors = (report.colors.get(target, figures.TARGET_COLOR), report.colors.get(reference, figures.REFERENCE_COLOR))
+    fig = figures.keyness_bars(df, measure=stat, title=f"{target} vs {reference}", colors=colors)
+    _add_figure(s, f"keyness ({measure}): {target} (positive) vs {reference} (negative)", _save(fig_dir, name, fig))
+
+
+def _label(levels: Any) -> str:
+    """``"state"``, ``"state+police"`` or ``"rest"`` (no reference: every other document)."""
+    if levels is None:
+        return "rest"
+    return "+".join(map(str, levels)) if isinstance(levels, (list, tuple)) else str(levels)
 
 
 def _collocations(report: Report, name: str, spec, df: pd.DataFrame, fig_dir: Path | None) -> None:
@@ -82,17 +122,22 @@ def _cooccurrence(report: Report, name: str, spec, df: pd.DataFrame, fig_dir: Pa
                         "co-mention: a sentence that rebuts a claim mentions its terms as much as one that makes it.")
     s.tables.append(("by group", df))
     by = list(df.attrs.get("by", []))
-    groups = [c for c in by if c != "year"]
-    if fig_dir is None or not groups:
+    if fig_dir is None or not by:
         return
-    group = groups[0]
-    if "year" in by:
-        fig = figures.lines_by_year(df[df["defined"]], value="p_b_given_a", group=group, ylabel=f"P({b} | {a})",
-                                    title=f"{a}語を含む文に{b}語が現れる割合")
-        _add_figure(s, f"P({b} | {a}) by {group} and year", _save(fig_dir, name, fig))
+    numeric = [c for c in by if c in df and str(df[c].dtype).startswith(("int", "Int", "float"))]
+    groups = [c for c in by if c not in numeric]
+    if not groups:
+        return
+    group, data = groups[0], df.assign(**{groups[0]: df[groups[0]].astype(str)})
+    if numeric:
+        over = numeric[0]
+        fig = figures.lines_by_year(data[data["defined"]], year=over, value="p_b_given_a", group=group, ylabel=f"P({b} | {a})",
+                                    title=f"{a}語を含む文に{b}語が現れる割合 ({group}, {over})", colors=report.colors)
+        _add_figure(s, f"P({b} | {a}) by {group} and {over}", _save(fig_dir, name, fig))
     else:
-        fig = figures.grouped_intervals(df.assign(item="log odds ratio"), item="item", group=group, value="log_odds_ratio",
-                                        low="log_odds_ratio_ci_low", high="log_odds_ratio_ci_high", title=f"{a}語と{b}語の対数オッズ比")
+        fig = figures.grouped_intervals(data.assign(item="log odds ratio"), item="item", group=group, value="log_odds_ratio",
+                                        low="log_odds_ratio_ci_low", high="log_odds_ratio_ci_high", colors=report.colors,
+                                        title=f"{a}語と{b}語の対数オッズ比 ({group})")
         _add_figure(s, f"log-odds ratio by {group} (95% interval)", _save(fig_dir, name, fig))
 
 

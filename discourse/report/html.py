@@ -45,6 +45,8 @@ class Report:
     subtitle: str = ""
     sections: list[Section] = field(default_factory=list)
     kwic_anchors: dict[str, str] = field(default_factory=dict)
+    colors: dict[str, str] = field(default_factory=dict)       # group label -> figure colour
+    warnings: list[str] = field(default_factory=list)          # e.g. characters drawn as 〓 in figures
 
     def section(self, key: str, title: str) -> Section:
         s = Section(key, title)

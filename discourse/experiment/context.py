@@ -1,0 +1,130 @@
+"""The run context: what the stages of one run share (config, run folder, results, timings,
+input checksums, stage-cache hits), and the registry that names the stages.
+
+A stage is a named function ``stage(ctx, section)`` taking the run :class:`Context` and its own
+typed config section (a frozen dataclass of :mod:`discourse.experiment.config`). Stages and metric
+kinds are looked up in one table each (:data:`STAGES`, :data:`METRICS`), so ``validate`` can check
+a config against them before any work, and a new analysis is a registration, not an edit of the
+runner:
+
+>>> @register_stage("my_stage", section="topics", after="topics")         # doctest: +SKIP
+... def my_stage(ctx: Context, cfg: TopicsConfig) -> None: ...
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from .config import ExperimentConfig
+from .rundir import RunDir
+
+StageFn = Callable[["Context", Any], None]
+Check = Callable[["ExperimentConfig", Any], list[str]]
+
+
+@dataclass
+class Context:
+    """What the stages share while a run is in progress."""
+
+    cfg: ExperimentConfig
+    run: RunDir | None
+    progress: bool = False
+    results: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    inputs: dict[str, str] = field(default_factory=dict)
+    cache_hits: dict[str, bool] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def table(self, name: str, df) -> None:
+        """Write ``tables/<name>.csv`` and keep the frame for the report."""
+        self.run.write_table(name, df, bom=self.cfg.outputs.csv_bom)
+        self.results.setdefault("tables", {})[name] = df
+
+    def add_input(self, path: str | Path) -> None:
+        """Record the sha256 of a file, or of every file under a folder (each file read once per run)."""
+        p = Path(path)
+        files = sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p]
+        for f in files:
+            if str(f) not in self.inputs:
+                self.inputs[str(f)] = hashlib.sha256(f.read_bytes()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One registered stage: its name, function, the config section it reads (``None``: the whole
+    config), when it runs, and the checks ``validate`` makes for it before any work."""
+
+    name: str
+    func: StageFn
+    section: str | None = None
+    enabled: Callable[[ExperimentConfig], bool] = lambda cfg: True
+    checks: tuple[Check, ...] = ()
+
+    def params(self, cfg: ExperimentConfig) -> Any:
+        """The stage's typed parameters: its config section (or the whole config)."""
+        return cfg if self.section is None else getattr(cfg, self.section)
+
+
+#: the stages of a run, in run order
+STAGES: dict[str, Stage] = {}
+
+
+def register_stage(name: str, *, section: str | None = None, after: str | None = None,
+                   enabled: Callable[[ExperimentConfig], bool] | None = None) -> Callable[[StageFn], StageFn]:
+    """Decorator: register ``func`` as the stage ``name`` (placed after the stage ``after``, else last)."""
+    def register(func: StageFn) -> StageFn:
+        stage = Stage(name, func, section, enabled or (lambda cfg: True))
+        items = [(k, v) for k, v in STAGES.items() if k != name]
+        at = len(items) if after is None else [k for k, _ in items].index(after) + 1
+        items.insert(at, (name, stage))
+        STAGES.clear()
+        STAGES.update(items)
+        return func
+    return register
+
+
+def register_check(stage: str) -> Callable[[Check], Check]:
+    """Decorator: add a validation ``check(cfg, corpus) -> lines`` to a registered stage. A check
+    raises :class:`~discourse.errors.ConfigError` for what the run would fail on."""
+    def register(check: Check) -> Check:
+        s = STAGES[stage]
+        STAGES[stage] = Stage(s.name, s.func, s.section, s.enabled, s.checks + (check,))
+        return check
+    return register
+
+
+@dataclass(frozen=True)
+class MetricKind:
+    """A ``[[metrics]]`` kind: the function (``discourse.metrics.<kind>``) and whether it reads the
+    run's tokens as its first argument."""
+
+    name: str
+    func: Callable[..., Any]
+    needs_tokens: bool = True
+
+
+#: the ``[[metrics]]`` kinds
+METRICS: dict[str, MetricKind] = {}
+
+
+def register_metric(name: str, func: Callable[..., Any], *, needs_tokens: bool = True) -> MetricKind:
+    """Make ``func`` available as ``[[metrics]] kind = "<name>"``."""
+    METRICS[name] = MetricKind(name, func, needs_tokens)
+    return METRICS[name]
+
+
+def metric_kinds() -> dict[str, MetricKind]:
+    """The registered metric kinds (the bundled ones registered on first use; a kind registered by
+    the user under a bundled name keeps the user's function)."""
+    if not _BUNDLED:
+        from .. import metrics
+
+        for kind in ("keyness", "collocations", "kwic", "cooccurrence", "crime_figures"):
+            METRICS.setdefault(kind, MetricKind(kind, getattr(metrics, kind), kind != "crime_figures"))
+        _BUNDLED.append(True)
+    return METRICS
+
+
+_BUNDLED: list[bool] = []

@@ -345,9 +345,16 @@ def test_corpus_import_output_checked_before_reading(tmp_path, capsys):
 
 
 # --- run, validate, info -----------------------------------------------------------------------
-BASE = ('name = "t"\n[corpus]\npath = "corpora/demo"\nfilters = { side = ["state", "ngo"], language = "ja" }\n'
+DEMO_PATH = (Path(__file__).resolve().parent.parent / "corpora" / "demo").as_posix()
+BASE = ('name = "t"\n[corpus]\npath = "' + DEMO_PATH + '"\nfilters = { side = ["state", "ngo"], language = "ja" }\n'
         '[topics]\nenabled = false\n[framing]\nenabled = false\n[outputs]\nreport = false\nfigures = false\n'
         '[[metrics]]\nkind = "keyness"\nparams = { by = "side", target = "state", reference = "ngo" }\n')
+
+
+@pytest.fixture(autouse=True)
+def _outputs_allowed(monkeypatch, tmp_path):
+    """Configs and runs of these tests live in tmp_path: an allowed folder (DISCOURSE_PATHS)."""
+    monkeypatch.setenv("DISCOURSE_PATHS", str(tmp_path))
 
 
 def _config(tmp_path: Path, body: str = BASE) -> Path:
@@ -387,12 +394,14 @@ def test_interrupted_run_exits_130_and_is_kept_as_failed(tmp_path, capsys, monke
     import functools
 
     import discourse.metrics
+    from discourse.experiment import context
 
     @functools.wraps(discourse.metrics.keyness)      # same signature: the config is checked against it
     def interrupt(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(discourse.metrics, "keyness", interrupt)
+    context.metric_kinds()
+    monkeypatch.setitem(context.METRICS, "keyness", context.MetricKind("keyness", interrupt, True))
     runs = tmp_path / "runs"
     assert main(["run", str(_config(tmp_path)), "--quiet", "--set", f"outputs.dir='{runs}'"]) == 130
     err = capsys.readouterr().err
@@ -433,15 +442,14 @@ def _problems_survive_subset() -> bool:
             return bool(read_corpus(path).subset().problems)
 
 
-@pytest.mark.xfail(not _problems_survive_subset(), strict=True,
-                   reason="Corpus.subset drops .problems, so the run writes no corpus_problems.csv (loader fix)")
 def test_run_with_skipped_corpus_lines_exits_3(tmp_path, capsys):
+    assert _problems_survive_subset()
     corpus = _tiny_corpus(tmp_path / "c.jsonl", "not json")
-    body = BASE.replace('path = "corpora/demo"', f'path = "{corpus}"').replace(
+    body = BASE.replace(f'path = "{DEMO_PATH}"', f'path = "{corpus}"').replace(
         'filters = { side = ["state", "ngo"], language = "ja" }\n', "")
     assert main(["run", str(_config(tmp_path, body)), "--quiet", "--set", f"outputs.dir='{tmp_path / 'runs'}'"]) == 3
-    err = capsys.readouterr().err
-    assert "the corpus had skipped documents or lines (1)" in err and "corpus_problems.csv" in err
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert last.startswith("run complete with 1 skipped document: see ") and last.endswith("tables/corpus_problems.csv")
 
 
 def test_info_prints_versions(capsys):

@@ -244,5 +244,7 @@ def test_a_new_metric_kind_is_a_registration_checked_like_the_bundled_ones(tmp_p
 
 def test_crime_figures_indicators_are_checked(tmp_path):
     body = '[[metrics]]\nkind = "crime_figures"\nparams = { offenders = "raini_penal_person" }\n'
-    _fails(_config(tmp_path, body), r"params\.offenders = 'raini_penal_person' is not an indicator of .*crime_figures\.csv "
+    _fails(_config(tmp_path, body), r"metrics\[0\]\.params: 'raini_penal_person' is not an indicator of the statistics table "
                                     r"\(did you mean 'raini_penal_persons'\?\)")
+    mixed = '[[metrics]]\nkind = "crime_figures"\nparams = { offenders = "foreign_all_penal_persons", offences = "raini_penal_cleared_cases" }\n'
+    _fails(_config(tmp_path, mixed), r"metrics\[0\]\.params: crime_figures: offences='raini_penal_cleared_cases' counts 来日外国人")

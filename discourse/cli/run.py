@@ -46,7 +46,7 @@ def _load(args: argparse.Namespace) -> Any:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Run the experiment; print what was written; exit 3 when the corpus had skipped documents."""
-    from ..experiment import run_experiment
+    from ..experiment import completion_line, run_experiment
 
     cfg = _load(args)
     started = time.time()
@@ -60,15 +60,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     print(run_summary(manifest))
-    print(f"run complete: {out}")
     if (out / "report.html").exists():
         print(f"report: {out / 'report.html'}")
-    if "tables/corpus_problems.csv" in manifest.get("files", []):
-        import pandas as pd
-
-        problems = out / "tables" / "corpus_problems.csv"
-        n = len(pd.read_csv(problems, encoding="utf-8-sig"))
-        print(f"discourse: warning: the corpus had skipped documents or lines ({n}): see {problems}", file=sys.stderr)
+    n_problems = int(manifest.get("n_problems", 0))
+    # the last line says whether anything was skipped (and where to look)
+    print(completion_line(n_problems).replace("tables/corpus_problems.csv", str(out / "tables" / "corpus_problems.csv"))
+          if n_problems else f"run complete: {out}")
+    if n_problems:
         return OK if args.allow_skipped else SKIPPED
     return OK
 

@@ -21,7 +21,7 @@ from typing import Sequence
 
 import pandas as pd
 
-from ..errors import ConfigError
+from ..errors import ConfigError, closest
 from ..resources import resource
 
 DEFAULT_KINDS = ("stated", "derived")
@@ -66,6 +66,10 @@ def series(table: pd.DataFrame, indicator: str, scope_group: str | None, *, valu
     another scope) are appended to ``dropped`` as ``{"indicator", "year", "reason"}``. With
     ``required=False`` (denominators) no figure at all gives an empty frame instead of an error."""
     dropped = [] if dropped is None else dropped
+    known = sorted(set(table["indicator"].astype(str)))
+    if indicator not in known:
+        raise ConfigError(f"{indicator!r} is not an indicator of the statistics table{closest(indicator, known)}: "
+                          f"choose among {known}")
     base = table[(table["indicator"] == indicator) & (table["nationality"].fillna("all") == "all")]
     rows = base[base["value_kind"].isin(value_kinds)]
     wanted = sorted(set(years)) if years is not None else sorted(set(rows["year"]))

@@ -92,7 +92,7 @@ def test_installed_wheel_tokenizes_and_reads_the_codebook_outside_the_checkout(w
     out = json.loads(_run([str(python), "-c", SCRIPT], cwd=cwd, env=env).splitlines()[-1])
     assert Path(out["package"]).is_relative_to(target)                  # the installed copy, not the checkout
     assert Path(out["data"]) == target / "discourse" / "_corpora"
-    assert out["terms"] == [["外国人", "犯罪"]]                            # joined by the bundled domain terms
+    assert out["terms"] == [["外国人犯罪"]]    # one term only with the bundled domain list (else 外国|人|犯罪)
     codebook = tomllib.loads((ROOT / "corpora/codebooks/migration_crime_frames.toml").read_text(encoding="utf-8"))
     assert out["frames"] == len(codebook["frame"]) > 0
     demo_lines = (ROOT / "corpora/demo/corpus.jsonl").read_text(encoding="utf-8").splitlines()

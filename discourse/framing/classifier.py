@@ -81,7 +81,12 @@ class FramingClassifier(SavedEstimator, BaseEstimator):
     char_ngrams : (min, max) character n-gram length; ``None`` switches the block off.
     min_df : a feature must occur in at least this many training sentences.
     cue_features : add the codebook cue counts (language-independent features).
-    block_weights : multipliers of the (word, char, cue) blocks.
+    marker_features : add discourse markers (negation, quotation/report, comparison with the
+        whole, growth, figures, procedure, questions; :mod:`discourse.framing.markers`), crossed
+        with the cues: a negated or quoted threat cue can then count against the threat frame.
+    context : add the cue counts of the previous and next sentence of the same document (needs
+        ``doc_id`` and the sentences in document order; zeros otherwise).
+    block_weights : multipliers of the (word, char, cue[, markers, context]) blocks.
     thresholds : ``"cv"`` (per-frame F1-optimal threshold on grouped out-of-fold scores) or
         ``"fixed"`` (probability 0.5).
     cv : folds of the grouped cross-validation inside the training data.
@@ -114,7 +119,8 @@ class FramingClassifier(SavedEstimator, BaseEstimator):
 
     def __init__(self, frames: Sequence[str] | None = None, *, C: float = 10.0, class_weight: str | None = "balanced",
                  word_ngrams: int = 2, char_ngrams: tuple[int, int] | None = (2, 4), min_df: int = 2,
-                 cue_features: bool = True, block_weights: tuple[float, float, float] = (1.0, 1.0, 0.3),
+                 cue_features: bool = True, marker_features: bool = False, context: bool = False,
+                 block_weights: tuple[float, ...] = (1.0, 1.0, 0.3),
                  thresholds: str = "cv", cv: int = 5, oof_sentences: int | None = 4000, calibration: str = "platt",
                  exclusive: str = "learned", codebook: Codebook | str | None = None, random_state: int = 0):
         self.frames = frames
@@ -124,6 +130,8 @@ class FramingClassifier(SavedEstimator, BaseEstimator):
         self.char_ngrams = char_ngrams
         self.min_df = min_df
         self.cue_features = cue_features
+        self.marker_features = marker_features
+        self.context = context
         self.block_weights = block_weights
         self.thresholds = thresholds
         self.cv = cv
@@ -199,11 +207,13 @@ class FramingClassifier(SavedEstimator, BaseEstimator):
         cues = CueMatcher(self._codebook()) if self.cue_features else None
         char = tuple(self.char_ngrams) if self.char_ngrams else (1, 0)
         return FeatureSpace(word_ngrams=self.word_ngrams, char_ngrams=char, min_df=self.min_df,
-                            weights=tuple(self.block_weights), cue_matcher=cues)
+                            weights=tuple(self.block_weights), cue_matcher=cues, markers=self.marker_features,
+                            context=self.context)
 
-    def _inputs(self, table: pd.DataFrame) -> tuple[list, list[str], list[str]]:
+    def _inputs(self, table: pd.DataFrame) -> tuple[list, list[str], list[str], list | None]:
         texts, langs = table["text"].tolist(), table["language"].tolist()
-        return tokenize_sentences(texts, langs), texts, langs
+        docs = table["doc_id"].tolist() if "doc_id" in table.columns else None
+        return tokenize_sentences(texts, langs), texts, langs, docs
 
     def _fit_one(self, Xm: sp.csr_matrix, y: np.ndarray) -> tuple[np.ndarray, float]:
         """One frame's logistic regression (liblinear, dual: fast when features outnumber sentences)."""

@@ -123,7 +123,7 @@ def _distribute(model: Any, contrib: np.ndarray, toks: SentenceTokens, sentence:
     n_frames, n_tok = contrib.shape[0], max(len(toks), 1)
     out = np.zeros((n_frames, n_tok))
     fs = model.features_
-    n_word, n_char, n_cue = fs.block_sizes
+    n_word, n_char, n_cue = fs.block_sizes[:3]
     word_index = {w: i for i, w in enumerate(fs.word.vocabulary)}
     for feat, members in _word_members(toks, fs.word_ngrams).items():
         i = word_index.get(feat)
@@ -137,7 +137,7 @@ def _distribute(model: Any, contrib: np.ndarray, toks: SentenceTokens, sentence:
             for c in chars:
                 out[:, token_of_char[c]] += share
     if n_cue:
-        _cue_share(out, contrib[:, n_word + n_char:], fs.cues, toks, lang)
+        _cue_share(out, contrib[:, n_word + n_char:n_word + n_char + n_cue], fs.cues, toks, lang)
     return out[:, :len(toks)] if len(toks) else out[:, :0]
 
 

@@ -122,46 +122,107 @@ def _counts(docs: Sequence[Sequence[str]], lookup: Callable[[str], int], n_cols:
 
 
 class FeatureSpace:
-    """The stacked word, char and cue blocks of :class:`~discourse.framing.FramingClassifier`."""
+    """The stacked blocks of :class:`~discourse.framing.FramingClassifier`: word, char and cue, and
+    optionally discourse markers (:mod:`discourse.framing.markers`) and context (the cue counts of
+    the previous and next sentence of the same document)."""
 
     def __init__(self, *, word_ngrams: int = 2, char_ngrams: tuple[int, int] = (2, 4), min_df: int = 2,
-                 weights: tuple[float, float, float] = (1.0, 1.0, 1.0), cue_matcher=None):
-        self.word_ngrams, self.char_ngrams, self.weights = word_ngrams, tuple(char_ngrams), tuple(weights)
+                 weights: tuple[float, ...] = (1.0, 1.0, 1.0), cue_matcher=None, markers: bool = False,
+                 context: bool = False):
+        self.word_ngrams, self.char_ngrams = word_ngrams, tuple(char_ngrams)
+        self.weights = tuple(weights) + DEFAULT_EXTRA_WEIGHTS[len(weights) - 2:] if len(weights) < 5 else tuple(weights)
         self.word = TfidfBlock(min_df)
         self.char = TfidfBlock(min_df)
         self.cues = cue_matcher
+        self.markers, self.context = markers, context
 
     def _docs(self, tokens: Sequence[SentenceTokens], texts: Sequence[str]) -> tuple[list, list]:
         words = [word_features(t.lemma, t.pos, self.word_ngrams) for t in tokens]
         chars = [char_features(x, self.char_ngrams) for x in texts]
         return words, chars
 
-    def _cue_block(self, tokens: Sequence[SentenceTokens], texts: Sequence[str], languages: Sequence[str]) -> sp.csr_matrix:
-        if self.cues is None:
-            return sp.csr_matrix((len(texts), 0))
-        counts = np.vstack([self.cues.counts(t, x, lang) for t, x, lang in zip(tokens, texts, languages)]) if len(texts) \
-            else np.zeros((0, len(self.cues.frames)))
-        return sp.csr_matrix(np.log1p(counts))
+    @property
+    def _frames(self) -> list[str]:
+        return list(self.cues.frames) if self.cues is not None else []
 
-    def fit_transform(self, tokens: Sequence[SentenceTokens], texts: Sequence[str], languages: Sequence[str]) -> sp.csr_matrix:
+    def _cue_counts(self, tokens: Sequence[SentenceTokens], texts: Sequence[str], languages: Sequence[str]) -> np.ndarray:
+        if self.cues is None or not len(texts):
+            return np.zeros((len(texts), len(self._frames)))
+        return np.vstack([self.cues.counts(t, x, lang) for t, x, lang in zip(tokens, texts, languages)])
+
+    def _extra_blocks(self, counts: np.ndarray, texts: Sequence[str], languages: Sequence[str],
+                      docs: Sequence | None) -> list[sp.csr_matrix]:
+        from .markers import marker_matrix
+
+        blocks = [sp.csr_matrix(np.log1p(counts))]
+        if self.markers:
+            blocks.append(sp.csr_matrix(marker_matrix(texts, languages, counts, self._frames)))
+        if self.context:
+            blocks.append(sp.csr_matrix(np.log1p(neighbour_counts(counts, docs))))
+        return blocks
+
+    def fit_transform(self, tokens: Sequence[SentenceTokens], texts: Sequence[str], languages: Sequence[str],
+                      docs: Sequence | None = None) -> sp.csr_matrix:
         words, chars = self._docs(tokens, texts)
-        blocks = [self.word.fit_transform(words), self.char.fit_transform(chars), self._cue_block(tokens, texts, languages)]
+        counts = self._cue_counts(tokens, texts, languages)
+        blocks = [self.word.fit_transform(words), self.char.fit_transform(chars), *self._extra_blocks(counts, texts, languages, docs)]
         return self._stack(blocks)
 
-    def transform(self, tokens: Sequence[SentenceTokens], texts: Sequence[str], languages: Sequence[str]) -> sp.csr_matrix:
+    def transform(self, tokens: Sequence[SentenceTokens], texts: Sequence[str], languages: Sequence[str],
+                  docs: Sequence | None = None) -> sp.csr_matrix:
         words, chars = self._docs(tokens, texts)
-        blocks = [self.word.transform(words), self.char.transform(chars), self._cue_block(tokens, texts, languages)]
+        counts = self._cue_counts(tokens, texts, languages)
+        blocks = [self.word.transform(words), self.char.transform(chars), *self._extra_blocks(counts, texts, languages, docs)]
         return self._stack(blocks)
 
     def _stack(self, blocks: list[sp.csr_matrix]) -> sp.csr_matrix:
-        return sp.csr_matrix(sp.hstack([w * b for w, b in zip(self.weights, blocks)], format="csr"))
+        weights = list(self.weights[:3]) + ([self.weights[3]] if self.markers else []) + ([self.weights[4]] if self.context else [])
+        return sp.csr_matrix(sp.hstack([w * b for w, b in zip(weights, blocks)], format="csr"))
 
     @property
     def feature_names(self) -> list[str]:
-        """``word:<lemma n-gram>``, ``char:<n-gram>``, ``cue:<frame>`` in column order."""
-        cue = [f"cue:{f}" for f in self.cues.frames] if self.cues is not None else []
-        return [f"word:{w}" for w in self.word.vocabulary] + [f"char:{c}" for c in self.char.vocabulary] + cue
+        """``word:<lemma n-gram>``, ``char:<n-gram>``, ``cue:<frame>``, then ``marker:<name>`` and
+        ``context:prev:<frame>`` / ``context:next:<frame>`` when those blocks are on, in column order."""
+        from .markers import marker_names
+
+        names = [f"word:{w}" for w in self.word.vocabulary] + [f"char:{c}" for c in self.char.vocabulary]
+        names += [f"cue:{f}" for f in self._frames]
+        if self.markers:
+            names += [f"marker:{m}" for m in marker_names(self._frames)]
+        if self.context:
+            names += [f"context:{side}:{f}" for side in ("prev", "next") for f in self._frames]
+        return names
 
     @property
-    def block_sizes(self) -> tuple[int, int, int]:
-        return len(self.word.vocabulary), len(self.char.vocabulary), len(self.cues.frames) if self.cues is not None else 0
+    def block_sizes(self) -> tuple[int, ...]:
+        """Columns of each block in order (word, char, cue, then markers and context when on)."""
+        from .markers import marker_names
+
+        sizes = [len(self.word.vocabulary), len(self.char.vocabulary), len(self._frames)]
+        if self.markers:
+            sizes.append(len(marker_names(self._frames)))
+        if self.context:
+            sizes.append(2 * len(self._frames))
+        return tuple(sizes)
+
+
+DEFAULT_EXTRA_WEIGHTS = (0.3, 0.5, 0.3)   # cue, markers, context when only (word, char) or (word, char, cue) are given
+
+
+def neighbour_counts(counts: np.ndarray, docs: Sequence | None) -> np.ndarray:
+    """``(n, 2 * n_frames)``: the cue counts of each sentence's previous and next sentence in the
+    same document (rows in document order; zeros at a document's edges or without ``docs``).
+
+    >>> neighbour_counts(np.array([[1.0], [2.0], [3.0]]), ["a", "a", "b"]).tolist()
+    [[0.0, 2.0], [1.0, 0.0], [0.0, 0.0]]
+    """
+    n, k = counts.shape
+    out = np.zeros((n, 2 * k))
+    if docs is None or n == 0:
+        return out
+    docs = np.asarray(list(docs), dtype=object)
+    same_prev = np.zeros(n, dtype=bool)
+    same_prev[1:] = docs[1:] == docs[:-1]
+    out[1:, :k] = np.where(same_prev[1:, None], counts[:-1], 0.0)
+    out[:-1, k:] = np.where(same_prev[1:, None], counts[1:], 0.0)
+    return out

@@ -87,7 +87,8 @@ def _features(meta: dict[str, Any], params: dict[str, Any], arrays: dict[str, np
               ) -> FeatureSpace:
     char = tuple(params["char_ngrams"]) if params["char_ngrams"] else (1, 0)
     fs = FeatureSpace(word_ngrams=params["word_ngrams"], char_ngrams=char, min_df=params["min_df"],
-                      weights=tuple(params["block_weights"]), cue_matcher=CueMatcher(cb) if cb is not None else None)
+                      weights=tuple(params["block_weights"]), cue_matcher=CueMatcher(cb) if cb is not None else None,
+                      markers=params.get("marker_features", False), context=params.get("context", False))
     for block, name in ((fs.word, "word"), (fs.char, "char")):
         vocab = meta[f"{name}_vocabulary"]
         check_shape(f"{name}_idf", arrays[f"{name}_idf"], (len(vocab),), f"{len(vocab)} entries in {name}_vocabulary")

@@ -93,6 +93,54 @@ def build_documents(sentences: list[str], megabytes: float, seed: int) -> list[s
     return docs
 
 
+_KATAKANA = "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン"
+_SURNAMES = "山川田中村井上木森林本野原島岡松竹石小大"
+
+
+def growing_texts(sentences: list[str], n: int, rng: random.Random, first_number: int) -> list[str]:
+    """``n`` unique short texts (1-5 demo sentences) that each bring words never seen before: a new
+    number (``first_number``, ``first_number + 1``, ...) and a new katakana and kanji name, so the
+    tokenizer's vocabulary keeps growing as it would on a real corpus."""
+    out = []
+    for k in range(n):
+        picks = [rng.choice(sentences) for _ in range(rng.randint(1, 5))]
+        name = "".join(rng.choice(_KATAKANA) for _ in range(rng.randint(3, 6)))
+        surname = "".join(rng.choice(_SURNAMES) for _ in range(2))
+        picks.insert(rng.randint(0, len(picks)), f"{surname}{name}さんは第{first_number + k}号の件を{first_number + k}円で話した。")
+        out.append("".join(picks))
+    return out
+
+
+def one_text_ratios(sentences: list[str], rounds: int, n_texts: int = 2000, seed: int = 0) -> dict[str, float]:
+    """Speed of the one-text call ``JapaneseTokenizer().tokenize(text)`` and of ``tokenize_batch``
+    relative to ``-Owakati`` (CPU time, best of ``rounds``), on unique texts with a growing vocabulary.
+
+    Each round draws ``n_texts`` fresh texts (new numbers and names) and runs every method on them;
+    the tokenizer is the same one throughout (its type table grows as on a long corpus).
+    """
+    import fugashi
+
+    dicdir = default_dicdir()
+    wakati = fugashi.GenericTagger(f'-r "{Path(dicdir) / "mecabrc"}" -d "{dicdir}" -Owakati')
+    tok = JapaneseTokenizer()
+    rng = random.Random(seed)
+    tok.tokenize_batch(sentences[:500])  # the common words are known, as after the first documents
+    best: dict[str, float] = {}
+    for r in range(rounds):
+        texts = growing_texts(sentences, n_texts, rng, first_number=10_000_000 + r * 3 * n_texts)
+        twin = [t.replace("第", "第1") for t in texts]  # the batch path gets its own new words
+        batches = [twin[i:i + 100] for i in range(0, len(twin), 100)]
+        methods = {"wakati": lambda: [wakati.parse(t) for t in texts],
+                   "one_text": lambda: [tok.tokenize(t) for t in texts],
+                   "batch": lambda: [tok.tokenize_batch(b) for b in batches]}
+        for name, fn in methods.items():
+            cpu = time.process_time()
+            fn()
+            best[name] = min(best.get(name, float("inf")), time.process_time() - cpu)
+    return {"one_text": best["wakati"] / best["one_text"], "batch": best["wakati"] / best["batch"],
+            "n_chars": float(sum(map(len, texts)))}
+
+
 def best_of(rounds: int, methods: dict[str, Callable[[], Any]]) -> dict[str, tuple[float, float]]:
     """Run every method ``rounds`` times in turn; the best (wall, cpu) seconds of each."""
     best = {name: (float("inf"), float("inf")) for name in methods}

@@ -30,7 +30,7 @@ from ..errors import ConfigError, check_choice
 from .compound import MODES, TermMatcher, host_index, join, word_class
 from .lemma import choose_lemma, strip_gloss
 from .lexicon import TermSource, bundled_info, domain_list, load_terms, terms_hash
-from .token import RULE_CODE, SPACE, Batch, Interner, Token, TokenArrays, pos_tag, pos_tuple
+from .token import RULE_CODE, SPACE, Batch, Interner, TokenArrays, TokenSequence, pos_tag, pos_tuple
 
 #: Texts longer than this are parsed in pieces cut at line breaks (bounded MeCab memory).
 MAX_CHUNK = 100_000
@@ -79,35 +79,40 @@ def _left_pos(dicdir: str) -> dict[int, tuple[str, str, str, str]] | None:
 
 
 class _Types(dict):
-    """MeCab type key → type id; a miss applies the lemma rules once for the new type."""
+    """MeCab type key → type id; a miss applies the lemma rules once for the new type.
 
-    def __init__(self, tokenizer: "JapaneseTokenizer"):
+    The per-type values live in NumPy arrays that grow by doubling: a new type is written in
+    place, so the table is never rebuilt from Python lists (a text that brings one new word costs
+    one row, not a copy of the whole table).
+    """
+
+    _COLUMNS = ((np.int32, "term"), (np.int32, "pos"), (np.int8, "cls"), (np.int64, "length"), (np.int64, "rlength"))
+
+    def __init__(self, tokenizer: "JapaneseTokenizer", capacity: int = 4096):
         super().__init__()
         self.tok = tokenizer
-        self.term: list[int] = []
-        self.pos: list[int] = []
-        self.cls: list[int] = []
-        self.length: list[int] = []
-        self.rlength: list[int] = []
-        self._arrays: tuple[np.ndarray, ...] | None = None
+        self.n = 0
+        self._store = [np.zeros(capacity, dtype) for dtype, _ in self._COLUMNS]
+        self._arrays: tuple[np.ndarray, ...] = tuple(a[:0] for a in self._store)
 
     def __missing__(self, key: str) -> int:
         lemma, orth, pos, length, rlength = self.tok._describe(key)
         base = strip_gloss(lemma or orth)
-        self.term.append(self.tok.terms.id(choose_lemma(lemma, orth, pos)))
-        self.pos.append(self.tok.pos_tags.id(pos_tag(pos)))
-        self.cls.append(word_class(pos, base))
-        self.length.append(length)
-        self.rlength.append(rlength)
-        self._arrays = None
-        self[key] = len(self.term) - 1
-        return self[key]
+        row = (self.tok.terms.id(choose_lemma(lemma, orth, pos)), self.tok.pos_tags.id(pos_tag(pos)),
+               word_class(pos, base), length, rlength)
+        i = self.n
+        if i == len(self._store[0]):
+            self._store = [np.concatenate([a, np.zeros_like(a)]) for a in self._store]
+        for column, value in zip(self._store, row):
+            column[i] = value
+        self.n = i + 1
+        self._arrays = tuple(a[:self.n] for a in self._store)
+        self[key] = i
+        return i
 
     def arrays(self) -> tuple[np.ndarray, ...]:
-        """Per type: term id, POS id, compound class, byte length, byte length with preceding space."""
-        if self._arrays is None:
-            self._arrays = (np.array(self.term, np.int32), np.array(self.pos, np.int32), np.array(self.cls, np.int8),
-                            np.array(self.length, np.int64), np.array(self.rlength, np.int64))
+        """Per type: term id, POS id, compound class, byte length, byte length with preceding space
+        (read-only views of the first ``n`` rows)."""
         return self._arrays
 
 
@@ -197,8 +202,9 @@ class JapaneseTokenizer:
         return (_rebuild, (self.compound, self.user_terms, self._domain_arg, self.dicdir))
 
     # --- tokenizing -------------------------------------------------------------------------
-    def tokenize(self, text: str) -> list[Token]:
-        """The tokens of one text as :class:`Token` records (``text[t.start:t.end] == t.surface``)."""
+    def tokenize(self, text: str) -> TokenSequence:
+        """The tokens of one text: a sequence of :class:`Token` records (``text[t.start:t.end] ==
+        t.surface``), each made when it is read."""
         return self.tokenize_arrays(text).to_tokens(text, self.terms.items, self.pos_tags.items)
 
     def tokenize_arrays(self, text: str) -> TokenArrays:

@@ -13,7 +13,8 @@ Example
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from functools import lru_cache
+from typing import Any, Iterable, Iterator, Sequence, overload
 
 import numpy as np
 
@@ -70,6 +71,7 @@ def pos_tag(pos: Iterable[str]) -> str:
     return "-".join(p for p in pos if p and p != "*")
 
 
+@lru_cache(maxsize=4096)
 def pos_tuple(tag: str) -> tuple[str, str, str, str]:
     """Inverse of :func:`pos_tag`: pad to four levels with ``"*"``.
 
@@ -157,13 +159,120 @@ class TokenArrays:
             return ()
         return tuple(text[s:e] for s, e in zip(self.raw_starts[a:b].tolist(), self.raw_ends[a:b].tolist()))
 
-    def to_tokens(self, text: str, terms: list[str], pos_tags: list[str]) -> list[Token]:
-        """Readable :class:`Token` records (one Python object per token: for single texts)."""
-        out = []
-        for i, (t, p, s, e, r) in enumerate(zip(self.term_ids.tolist(), self.pos_ids.tolist(), self.starts.tolist(),
-                                               self.ends.tolist(), self.rules.tolist())):
-            out.append(Token(text[s:e], terms[t], pos_tuple(pos_tags[p]), s, e, self.parts(text, i) if r else (), RULES[r]))
-        return out
+    def to_tokens(self, text: str, terms: list[str], pos_tags: list[str]) -> "TokenSequence":
+        """The tokens as a :class:`TokenSequence` (its :class:`Token` records are made on access)."""
+        return TokenSequence(self, text, terms, pos_tags)
+
+
+class TokenSequence(Sequence[Token]):
+    """The tokens of one text: a read-only sequence of :class:`Token` records over the arrays.
+
+    Nothing is created per token until it is read (``seq[i]``, iteration), as in spaCy's ``Doc``;
+    the column properties (:attr:`surfaces`, :attr:`lemmas`, :attr:`pos_tags`, :attr:`starts`,
+    :attr:`ends`) read every token without making records. A sequence compares equal to a list or
+    tuple of the same :class:`Token` records.
+
+    Attributes
+    ----------
+    arrays : the :class:`TokenArrays` of the text.
+    text : the text (``text[t.start:t.end] == t.surface``).
+
+    Examples
+    --------
+    >>> from discourse.tokenize import JapaneseTokenizer
+    >>> seq = JapaneseTokenizer().tokenize("外国人の在留資格")
+    >>> len(seq), seq[0].surface, seq.lemmas
+    (3, '外国人', ['外国人', 'の', '在留資格'])
+    >>> seq
+    TokenSequence(3 tokens: 外国人 の 在留資格)
+    """
+
+    __slots__ = ("arrays", "text", "_terms", "_pos_tags")
+    #: Tokens shown by ``repr`` (the rest are counted, not printed).
+    REPR_TOKENS = 12
+
+    def __init__(self, arrays: TokenArrays, text: str, terms: list[str], pos_tags: list[str]):
+        self.arrays, self.text, self._terms, self._pos_tags = arrays, text, terms, pos_tags
+
+    def __len__(self) -> int:
+        return len(self.arrays.term_ids)
+
+    @overload
+    def __getitem__(self, i: int) -> Token: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Token]: ...
+
+    def __getitem__(self, i: int | slice) -> Token | list[Token]:
+        if isinstance(i, slice):
+            return [self._token(k) for k in range(*i.indices(len(self)))]
+        n = len(self)
+        k = int(i) + n if int(i) < 0 else int(i)
+        if not 0 <= k < n:
+            raise IndexError(f"token index {i} out of range for {n} tokens")
+        return self._token(k)
+
+    def _token(self, k: int) -> Token:
+        a = self.arrays
+        s, e, r = int(a.starts[k]), int(a.ends[k]), int(a.rules[k])
+        return Token(self.text[s:e], self._terms[a.term_ids[k]], pos_tuple(self._pos_tags[a.pos_ids[k]]), s, e,
+                     a.parts(self.text, k) if r else (), RULES[r])
+
+    def __iter__(self) -> Iterator[Token]:
+        a, text, terms, tags = self.arrays, self.text, self._terms, self._pos_tags
+        rows = zip(a.term_ids.tolist(), a.pos_ids.tolist(), a.starts.tolist(), a.ends.tolist(), a.rules.tolist())
+        for i, (t, p, s, e, r) in enumerate(rows):
+            yield Token(text[s:e], terms[t], pos_tuple(tags[p]), s, e, a.parts(text, i) if r else (), RULES[r])
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (TokenSequence, list, tuple)):
+            return len(self) == len(other) and all(x == y for x, y in zip(self, other))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __add__(self, other: Sequence[Token]) -> list[Token]:
+        return list(self) + list(other)
+
+    def __repr__(self) -> str:
+        n, shown = len(self), self.surfaces[:self.REPR_TOKENS]
+        words = " ".join(_short(w) for w in shown) + (f" ... (+{n - len(shown)} more)" if n > len(shown) else "")
+        return f"TokenSequence({n} token{'s' if n != 1 else ''}{': ' + words if n else ''})"
+
+    # --- columns without Token records ---------------------------------------------------
+    @property
+    def surfaces(self) -> list[str]:
+        """Every token as written."""
+        text = self.text
+        return [text[s:e] for s, e in zip(self.arrays.starts.tolist(), self.arrays.ends.tolist())]
+
+    @property
+    def lemmas(self) -> list[str]:
+        """Every token's lemma."""
+        return list(map(self._terms.__getitem__, self.arrays.term_ids.tolist()))
+
+    @property
+    def pos_tags(self) -> list[str]:
+        """Every token's POS tag (``名詞-普通名詞-一般``)."""
+        return list(map(self._pos_tags.__getitem__, self.arrays.pos_ids.tolist()))
+
+    @property
+    def starts(self) -> list[int]:
+        return self.arrays.starts.tolist()
+
+    @property
+    def ends(self) -> list[int]:
+        return self.arrays.ends.tolist()
+
+    def to_list(self) -> list[Token]:
+        """Every :class:`Token` record as a list."""
+        return list(self)
+
+
+def _short(word: str, limit: int = 20) -> str:
+    """A word for a repr: control characters escaped, long words cut."""
+    shown = word if word.isprintable() else repr(word)[1:-1]
+    return shown if len(shown) <= limit else shown[:limit - 1] + "…"
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,15 @@ from .token import RULE_CODE, SPACE, Batch, Interner, TokenArrays, TokenSequence
 MAX_CHUNK = 100_000
 _SEP = "\x1f"
 _SURROGATE = re.compile("[\ud800-\udfff]")
+#: CJK ideographs beyond the Basic Multilingual Plane (extensions B-H, compatibility supplement).
+_BEYOND_BMP = re.compile("[\U00020000-\U0003FFFF]")
+#: What MeCab sees in their place: CJK extension A's first ideograph, unknown to unidic-lite.
+_STAND_IN = "\u3400"
+_SPECIAL = re.compile("[\x00\x1f\ud800-\udfff\U00020000-\U0003FFFF]")
+_NO_SPANS = np.zeros((0, 3), np.int64)
+_EMPTY_WORDS = (np.zeros(0, np.int32), np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), False)
+#: Is a UTF-8 byte the first of its character?
+_IS_LEAD = (np.arange(256) & 0xC0) != 0x80
 
 
 def _version(package: str) -> str:
@@ -94,6 +103,9 @@ class _Types(dict):
         self.n = 0
         self._store = [np.zeros(capacity, dtype) for dtype, _ in self._COLUMNS]
         self._arrays: tuple[np.ndarray, ...] = tuple(a[:0] for a in self._store)
+        self._marked = np.zeros(capacity, bool)
+        self.has_space = False
+        self._table = np.zeros((capacity, 3), np.int64)  # cls, length, rlength: one gather per text
 
     def __missing__(self, key: str) -> int:
         lemma, orth, pos, length, rlength = self.tok._describe(key)
@@ -103,10 +115,15 @@ class _Types(dict):
         i = self.n
         if i == len(self._store[0]):
             self._store = [np.concatenate([a, np.zeros_like(a)]) for a in self._store]
+            self._marked = np.concatenate([self._marked, np.zeros_like(self._marked)])
+            self._table = np.concatenate([self._table, np.zeros_like(self._table)])
+        self._marked[i] = _STAND_IN in key
+        self._table[i] = row[2:]
         for column, value in zip(self._store, row):
             column[i] = value
         self.n = i + 1
         self._arrays = tuple(a[:self.n] for a in self._store)
+        self.has_space = self.has_space or row[2] == SPACE
         self[key] = i
         return i
 
@@ -114,6 +131,14 @@ class _Types(dict):
         """Per type: term id, POS id, compound class, byte length, byte length with preceding space
         (read-only views of the first ``n`` rows)."""
         return self._arrays
+
+    def table(self) -> np.ndarray:
+        """``(n_types, 3)`` int64: compound class, byte length, byte length with preceding space."""
+        return self._table
+
+    def marked(self) -> np.ndarray:
+        """Per type: does its key hold the stand-in ideograph (see :func:`_clean`)?"""
+        return self._marked[:self.n]
 
 
 class JapaneseTokenizer:
@@ -208,8 +233,15 @@ class JapaneseTokenizer:
         return self.tokenize_arrays(text).to_tokens(text, self.terms.items, self.pos_tags.items)
 
     def tokenize_arrays(self, text: str) -> TokenArrays:
-        """The tokens of one text as arrays (ids into ``self.terms`` / ``self.pos_tags``)."""
-        return self.tokenize_batch([text]).arrays
+        """The tokens of one text as arrays (ids into ``self.terms`` / ``self.pos_tags``).
+
+        The one-text path: the same tokens as :meth:`tokenize_batch` with ``[text]``, with fewer
+        steps (no joining of texts, offsets from one cumulative sum).
+        """
+        if len(text) > MAX_CHUNK:
+            return self.tokenize_batch([text]).arrays
+        types, starts, ends, cls, marked = self._words_one(text)
+        return self._arrays(text, types, starts, ends, marked, cls)
 
     def tokenize_batch(self, texts: Sequence[str]) -> Batch:
         """The tokens of several texts, post-processed together (one NumPy pass per batch).
@@ -218,39 +250,86 @@ class JapaneseTokenizer:
         each text; offsets are into ``batch.text`` (the texts joined by line breaks).
         """
         joined, bases = join_texts(texts)
-        types, starts, ends = self._words(texts, joined, bases)
-        term, pos, cls = self._types.arrays()[:3]
+        types, starts, ends, marked = self._words(texts, joined, bases)
+        arrays = self._arrays(joined, types, starts, ends, marked)
+        return Batch(arrays, joined, bases, np.append(np.searchsorted(arrays.starts, bases), len(arrays)))
+
+    def _arrays(self, text: str, types: np.ndarray, starts: np.ndarray, ends: np.ndarray, marked: bool,
+                cls: np.ndarray | None = None) -> TokenArrays:
+        """Dictionary words → tokens: compounds joined, lemma and POS ids looked up (``cls``: the
+        words' compound classes, when already known)."""
+        term, pos = self._types.arrays()[:2]
         if self.compound == "none" and not self._matcher:
             arrays = TokenArrays.simple(term[types], pos[types], starts, ends)
         else:
-            spans = self._matcher.spans(joined, starts, ends) if self._matcher else np.zeros((0, 3), np.int64)
-            first, rules = join(cls[types], starts, ends, self.compound, spans)
-            arrays = self._joined(joined, types, starts, ends, first, rules, pos, term, cls)
-        return Batch(arrays, joined, bases, np.append(np.searchsorted(arrays.starts, bases), len(arrays)))
+            if cls is None:
+                cls = self._types.arrays()[2][types]
+            spans = self._matcher.spans(text, starts, ends) if self._matcher else _NO_SPANS
+            first, rules = join(cls, starts, ends, self.compound, spans)
+            arrays = self._joined(text, types, starts, ends, first, rules, pos, term, cls)
+        if marked:
+            self._surface_lemmas(text, arrays, types)
+        return arrays
+
+    def _surface_lemmas(self, text: str, arrays: TokenArrays, types: np.ndarray) -> None:
+        """Words MeCab read with a stand-in character (see :func:`_clean`) take their surface as
+        lemma (as every unknown word does), so 𠮷田 is counted as 𠮷田, never as the stand-in."""
+        simple = arrays.rules == 0
+        fix = np.flatnonzero(self._types.marked()[types[arrays.first[:-1]]] & simple)
+        if len(fix):
+            spans = zip(arrays.starts[fix].tolist(), arrays.ends[fix].tolist())
+            arrays.term_ids[fix] = self.terms.ids([text[s:e] for s, e in spans])
 
     def _joined(self, text: str, types: np.ndarray, starts: np.ndarray, ends: np.ndarray, first: np.ndarray,
                 rules: np.ndarray, pos: np.ndarray, term: np.ndarray, cls: np.ndarray) -> TokenArrays:
+        """Tokens from word groups (``cls``: the compound class of each word)."""
         heads = first[:-1]
-        term_ids = term[types[heads]]
-        pos_ids = pos[types[heads]]
+        head_types = types[heads]
+        term_ids = term[head_types]
+        pos_ids = pos[head_types]
         t_starts, t_ends = starts[heads], ends[first[1:] - 1]
         joined = np.flatnonzero(rules)
         if len(joined):
-            host = host_index(cls[types], first)[joined]
+            host = host_index(cls, first)[joined]
             pos_ids[joined] = pos[types[host]]
             spans = zip(t_starts[joined].tolist(), t_ends[joined].tolist())
             term_ids[joined] = self.terms.ids([text[s:e] for s, e in spans])
         return TokenArrays(term_ids, pos_ids, t_starts, t_ends, rules, first, starts, ends)
 
-    def _words(self, texts: Sequence[str], joined: str, bases: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Type ids and offsets (into ``joined``) of the dictionary words; spaces dropped."""
+    def _words_one(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, bool]:
+        """:meth:`_words` for one text of at most ``MAX_CHUNK`` characters, in few NumPy steps;
+        also returns the words' compound classes."""
+        clean = _clean(text)
+        out = self._tagger.parse(clean)
+        if not out:
+            return _EMPTY_WORDS
+        keys = out.split("\t")
+        types = np.fromiter(map(self._types.__getitem__, keys), dtype=np.int32, count=len(keys))
+        rows = self._types.table()[types]
+        ends = rows[:, 2].cumsum()
+        starts = ends - rows[:, 1]
+        raw = clean.encode("utf-8")
+        if len(raw) != len(clean):  # UTF-8 bytes → characters: count the lead bytes
+            char_of = _IS_LEAD[np.frombuffer(raw, np.uint8)].cumsum()
+            starts, ends = char_of[starts] - 1, char_of[ends - 1]
+        cls = rows[:, 0]
+        if self._types.has_space:  # a space type is known: drop the words that are spaces
+            keep = cls != SPACE
+            if not keep.all():
+                types, starts, ends, cls = types[keep], starts[keep], ends[keep], cls[keep]
+        return types, starts, ends, cls, _STAND_IN in clean
+
+    def _words(self, texts: Sequence[str], joined: str,
+               bases: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+        """Type ids and offsets (into ``joined``) of the dictionary words, spaces dropped; and
+        whether a stand-in character was used (see :func:`_clean`)."""
         pieces = [(int(base) + off, piece) for text, base in zip(texts, bases.tolist()) for off, piece in _chunks(text)]
         # fugashi strips the output's final tab: each output is "key\tkey\t...\tkey"
         outputs = [self._tagger.parse(_clean(piece)) for _, piece in pieces]
         counts = np.fromiter((o.count("\t") + 1 if o else 0 for o in outputs), dtype=np.int64, count=len(outputs))
         n = int(counts.sum())
         if n == 0:
-            return np.zeros(0, np.int32), np.zeros(0, np.int64), np.zeros(0, np.int64)
+            return _EMPTY_WORDS[:3] + (False,)
         types = np.fromiter(map(self._types.__getitem__, "\t".join(o for o in outputs if o).split("\t")),
                             dtype=np.int32, count=n)
         _, _, cls, length, rlength = self._types.arrays()
@@ -258,12 +337,13 @@ class JapaneseTokenizer:
         ends -= np.repeat(np.concatenate([[0], ends])[np.cumsum(counts) - counts], counts)
         offsets = np.stack([ends - length[types], ends], axis=1)
         piece_bases = np.fromiter((b for b, _ in pieces), dtype=np.int64, count=len(pieces))
-        starts, ends = _char_offsets(joined, offsets, np.repeat(piece_bases, counts))
+        seen = _stand_ins(joined)
+        starts, ends = _char_offsets(seen, offsets, np.repeat(piece_bases, counts))
         space = cls[types] == SPACE
         if space.any():
             keep = ~space
-            return types[keep], starts[keep], ends[keep]
-        return types, starts, ends
+            types, starts, ends = types[keep], starts[keep], ends[keep]
+        return types, starts, ends, _STAND_IN in seen
 
 
 def _rebuild(compound: str, user_terms: tuple[str, ...], domain_arg: Any, dicdir: str) -> JapaneseTokenizer:
@@ -282,12 +362,25 @@ def join_texts(texts: Sequence[str]) -> tuple[str, np.ndarray]:
 
 
 def _clean(text: str) -> str:
-    """What MeCab must not see, replaced without changing lengths in characters or UTF-8 bytes:
-    NUL (ends the input) and the key separator become spaces, lone surrogates (unencodable)
-    become U+FFFD."""
+    """What MeCab must not see, replaced without changing lengths in characters (and, except for
+    the last kind, in UTF-8 bytes): NUL (ends the input) and the key separator become spaces, lone
+    surrogates (unencodable) become U+FFFD, and ideographs outside the Basic Multilingual Plane
+    (𠮷, 𩸽, 𠀋: MeCab's character table stops at U+FFFF and would call them symbols, splitting
+    𠮷田 into 𠮷 + 田) become the stand-in ideograph U+3400, which MeCab reads as an unknown kanji.
+
+    >>> _clean("𠮷田")
+    '㐀田'
+    """
+    if _SPECIAL.search(text) is None:
+        return text
     if "\x00" in text or _SEP in text:
         text = text.replace("\x00", " ").replace(_SEP, " ")
-    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+    return _stand_ins(_SURROGATE.sub("\ufffd", text))
+
+
+def _stand_ins(text: str) -> str:
+    """``text`` with the ideographs beyond U+FFFF replaced by :data:`_STAND_IN` (one character each)."""
+    return _BEYOND_BMP.sub(_STAND_IN, text) if _BEYOND_BMP.search(text) else text
 
 
 def _char_offsets(joined: str, offsets: np.ndarray, char_bases: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -97,26 +97,40 @@ _KATAKANA = "アイウエオカキクケコサシスセソタチツテトナニ�
 _SURNAMES = "山川田中村井上木森林本野原島岡松竹石小大"
 
 
-def growing_texts(sentences: list[str], n: int, rng: random.Random, first_number: int) -> list[str]:
-    """``n`` unique short texts (1-5 demo sentences) that each bring words never seen before: a new
-    number (``first_number``, ``first_number + 1``, ...) and a new katakana and kanji name, so the
-    tokenizer's vocabulary keeps growing as it would on a real corpus."""
-    out = []
-    for k in range(n):
-        picks = [rng.choice(sentences) for _ in range(rng.randint(1, 5))]
-        name = "".join(rng.choice(_KATAKANA) for _ in range(rng.randint(3, 6)))
-        surname = "".join(rng.choice(_SURNAMES) for _ in range(2))
-        picks.insert(rng.randint(0, len(picks)), f"{surname}{name}さんは第{first_number + k}号の件を{first_number + k}円で話した。")
-        out.append("".join(picks))
+def growing_texts(sentences: list[str], n: int, rng: random.Random, first_number: int,
+                  size: tuple[int, int] = (20, 60)) -> list[str]:
+    """``n`` unique texts of ``size`` demo sentences (paragraphs of 3-6) in which one sentence in
+    five is new: it carries a number never used before (``first_number``, ``first_number + 1``, ...)
+    and a new katakana given name and kanji surname, so the tokenizer's vocabulary keeps growing
+    as it does on a real corpus (every number and unknown name is a new MeCab word type)."""
+    out, number = [], first_number
+    for _ in range(n):
+        picks = [rng.choice(sentences) for _ in range(rng.randint(*size))]
+        for _ in range(max(1, len(picks) // 5)):
+            name = "".join(rng.choice(_KATAKANA) for _ in range(rng.randint(3, 6)))
+            surname = "".join(rng.choice(_SURNAMES) for _ in range(2))
+            new = f"{surname}{name}さんは第{number}号の件を{number + 1}円で話した。"
+            picks.insert(rng.randint(0, len(picks)), new)
+            number += 2
+        paragraphs, i = [], 0
+        while i < len(picks):
+            step = rng.randint(3, 6)
+            paragraphs.append("".join(picks[i:i + step]))
+            i += step
+        out.append("\n".join(paragraphs))
     return out
 
 
-def one_text_ratios(sentences: list[str], rounds: int, n_texts: int = 2000, seed: int = 0) -> dict[str, float]:
+def one_text_ratios(sentences: list[str], rounds: int, *, n_chars: int = 300_000, size: tuple[int, int] = (20, 60),
+                    seed: int = 0) -> dict[str, float]:
     """Speed of the one-text call ``JapaneseTokenizer().tokenize(text)`` and of ``tokenize_batch``
     relative to ``-Owakati`` (CPU time, best of ``rounds``), on unique texts with a growing vocabulary.
 
-    Each round draws ``n_texts`` fresh texts (new numbers and names) and runs every method on them;
-    the tokenizer is the same one throughout (its type table grows as on a long corpus).
+    Each round draws fresh texts (about ``n_chars`` characters, new numbers and names) and runs
+    every method on them; the tokenizer is the same one throughout (its type table grows as on a
+    long corpus). The one-text path reads nothing from the result (as ``[tok.tokenize(t) for t in
+    texts]``); ``one_text_read`` also reads every token's surface, lemma and POS tag
+    (``for t in tok.tokenize(text): t.surface, t.lemma, t.pos_tag``).
     """
     import fugashi
 
@@ -125,20 +139,35 @@ def one_text_ratios(sentences: list[str], rounds: int, n_texts: int = 2000, seed
     tok = JapaneseTokenizer()
     rng = random.Random(seed)
     tok.tokenize_batch(sentences[:500])  # the common words are known, as after the first documents
+    per_text = (size[0] + size[1]) / 2 * 1.2 * (sum(map(len, sentences)) / max(len(sentences), 1))
+    n_texts = max(10, int(n_chars / per_text))
     best: dict[str, float] = {}
-    for r in range(rounds):
-        texts = growing_texts(sentences, n_texts, rng, first_number=10_000_000 + r * 3 * n_texts)
-        twin = [t.replace("第", "第1") for t in texts]  # the batch path gets its own new words
-        batches = [twin[i:i + 100] for i in range(0, len(twin), 100)]
-        methods = {"wakati": lambda: [wakati.parse(t) for t in texts],
-                   "one_text": lambda: [tok.tokenize(t) for t in texts],
+    number = 10_000_000
+    for _ in range(rounds):
+        sets = {}
+        for name in ("one_text", "one_text_read", "batch"):  # each method meets its own new words
+            sets[name] = growing_texts(sentences, n_texts, rng, number, size)
+            number += 10 * n_chars
+        batches = [sets["batch"][i:i + 50] for i in range(0, n_texts, 50)]
+
+        def read(texts: list[str]) -> None:
+            for text in texts:
+                for t in tok.tokenize(text):
+                    t.surface, t.lemma, t.pos_tag
+
+        methods = {"wakati": lambda: [wakati.parse(t) for t in sets["one_text"]],
+                   "one_text": lambda: [tok.tokenize(t) for t in sets["one_text"]],
+                   "one_text_read": lambda: read(sets["one_text_read"]),
                    "batch": lambda: [tok.tokenize_batch(b) for b in batches]}
+        chars = {name: sum(map(len, texts)) for name, texts in sets.items()}
+        chars["wakati"] = chars["one_text"]
         for name, fn in methods.items():
             cpu = time.process_time()
             fn()
-            best[name] = min(best.get(name, float("inf")), time.process_time() - cpu)
-    return {"one_text": best["wakati"] / best["one_text"], "batch": best["wakati"] / best["batch"],
-            "n_chars": float(sum(map(len, texts)))}
+            best[name] = min(best.get(name, float("inf")), (time.process_time() - cpu) / chars[name])
+    out = {name: best["wakati"] / best[name] for name in ("one_text", "one_text_read", "batch")}
+    out["texts"], out["chars_per_text"] = float(n_texts), chars["one_text"] / n_texts
+    return out
 
 
 def best_of(rounds: int, methods: dict[str, Callable[[], Any]]) -> dict[str, tuple[float, float]]:

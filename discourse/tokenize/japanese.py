@@ -90,54 +90,65 @@ def _left_pos(dicdir: str) -> dict[int, tuple[str, str, str, str]] | None:
 class _Types(dict):
     """MeCab type key → type id; a miss applies the lemma rules once for the new type.
 
-    The per-type values live in NumPy arrays that grow by doubling: a new type is written in
-    place, so the table is never rebuilt from Python lists (a text that brings one new word costs
-    one row, not a copy of the whole table).
+    The per-type values live in NumPy arrays that grow by doubling: new types wait in a short
+    Python list and are appended in one step when the arrays are next read, so the table is never
+    rebuilt (a text that brings new words costs their rows, not a copy of the whole table).
     """
-
-    _COLUMNS = ((np.int32, "term"), (np.int32, "pos"), (np.int8, "cls"), (np.int64, "length"), (np.int64, "rlength"))
 
     def __init__(self, tokenizer: "JapaneseTokenizer", capacity: int = 4096):
         super().__init__()
         self.tok = tokenizer
-        self.n = 0
-        self._store = [np.zeros(capacity, dtype) for dtype, _ in self._COLUMNS]
-        self._arrays: tuple[np.ndarray, ...] = tuple(a[:0] for a in self._store)
-        self._marked = np.zeros(capacity, bool)
-        self.has_space = False
+        self.n = 0  # rows in the arrays
+        self.has_space = False  # is a space (空白) type known?
+        self._pending: list[tuple[int, int, int, int, int, bool]] = []
+        self._columns = [np.zeros(capacity, np.int32), np.zeros(capacity, np.int32), np.zeros(capacity, np.int8),
+                         np.zeros(capacity, np.int64), np.zeros(capacity, np.int64)]
         self._table = np.zeros((capacity, 3), np.int64)  # cls, length, rlength: one gather per text
+        self._marked = np.zeros(capacity, bool)
+        self._views: tuple[np.ndarray, ...] = tuple(c[:0] for c in self._columns)
 
     def __missing__(self, key: str) -> int:
         lemma, orth, pos, length, rlength = self.tok._describe(key)
-        base = strip_gloss(lemma or orth)
-        row = (self.tok.terms.id(choose_lemma(lemma, orth, pos)), self.tok.pos_tags.id(pos_tag(pos)),
-               word_class(pos, base), length, rlength)
-        i = self.n
-        if i == len(self._store[0]):
-            self._store = [np.concatenate([a, np.zeros_like(a)]) for a in self._store]
-            self._marked = np.concatenate([self._marked, np.zeros_like(self._marked)])
-            self._table = np.concatenate([self._table, np.zeros_like(self._table)])
-        self._marked[i] = _STAND_IN in key
-        self._table[i] = row[2:]
-        for column, value in zip(self._store, row):
-            column[i] = value
-        self.n = i + 1
-        self._arrays = tuple(a[:self.n] for a in self._store)
-        self.has_space = self.has_space or row[2] == SPACE
-        self[key] = i
+        cls = word_class(pos, strip_gloss(lemma or orth))
+        self._pending.append((self.tok.terms.id(choose_lemma(lemma, orth, pos)), self.tok.pos_tags.id(pos_tag(pos)),
+                              cls, length, rlength, _STAND_IN in key))
+        self.has_space = self.has_space or cls == SPACE
+        i = self[key] = self.n + len(self._pending) - 1
         return i
+
+    def _flush(self) -> None:
+        """Append the pending new types to the arrays (doubling them when full)."""
+        k, n = len(self._pending), self.n
+        while n + k > len(self._marked):
+            self._columns = [np.concatenate([c, np.zeros_like(c)]) for c in self._columns]
+            self._table = np.concatenate([self._table, np.zeros_like(self._table)])
+            self._marked = np.concatenate([self._marked, np.zeros_like(self._marked)])
+        rows = list(zip(*self._pending))
+        for column, values in zip(self._columns, rows):
+            column[n:n + k] = values
+        self._table[n:n + k] = np.array(rows[2:5], np.int64).T
+        self._marked[n:n + k] = rows[5]
+        self.n = n + k
+        self._pending.clear()
+        self._views = tuple(c[:self.n] for c in self._columns)
 
     def arrays(self) -> tuple[np.ndarray, ...]:
         """Per type: term id, POS id, compound class, byte length, byte length with preceding space
-        (read-only views of the first ``n`` rows)."""
-        return self._arrays
+        (views of the first ``n`` rows)."""
+        if self._pending:
+            self._flush()
+        return self._views
 
     def table(self) -> np.ndarray:
-        """``(n_types, 3)`` int64: compound class, byte length, byte length with preceding space."""
+        """``(>= n_types, 3)`` int64: compound class, byte length, byte length with preceding space."""
+        if self._pending:
+            self._flush()
         return self._table
 
     def marked(self) -> np.ndarray:
         """Per type: does its key hold the stand-in ideograph (see :func:`_clean`)?"""
+        if self._pending:
+            self._flush()
         return self._marked[:self.n]
 
 

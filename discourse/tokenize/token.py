@@ -68,6 +68,11 @@ def pos_tag(pos: Iterable[str]) -> str:
     >>> pos_tag(("助詞", "格助詞", "*", "*"))
     '助詞-格助詞'
     """
+    return _pos_tag(pos if isinstance(pos, tuple) else tuple(pos))
+
+
+@lru_cache(maxsize=4096)
+def _pos_tag(pos: tuple[str, ...]) -> str:
     return "-".join(p for p in pos if p and p != "*")
 
 

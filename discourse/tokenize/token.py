@@ -18,6 +18,8 @@ from typing import Any, Iterable, Iterator, Sequence, overload
 
 import numpy as np
 
+from ..tokens import short_text
+
 #: Compound rule names; ``TokenArrays.rules`` holds their index (0 = not a compound).
 RULES = ("", "affix", "noun_sequence", "domain", "user")
 RULE_CODE = {name: i for i, name in enumerate(RULES)}
@@ -240,9 +242,10 @@ class TokenSequence(Sequence[Token]):
         return list(self) + list(other)
 
     def __repr__(self) -> str:
-        n, shown = len(self), self.surfaces[:self.REPR_TOKENS]
-        words = " ".join(_short(w) for w in shown) + (f" ... (+{n - len(shown)} more)" if n > len(shown) else "")
-        return f"TokenSequence({n} token{'s' if n != 1 else ''}{': ' + words if n else ''})"
+        n, a = len(self), self.arrays
+        shown = [self.text[s:e] for s, e in zip(a.starts[:self.REPR_TOKENS].tolist(), a.ends[:self.REPR_TOKENS].tolist())]
+        words = " ".join(map(short_text, shown)) + (f" ... (+{n - len(shown):,} more)" if n > len(shown) else "")
+        return f"TokenSequence({n:,} token{'s' if n != 1 else ''}{': ' + words if n else ''})"
 
     # --- columns without Token records ---------------------------------------------------
     @property
@@ -272,12 +275,6 @@ class TokenSequence(Sequence[Token]):
     def to_list(self) -> list[Token]:
         """Every :class:`Token` record as a list."""
         return list(self)
-
-
-def _short(word: str, limit: int = 20) -> str:
-    """A word for a repr: control characters escaped, long words cut."""
-    shown = word if word.isprintable() else repr(word)[1:-1]
-    return shown if len(shown) <= limit else shown[:limit - 1] + "…"
 
 
 @dataclass(frozen=True)

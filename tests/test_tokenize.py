@@ -528,3 +528,20 @@ def test_beyond_bmp_offsets_in_batches_and_corpora() -> None:
     for d, text in enumerate(texts):
         assert all(text[s:e] for s, e in zip(toks.starts[toks.doc_slice(d)], toks.ends[toks.doc_slice(d)]))
     assert [w.surface for w in JapaneseTokenizer().tokenize("𠮷田\x00𩸽")] == ["𠮷田", "𩸽"]
+
+
+# --- speed (slow: run with `pytest -m slow`) ------------------------------------------------------
+@pytest.mark.slow
+def test_benchmark_one_text_and_batch_ratios_against_wakati() -> None:
+    """benchmarks/tokenizer.py on unique documents with a growing vocabulary: ``tokenize(text)``
+    >= 0.35 and ``tokenize_batch`` >= 0.50 of MeCab ``-Owakati`` (CPU time, same run)."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "tokenizer.py"
+    spec = importlib.util.spec_from_file_location("bench_tokenizer", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    checks = bench.report_one_text(bench.demo_sentences(), 5, 0)
+    assert len(checks) == 2
+    for label, ok, value in checks:
+        assert ok, f"{label}: {value}"

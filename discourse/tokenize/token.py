@@ -228,8 +228,13 @@ class TokenSequence(Sequence[Token]):
     def __iter__(self) -> Iterator[Token]:
         a, text, terms, tags = self.arrays, self.text, self._terms, self._pos_tags
         rows = zip(a.term_ids.tolist(), a.pos_ids.tolist(), a.starts.tolist(), a.ends.tolist(), a.rules.tolist())
+        new, set_dict = object.__new__, object.__setattr__
         for i, (t, p, s, e, r) in enumerate(rows):
-            yield Token(text[s:e], terms[t], pos_tuple(tags[p]), s, e, a.parts(text, i) if r else (), RULES[r])
+            # Token(...) without the frozen dataclass's seven object.__setattr__ calls (same record)
+            token = new(Token)
+            set_dict(token, "__dict__", {"surface": text[s:e], "lemma": terms[t], "pos": pos_tuple(tags[p]), "start": s,
+                                         "end": e, "parts": a.parts(text, i) if r else (), "rule": RULES[r]})
+            yield token
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, (TokenSequence, list, tuple)):

@@ -545,3 +545,22 @@ def test_benchmark_one_text_and_batch_ratios_against_wakati() -> None:
     assert len(checks) == 2
     for label, ok, value in checks:
         assert ok, f"{label}: {value}"
+
+
+def test_variation_selectors_stay_with_their_character() -> None:
+    """葛󠄀城 (葛 + U+E0100): the tokens of the text without selectors, each selector inside the
+    token of the character before it; lemmas from the dictionary as without the selector."""
+    ivs, ivs2 = "\U000E0100", "\U000E0101"
+    text = f"葛{ivs}城市に住む辻{ivs2}さんと𠮷{ivs}田さん"
+    plain = text.replace(ivs, "").replace(ivs2, "")
+    tok = JapaneseTokenizer()
+    got, ref = tok.tokenize(text), tok.tokenize(plain)
+    _check_offsets(text, got)
+    assert [t.surface.replace(ivs, "").replace(ivs2, "") for t in got] == [t.surface for t in ref]
+    assert got.surfaces[:2] == [f"葛{ivs}城", "市"] and got.lemmas[0] == "葛城"
+    assert f"辻{ivs2}" in got.surfaces and f"𠮷{ivs}田" in got.surfaces
+    assert [t.lemma for t in got if ivs not in t.surface and ivs2 not in t.surface] == \
+           [t.lemma for t, g in zip(ref, got) if ivs not in g.surface and ivs2 not in g.surface]
+    batch = tok.tokenize_batch(["外国人", text])
+    starts, ends = batch.local_starts()
+    assert starts[batch.doc_ptr[1]:].tolist() == got.starts and ends[batch.doc_ptr[1]:].tolist() == got.ends

@@ -40,6 +40,8 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _BEYOND_BMP = re.compile("[\U00020000-\U0003FFFF]")
 #: What MeCab sees in their place: CJK extension A's first ideograph, unknown to unidic-lite.
 _STAND_IN = "\u3400"
+#: Ideographic variation selectors (葛󠄀 = 葛 + U+E0100): kept with the character before them.
+_SELECTORS = re.compile("[\U000E0100-\U000E01EF]+")
 _SPECIAL = re.compile("[\x00\x1f\ud800-\udfff\U00020000-\U0003FFFF]")
 _NO_SPANS = np.zeros((0, 3), np.int64)
 _EMPTY_WORDS = (np.zeros(0, np.int32), np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), False)
@@ -249,7 +251,7 @@ class JapaneseTokenizer:
         The one-text path: the same tokens as :meth:`tokenize_batch` with ``[text]``, with fewer
         steps (no joining of texts, offsets from one cumulative sum).
         """
-        if len(text) > MAX_CHUNK:
+        if len(text) > MAX_CHUNK or _SELECTORS.search(text):
             return self.tokenize_batch([text]).arrays
         types, starts, ends, cls, marked = self._words_one(text)
         return self._arrays(text, types, starts, ends, marked, cls)
@@ -261,9 +263,24 @@ class JapaneseTokenizer:
         each text; offsets are into ``batch.text`` (the texts joined by line breaks).
         """
         joined, bases = join_texts(texts)
-        types, starts, ends, marked = self._words(texts, joined, bases)
+        if _SELECTORS.search(joined):
+            types, starts, ends, marked = self._words_around_selectors(texts, joined)
+        else:
+            types, starts, ends, marked = self._words(texts, joined, bases)
         arrays = self._arrays(joined, types, starts, ends, marked)
         return Batch(arrays, joined, bases, np.append(np.searchsorted(arrays.starts, bases), len(arrays)))
+
+    def _words_around_selectors(self, texts: Sequence[str],
+                                joined: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+        """:meth:`_words` for texts with ideographic variation selectors (U+E0100-U+E01EF, as in
+        葛󠄀城): MeCab reads the texts without them (it would split each off as a symbol) and a
+        selector stays in the word of the character it modifies."""
+        code = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), np.uint32)
+        kept = np.flatnonzero((code < 0xE0100) | (code > 0xE01EF))
+        seen = [_SELECTORS.sub("", t) for t in texts]
+        seen_joined, seen_bases = join_texts(seen)
+        types, starts, ends, marked = self._words(seen, seen_joined, seen_bases)
+        return types, kept[starts], np.append(kept, len(joined))[ends], marked
 
     def _arrays(self, text: str, types: np.ndarray, starts: np.ndarray, ends: np.ndarray, marked: bool,
                 cls: np.ndarray | None = None) -> TokenArrays:

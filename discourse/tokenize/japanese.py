@@ -4,10 +4,18 @@ Speed comes from doing no Python work per token that C can do. MeCab prints one 
 word (``lemma``, ``orthBase``, the left context id that determines the POS, the byte length and
 the byte length with the space before it; see :meth:`JapaneseTokenizer._make_tagger`). Each
 field is looked up in a dict filled once per word *type* with the lemma rules, POS, compound
-class and lengths; offsets are cumulative sums of the lengths, turned from UTF-8 bytes into
-characters with one more cumulative sum; compounds are found with array operations
-(:mod:`discourse.tokenize.compound`). Texts are post-processed in batches
-(:meth:`JapaneseTokenizer.tokenize_batch`), each text still parsed by MeCab on its own.
+class and lengths (NumPy arrays that grow in place as new types arrive, never rebuilt); offsets
+are cumulative sums of the lengths, turned from UTF-8 bytes into characters with one more
+cumulative sum; compounds are found with array operations (:mod:`discourse.tokenize.compound`).
+Texts are post-processed in batches (:meth:`JapaneseTokenizer.tokenize_batch`), each text still
+parsed by MeCab on its own; one text (:meth:`JapaneseTokenizer.tokenize`) takes a shorter path
+and comes back as a :class:`~discourse.tokenize.token.TokenSequence` whose :class:`Token`
+records are made only when read.
+
+Characters MeCab's tables do not know are handled before it sees them (:func:`_clean`):
+ideographs beyond U+FFFF (𠮷, 𩸽) are read as an unknown kanji, so 𠮷田 is one word, not a symbol
+and 田; ideographic variation selectors (葛󠄀 = 葛 + U+E0100) are left out of MeCab's input and
+stay in the token of the character they modify. Offsets are always into the original text.
 
 Example
 -------

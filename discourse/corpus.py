@@ -209,7 +209,7 @@ class Corpus:
         Int64), title, source, language, then any extra fields. A copy: editing it changes nothing."""
         if self._docvars is None:
             rows = [{**d.to_dict(), "year": d.year} for d in self._docs]
-            frame = pd.DataFrame(rows, columns=_columns(rows)).drop(columns="text")
+            frame = pd.DataFrame(rows, columns=[c for c in _columns(rows) if c != "text"])  # texts never converted
             frame["year"] = frame["year"].astype("Int64")
             self._docvars = frame.set_index("doc_id")
         return self._docvars.copy()

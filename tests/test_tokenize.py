@@ -564,3 +564,12 @@ def test_variation_selectors_stay_with_their_character() -> None:
     batch = tok.tokenize_batch(["外国人", text])
     starts, ends = batch.local_starts()
     assert starts[batch.doc_ptr[1]:].tolist() == got.starts and ends[batch.doc_ptr[1]:].tolist() == got.ends
+
+
+def test_batch_and_array_reprs_are_bounded() -> None:
+    tok = JapaneseTokenizer()
+    texts = ["来日外国人の犯罪。" * 5000] * 3
+    batch = tok.tokenize_batch(texts)
+    assert repr(batch) == f"Batch(3 texts, {len(batch.arrays):,} tokens, {len(batch.text):,} characters)"
+    assert repr(tok.tokenize_arrays("来日外国人と外国人")) == "TokenArrays(3 tokens, 2 compounds)"
+    assert len(repr(batch)) < 100 and len(repr(batch.arrays)) < 100

@@ -153,6 +153,9 @@ class TokenArrays:
     def __len__(self) -> int:
         return len(self.term_ids)
 
+    def __repr__(self) -> str:
+        return f"TokenArrays({len(self):,} tokens, {int(np.count_nonzero(self.rules)):,} compounds)"
+
     @classmethod
     def simple(cls, term_ids: np.ndarray, pos_ids: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> "TokenArrays":
         """Arrays of a text without compounds."""
@@ -301,6 +304,14 @@ class Batch:
 
     def __len__(self) -> int:
         return len(self.bases)
+
+    def __repr__(self) -> str:
+        """Counts only (the joined text can be long).
+
+        >>> Batch(TokenArrays.simple(*(np.zeros(2, np.int64),) * 4), "ab cd", np.array([0, 3]), np.array([0, 1, 2]))
+        Batch(2 texts, 2 tokens, 5 characters)
+        """
+        return f"Batch({len(self):,} texts, {len(self.arrays):,} tokens, {len(self.text):,} characters)"
 
     def doc_index(self) -> np.ndarray:
         """Text number of every token."""

@@ -138,7 +138,25 @@ class DocTermMatrix:
         return list(self.docvars.index)
 
     def __repr__(self) -> str:
-        return f"<DocTermMatrix: {self.n_docs} documents x {self.n_terms} terms, {self.weighting}, {self.matrix.nnz} non-zero>"
+        """Shape, weighting, docvar names and the most frequent terms (bounded length).
+
+        >>> from discourse.tokens import Tokens
+        >>> DocTermMatrix.from_tokens(Tokens.from_lists([["人権", "人権", "外国人"]]))
+        DocTermMatrix(1 document x 2 terms, count, 2 non-zero)
+          top terms: 人権 (2), 外国人 (1)
+        """
+        from .tokens import REPR_TOKENS, _docvar_names, short_text
+
+        n = self.n_docs
+        head = (f"DocTermMatrix({n:,} document{'s' if n != 1 else ''} x {self.n_terms:,} terms, {self.weighting}, "
+                f"{self.matrix.nnz:,} non-zero{_docvar_names(self.docvars)})")
+        if not self.n_terms or not self.matrix.nnz:
+            return head
+        totals = self.term_frequencies()
+        top = totals[totals > 0].head(REPR_TOKENS)
+        fmt = "{:,}" if self.weighting == "count" else "{:.3g}"
+        terms = ", ".join(f"{short_text(str(t))} ({fmt.format(v)})" for t, v in top.items())
+        return f"{head}\n  top terms: {terms}"
 
     def term_totals(self) -> np.ndarray:
         """Column sums (total count or weight of each term), in vocabulary order."""
@@ -192,11 +210,16 @@ class DocTermMatrix:
         cols = np.flatnonzero(keep)
         return replace(self, matrix=self.matrix[:, cols].tocsr(), vocab=tuple(self.vocab[i] for i in cols))
 
-    def subset(self, mask: Sequence[bool] | np.ndarray | pd.Series) -> "DocTermMatrix":
-        """Keep the documents where ``mask`` is true (one boolean per document, in order)."""
-        mask = np.asarray(mask, dtype=bool)
-        if mask.shape != (self.n_docs,):
-            raise ConfigError(f"mask has {mask.size} values for {self.n_docs} documents: give one per document")
+    def subset(self, mask: Sequence[bool] | np.ndarray | pd.Series | None = None, **docvars: Any) -> "DocTermMatrix":
+        """Keep the documents where ``mask`` is true (one boolean per document, in order) and every
+        named docvar matches, as in :meth:`discourse.corpus.Corpus.subset` (a value, a list of
+        values, ``year=(low, high)`` inclusive, None for missing; the index name works too).
+
+        >>> dtm.subset(side="state", year=(2000, 2005))  # doctest: +SKIP
+        """
+        from .tokens import docvar_mask
+
+        mask = docvar_mask(self.docvars, self.n_docs, mask, docvars)
         return replace(self, matrix=self.matrix[mask], docvars=self.docvars[mask])
 
     def group(self, by: str) -> "DocTermMatrix":

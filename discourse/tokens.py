@@ -25,6 +25,8 @@ import pandas as pd
 from .errors import ConfigError, check_choice
 
 ValueType = Literal["fixed", "glob", "regex"]
+#: Tokens, docvar names and characters per word shown by the ``repr`` of ``Tokens``.
+REPR_TOKENS, REPR_DOCVARS, REPR_WORD = 10, 6, 20
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,24 @@ class Tokens:
         """Document number of every token."""
         return np.repeat(np.arange(len(self)), np.diff(self.doc_ptr))
 
+    def __repr__(self) -> str:
+        """Counts, docvar names and the first tokens of the first document (bounded length).
+
+        >>> Tokens.from_lists([["外国人", "犯罪"], ["人権"]])
+        Tokens(2 documents, 3 tokens, 3 types)
+          d0: 外国人 犯罪
+        """
+        n = len(self)
+        head = (f"Tokens({n:,} document{'s' if n != 1 else ''}, {self.n_tokens:,} tokens, "
+                f"{int(np.count_nonzero(np.bincount(self.ids, minlength=len(self.vocab)))):,} types{_docvar_names(self.docvars)})")
+        if not n:
+            return head
+        first = self.doc_slice(0)
+        words = [self.vocab[i] for i in self.ids[first][:REPR_TOKENS].tolist()]
+        more = first.stop - first.start - len(words)
+        line = " ".join(map(short_text, words)) + (f" ... (+{more:,} more)" if more > 0 else "")
+        return f"{head}\n  {short_text(str(self.docvars.index[0]), 40)}: {line}"
+
     # --- verbs ------------------------------------------------------------------------------
     def match(self, patterns: str | Sequence[str], *, valuetype: ValueType = "fixed") -> np.ndarray:
         """Boolean mask over the vocabulary of terms matching any pattern."""
@@ -166,11 +186,18 @@ class Tokens:
         return replace(self, ids=self.ids[keep], starts=self.starts[keep], ends=self.ends[keep],
                        sent=self.sent[keep], pos_ids=self.pos_ids[keep], doc_ptr=ptr)
 
-    def subset(self, mask: Sequence[bool] | np.ndarray) -> "Tokens":
-        """Keep the documents where ``mask`` is true (docvars and texts follow)."""
-        mask = np.asarray(mask, dtype=bool)
-        if mask.shape != (len(self),):
-            raise ConfigError(f"mask has {mask.size} values for {len(self)} documents: give one per document")
+    def subset(self, mask: Sequence[bool] | np.ndarray | None = None, **docvars: Any) -> "Tokens":
+        """Keep the documents where ``mask`` is true and every named docvar matches (docvars and
+        texts follow).
+
+        Docvar values match as in :meth:`discourse.corpus.Corpus.subset`: a value means equal, a
+        list/set (or a tuple other than a ``year`` range) means "one of", ``year=(2000, 2005)``
+        is an inclusive range, None means missing. The index name (``doc_id``) can be used too.
+
+        >>> toks.subset(side="state", year=(2000, 2005))          # doctest: +SKIP
+        >>> toks.subset(toks.docvars["side"] == "ngo")              # doctest: +SKIP
+        """
+        mask = docvar_mask(self.docvars, len(self), mask, docvars)
         keep = mask[self.doc_index()]
         sizes = np.diff(self.doc_ptr)[mask]
         ptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
@@ -221,3 +248,45 @@ class Tokens:
         """The tokens of document ``d`` as written in its text (``texts[d][start:end]``)."""
         text, sl = self.texts[d], self.doc_slice(d)
         return [text[s:e] for s, e in zip(self.starts[sl].tolist(), self.ends[sl].tolist())]
+
+
+# --- helpers shared with DocTermMatrix --------------------------------------------------------
+def docvar_mask(docvars: pd.DataFrame, n: int, mask: Sequence[bool] | np.ndarray | None,
+                equals: dict[str, Any]) -> np.ndarray:
+    """Documents kept by a boolean ``mask`` (one per document) and docvar conditions
+    (``name=value``, matched as in :meth:`discourse.corpus.Corpus.subset`)."""
+    from .corpus import _match
+
+    if mask is None:
+        keep = np.ones(n, dtype=bool)
+    else:
+        keep = np.array(mask, dtype=bool)
+        if keep.shape != (n,):
+            raise ConfigError(f"mask has {keep.size} values for {n} documents: give one per document "
+                              "(or docvar conditions such as side='state')")
+    for name, value in equals.items():
+        keep &= _match(_docvar_column(docvars, name), value, name)
+    return keep
+
+
+def _docvar_column(docvars: pd.DataFrame, name: str) -> pd.Series:
+    if name in docvars.columns:
+        return docvars[name]
+    if name == docvars.index.name:
+        return pd.Series(docvars.index, index=docvars.index)
+    check_choice("docvar", name, [*docvars.columns, *([docvars.index.name] if docvars.index.name else [])])
+    raise AssertionError  # pragma: no cover - check_choice raised
+
+
+def short_text(word: str, limit: int = REPR_WORD) -> str:
+    """A word for a ``repr``: control characters escaped, cut to ``limit`` characters."""
+    shown = word if word.isprintable() else repr(word)[1:-1]
+    return shown if len(shown) <= limit else shown[:limit - 1] + "…"
+
+
+def _docvar_names(docvars: pd.DataFrame) -> str:
+    names = [short_text(str(c)) for c in docvars.columns]
+    if not names:
+        return ""
+    shown = ", ".join(names[:REPR_DOCVARS]) + (f", ... (+{len(names) - REPR_DOCVARS} more)" if len(names) > REPR_DOCVARS else "")
+    return f"; docvars: {shown}"

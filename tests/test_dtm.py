@@ -184,3 +184,26 @@ def test_shards_equal_one_pass(toks: Tokens) -> None:
 def test_shape_mismatch_is_an_error(dtm: DocTermMatrix) -> None:
     with pytest.raises(ConfigError, match="does not match"):
         DocTermMatrix(dtm.matrix, dtm.vocab[:-1], dtm.docvars)
+
+
+def test_subset_by_docvars(dtm: DocTermMatrix) -> None:
+    assert dtm.subset(side="ngo").doc_ids == ["n1", "n2", "n3"]
+    assert dtm.subset(year=(2004, 2005), side="ngo").doc_ids == ["n2", "n3"]   # inclusive year range
+    assert dtm.subset(actor=["警察庁"]).doc_ids == ["s1", "s2"]
+    assert dtm.subset(doc_id="n2").doc_ids == ["n2"]
+    sub = dtm.subset([True, True, True, False, False], side="state")
+    assert sub.doc_ids == ["s1", "s2"]
+    assert (sub.matrix != dtm.matrix[[0, 2]]).nnz == 0 and sub.docvars.equals(DOCVARS.iloc[[0, 2]])
+    grouped = dtm.group("side")
+    assert grouped.subset(side="ngo").doc_ids == ["ngo"]                        # the group index name
+    with pytest.raises(ConfigError, match="docvar='sides'"):
+        dtm.subset(sides="ngo")
+
+
+def test_repr_is_short(dtm: DocTermMatrix) -> None:
+    lines = repr(dtm).splitlines()
+    assert lines[0] == "DocTermMatrix(5 documents x 13 terms, count, 20 non-zero; docvars: side, year, actor)"
+    assert lines[1] == "  top terms: 人権 (3), 犯罪 (3), が (2), の (2), を (2), 増加 (2), 外国人 (2), と (1), 共生 (1), 守る (1)"
+    wide = Tokens.from_lists([[f"語{i}" * 40 for i in range(20000)]] * 2)
+    assert len(repr(DocTermMatrix.from_tokens(wide))) < 400
+    assert "tfidf" in repr(dtm.weight("tfidf"))

@@ -420,3 +420,156 @@ def test_progress_bar_on_request(capsys: pytest.CaptureFixture) -> None:
     assert "tokenize" in capsys.readouterr().err
     tokenize(_corpus(), cache_dir=False, progress=False)
     assert capsys.readouterr().err == ""
+
+
+# --- the one-text path: same tokens as before, as a light sequence -----------------------------------
+N, V, S = ("名詞", "普通名詞", "一般", "*"), ("動詞", "一般", "*", "*"), ("接尾辞", "名詞的", "一般", "*")
+CASE, AUX = ("助詞", "格助詞", "*", "*"), ("助動詞", "*", "*", "*")
+#: Hand-checked tokens (surface, lemma, pos, start, end, parts, rule) of the default tokenizer,
+#: recorded before the one-text path was rewritten; the rewrite must give exactly these.
+HAND_CHECKED = {
+    "来日外国人による犯罪が増加した。": [
+        ("来日外国人", "来日外国人", N, 0, 5, ("来日", "外国", "人"), "domain"), ("に", "に", CASE, 5, 6, (), ""),
+        ("よる", "よる", V, 6, 8, (), ""), ("犯罪", "犯罪", N, 8, 10, (), ""), ("が", "が", CASE, 10, 11, (), ""),
+        ("増加", "増加", ("名詞", "普通名詞", "サ変可能", "*"), 11, 13, (), ""),
+        ("し", "する", ("動詞", "非自立可能", "*", "*"), 13, 14, (), ""), ("た", "た", AUX, 14, 15, (), ""),
+        ("。", "。", ("補助記号", "句点", "*", "*"), 15, 16, (), "")],
+    "東京で％が上がった": [
+        ("東京", "東京", ("名詞", "固有名詞", "地名", "一般"), 0, 2, (), ""), ("で", "で", CASE, 2, 3, (), ""),
+        ("％", "パーセント", ("名詞", "普通名詞", "助数詞可能", "*"), 3, 4, (), ""), ("が", "が", CASE, 4, 5, (), ""),
+        ("上がっ", "上がる", V, 5, 8, (), ""), ("た", "た", AUX, 8, 9, (), "")],
+    "グエンさんはベトナム人": [
+        ("グエン", "グエン", ("名詞", "固有名詞", "人名", "一般"), 0, 3, (), ""), ("さん", "さん", S, 3, 5, (), ""),
+        ("は", "は", ("助詞", "係助詞", "*", "*"), 5, 6, (), ""),
+        ("ベトナム人", "ベトナム人", ("名詞", "固有名詞", "地名", "国"), 6, 11, ("ベトナム", "人"), "affix")],
+    "ご意見を公務員等に": [
+        ("ご", "ご", ("接頭辞", "*", "*", "*"), 0, 1, (), ""), ("意見", "意見", ("名詞", "普通名詞", "サ変可能", "*"), 1, 3, (), ""),
+        ("を", "を", CASE, 3, 4, (), ""), ("公務員", "公務員", N, 4, 7, ("公務", "員"), "affix"),
+        ("等", "等", S, 7, 8, (), ""), ("に", "に", CASE, 8, 9, (), "")],
+    "  外国人  労働者  ": [
+        ("外国人", "外国人", N, 2, 5, ("外国", "人"), "domain"),
+        ("労働者", "労働者", ("名詞", "普通名詞", "サ変可能", "*"), 7, 10, ("労働", "者"), "affix")],
+    "😀外国人😀が来日した🇯🇵": [
+        ("😀", "😀", ("補助記号", "一般", "*", "*"), 0, 1, (), ""), ("外国人", "外国人", N, 1, 4, ("外国", "人"), "domain"),
+        ("😀", "😀", ("補助記号", "一般", "*", "*"), 4, 5, (), ""), ("が", "が", CASE, 5, 6, (), ""),
+        ("来日", "来日", ("名詞", "普通名詞", "サ変可能", "*"), 6, 8, (), ""),
+        ("し", "する", ("動詞", "非自立可能", "*", "*"), 8, 9, (), ""), ("た", "た", AUX, 9, 10, (), ""),
+        ("🇯🇵", "🇯🇵", ("補助記号", "一般", "*", "*"), 10, 12, (), "")],
+    "": [],
+}
+
+
+def test_one_text_path_gives_the_hand_checked_tokens() -> None:
+    tok = JapaneseTokenizer()
+    for text, expected in HAND_CHECKED.items():
+        got = tok.tokenize(text)
+        assert [(t.surface, t.lemma, t.pos, t.start, t.end, t.parts, t.rule) for t in got] == expected, text
+        assert got == [Token(*row) for row in expected]                     # a sequence equals the list of records
+        batch = tok.tokenize_batch([text, text])                            # the batch path agrees
+        assert batch.arrays.term_ids.tolist() == tok.tokenize_arrays(text).term_ids.tolist() * 2
+
+
+def test_token_sequence_reads_like_a_list() -> None:
+    text = "来日外国人による犯罪が増加した。"
+    seq = JapaneseTokenizer().tokenize(text)
+    records = [Token(*row) for row in HAND_CHECKED[text]]
+    assert len(seq) == 9 and list(seq) == records and seq.to_list() == records
+    assert seq[0] == records[0] and seq[-1] == records[-1] and seq[2:4] == records[2:4] and seq[::-1] == records[::-1]
+    with pytest.raises(IndexError):
+        seq[9]
+    assert seq.surfaces == [t.surface for t in records] and seq.lemmas == [t.lemma for t in records]
+    assert seq.pos_tags == [t.pos_tag for t in records] and seq.starts == [t.start for t in records]
+    assert seq.ends == [t.end for t in records] and seq.text == text
+    assert seq + [records[0]] == records + [records[0]]
+    assert seq != records[:-1] and records == seq
+    assert repr(seq) == "TokenSequence(9 tokens: 来日外国人 に よる 犯罪 が 増加 し た 。)"
+    long = JapaneseTokenizer().tokenize("外国人の在留資格。" * 10000)
+    assert len(repr(long)) < 200 and repr(long).endswith("... (+39,988 more))") and "40,000 tokens" in repr(long)
+
+
+def test_type_table_grows_without_changing_tokens() -> None:
+    """5,000 new number types in one tokenizer (past the initial table size) give the same tokens
+    as a fresh tokenizer for each text."""
+    texts = [f"第{n}号の外国人" for n in range(100_000, 105_000)]
+    tok = JapaneseTokenizer()
+    seqs = [tok.tokenize(t) for t in texts]
+    assert tok._types.n > 5000
+    for text, seq in zip(texts[::997] + texts[-1:], seqs[::997] + seqs[-1:]):
+        assert seq == JapaneseTokenizer().tokenize(text)
+        assert seq.lemmas == ["第", text[1:7], "号", "の", "外国人"]
+
+
+# --- characters beyond U+FFFF ------------------------------------------------------------------------
+@pytest.mark.parametrize("text, word, start", [("𠮷田さんが来た。", "𠮷田", 0), ("昨日、𠮷田と会った", "𠮷田", 3),
+                                               ("𩸽を食べた", "𩸽", 0), ("𠀋の字", "𠀋", 0)])
+def test_ideographs_beyond_the_bmp_stay_inside_their_words(text: str, word: str, start: int) -> None:
+    for mode in ("none", "affix", "noun_sequence"):
+        tokens = JapaneseTokenizer(compound=mode).tokenize(text)
+        _check_offsets(text, tokens)
+        found = [t for t in tokens if t.start == start]
+        assert found and found[0].surface == word and found[0].lemma == word, (mode, tokens)
+        assert found[0].pos[0] == "名詞", (mode, found)                    # a noun, not a symbol
+        assert "田" not in [t.surface for t in tokens], mode                 # never the bare 田
+
+
+def test_beyond_bmp_offsets_in_batches_and_corpora() -> None:
+    texts = ["👨‍👩‍👧と𠮷田さん、𩸽と𠀋。", "𠮷田", "外国人👍来日", "𠮷" * 3 + "田中"]
+    tok = JapaneseTokenizer()
+    batch = tok.tokenize_batch(texts)
+    starts, ends = batch.local_starts()
+    for d, text in enumerate(texts):
+        one = tok.tokenize(text)
+        _check_offsets(text, one)
+        sl = slice(batch.doc_ptr[d], batch.doc_ptr[d + 1])
+        assert starts[sl].tolist() == one.starts and ends[sl].tolist() == one.ends
+        assert [tok.terms.items[i] for i in batch.arrays.term_ids[sl]] == one.lemmas
+    toks = tokenize(texts, cache_dir=False)                                   # pos="content", stopwords
+    assert "田" not in toks.vocab and "𠮷田" in toks.doc_terms(0) and toks.doc_terms(1) == ["𠮷田"]
+    for d, text in enumerate(texts):
+        assert all(text[s:e] for s, e in zip(toks.starts[toks.doc_slice(d)], toks.ends[toks.doc_slice(d)]))
+    assert [w.surface for w in JapaneseTokenizer().tokenize("𠮷田\x00𩸽")] == ["𠮷田", "𩸽"]
+
+
+# --- speed (slow: run with `pytest -m slow`) ------------------------------------------------------
+@pytest.mark.slow
+def test_benchmark_one_text_and_batch_ratios_against_wakati() -> None:
+    """benchmarks/tokenizer.py on unique documents with a growing vocabulary: ``tokenize(text)``
+    >= 0.35 and ``tokenize_batch`` >= 0.50 of MeCab ``-Owakati`` (CPU time, same run)."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "tokenizer.py"
+    spec = importlib.util.spec_from_file_location("bench_tokenizer", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    checks = bench.report_one_text(bench.demo_sentences(), 5, 0)
+    assert len(checks) == 2
+    for label, ok, value in checks:
+        assert ok, f"{label}: {value}"
+
+
+def test_variation_selectors_stay_with_their_character() -> None:
+    """葛󠄀城 (葛 + U+E0100): the tokens of the text without selectors, each selector inside the
+    token of the character before it; lemmas from the dictionary as without the selector."""
+    ivs, ivs2 = "\U000E0100", "\U000E0101"
+    text = f"葛{ivs}城市に住む辻{ivs2}さんと𠮷{ivs}田さん"
+    plain = text.replace(ivs, "").replace(ivs2, "")
+    tok = JapaneseTokenizer()
+    got, ref = tok.tokenize(text), tok.tokenize(plain)
+    _check_offsets(text, got)
+    assert [t.surface.replace(ivs, "").replace(ivs2, "") for t in got] == [t.surface for t in ref]
+    assert got.surfaces[:2] == [f"葛{ivs}城", "市"] and got.lemmas[0] == "葛城"
+    assert f"辻{ivs2}" in got.surfaces and f"𠮷{ivs}田" in got.surfaces
+    assert [t.lemma for t in got if ivs not in t.surface and ivs2 not in t.surface] == \
+           [t.lemma for t, g in zip(ref, got) if ivs not in g.surface and ivs2 not in g.surface]
+    batch = tok.tokenize_batch(["外国人", text])
+    starts, ends = batch.local_starts()
+    assert starts[batch.doc_ptr[1]:].tolist() == got.starts and ends[batch.doc_ptr[1]:].tolist() == got.ends
+
+
+def test_batch_and_array_reprs_are_bounded() -> None:
+    tok = JapaneseTokenizer()
+    texts = ["来日外国人の犯罪。" * 5000] * 3
+    batch = tok.tokenize_batch(texts)
+    assert repr(batch) == f"Batch(3 texts, {len(batch.arrays):,} tokens, {len(batch.text):,} characters)"
+    assert repr(tok.tokenize_arrays("来日外国人と外国人")) == "TokenArrays(3 tokens, 2 compounds)"
+    assert len(repr(batch)) < 100 and len(repr(batch.arrays)) < 100

@@ -102,3 +102,54 @@ def test_term_ids_and_match(toks: Tokens) -> None:
     assert toks.term_ids(["共生", "nope", "外国人"]).tolist() == [0, 4]
     assert toks.match(["犯罪"]).tolist() == [False, True, False, False, False, False]
     assert np.array_equal(toks.vocab_index["社会"], 5)
+
+
+# --- subset by docvars, repr -----------------------------------------------------------------------
+@pytest.fixture
+def years() -> Tokens:
+    docvars = pd.DataFrame({"side": ["state", "state", "ngo", "ngo"], "year": pd.array([2001, 2003, None, 2005], "Int64")},
+                           index=pd.Index(["a", "b", "c", "d"], name="doc_id"))
+    return Tokens.from_lists(DOCS, docvars, sentences=SENTS)
+
+
+def test_subset_by_docvar_value_list_range_and_missing(years: Tokens) -> None:
+    assert years.subset(side="ngo").doc_ids == ["c", "d"]
+    assert years.subset(side=["ngo", "nobody"]).doc_ids == ["c", "d"]
+    assert years.subset(year=(2002, 2005)).doc_ids == ["b", "d"]         # inclusive range; missing year left out
+    assert years.subset(year=(2001, 2003), side="state").doc_ids == ["a", "b"]
+    assert years.subset(year=None).doc_ids == ["c"]
+    assert years.subset(doc_id=["d", "a"]).doc_ids == ["a", "d"]         # the index name, corpus order kept
+    both = years.subset([True, True, False, True], side="state")          # mask and docvars together
+    assert both.doc_ids == ["a", "b"] and both.to_lists() == DOCS[:2] and both.texts == years.texts[:2]
+    assert years.subset(side="ngo").to_lists() == years.subset(years.docvars["side"] == "ngo").to_lists() == DOCS[2:]
+
+
+def test_subset_names_an_unknown_docvar(years: Tokens) -> None:
+    with pytest.raises(ConfigError, match=r"docvar='sid'.*did you mean 'side'"):
+        years.subset(sid="ngo")
+
+
+def test_subset_by_docvar_agrees_with_corpus_subset() -> None:
+    from discourse.load import read_corpus
+
+    corpus = read_corpus("corpora/demo/corpus.jsonl")
+    toks = tokenize(corpus, cache_dir=False)
+    for cond in ({"side": "state"}, {"side": ["ngo", "local"], "year": (2000, 2010)}, {"year": (1990, 2004)}):
+        assert toks.subset(**cond).doc_ids == corpus.subset(**cond).docvars.index.tolist(), cond
+
+
+def test_repr_is_short_and_names_the_contents(toks: Tokens) -> None:
+    text = repr(toks)
+    assert text.splitlines() == ["Tokens(4 documents, 9 tokens, 6 types; docvars: side)", "  a: 外国人 犯罪 増加 外国人"]
+    long_docs = [[f"語{i}" * 30 for i in range(5000)]] * 3
+    docvars = pd.DataFrame({f"var{i}": range(3) for i in range(50)}, index=pd.Index(["x" * 500, "y", "z"], name="doc_id"))
+    big = repr(Tokens.from_lists(long_docs, docvars))
+    assert len(big) < 400, big
+    assert big.startswith("Tokens(3 documents, 15,000 tokens, 5,000 types; docvars: var0, var1, var2, var3, var4, var5, ... (+44 more))")
+    assert big.endswith("... (+4,990 more)")
+    assert repr(Tokens.from_lists([])) == "Tokens(0 documents, 0 tokens, 0 types)"
+
+
+def test_repr_of_the_demo_corpus_is_bounded() -> None:
+    toks = tokenize(["来日外国人による犯罪が増加した。" * 2000] * 50, cache_dir=False)
+    assert len(repr(toks)) < 300 and len(str(toks)) < 300

@@ -2,7 +2,8 @@
 
 ``tokenize(corpus, **settings) -> Tokens`` picks the tokenizer from each document's
 ``language``, caches shards on disk and can use several processes; ``JapaneseTokenizer().
-tokenize(text)`` gives the :class:`Token` records of one text.
+tokenize(text)`` gives the tokens of one text as a :class:`TokenSequence` of :class:`Token`
+records (made when read).
 
 Example
 -------
@@ -16,7 +17,7 @@ from .compound import MODES
 from .english import EnglishTokenizer
 from .japanese import JapaneseTokenizer, dictionary_info
 from .pipeline import CONTENT_POS, is_content, tokenize
-from .token import RULES, Batch, Token, TokenArrays
+from .token import RULES, Batch, Token, TokenArrays, TokenSequence
 
-__all__ = ["tokenize", "JapaneseTokenizer", "EnglishTokenizer", "Token", "TokenArrays", "Batch", "MODES", "RULES",
+__all__ = ["tokenize", "JapaneseTokenizer", "EnglishTokenizer", "Token", "TokenSequence", "TokenArrays", "Batch", "MODES", "RULES",
            "CONTENT_POS", "is_content", "dictionary_info"]

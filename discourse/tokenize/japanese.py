@@ -4,10 +4,18 @@ Speed comes from doing no Python work per token that C can do. MeCab prints one 
 word (``lemma``, ``orthBase``, the left context id that determines the POS, the byte length and
 the byte length with the space before it; see :meth:`JapaneseTokenizer._make_tagger`). Each
 field is looked up in a dict filled once per word *type* with the lemma rules, POS, compound
-class and lengths; offsets are cumulative sums of the lengths, turned from UTF-8 bytes into
-characters with one more cumulative sum; compounds are found with array operations
-(:mod:`discourse.tokenize.compound`). Texts are post-processed in batches
-(:meth:`JapaneseTokenizer.tokenize_batch`), each text still parsed by MeCab on its own.
+class and lengths (NumPy arrays that grow in place as new types arrive, never rebuilt); offsets
+are cumulative sums of the lengths, turned from UTF-8 bytes into characters with one more
+cumulative sum; compounds are found with array operations (:mod:`discourse.tokenize.compound`).
+Texts are post-processed in batches (:meth:`JapaneseTokenizer.tokenize_batch`), each text still
+parsed by MeCab on its own; one text (:meth:`JapaneseTokenizer.tokenize`) takes a shorter path
+and comes back as a :class:`~discourse.tokenize.token.TokenSequence` whose :class:`Token`
+records are made only when read.
+
+Characters MeCab's tables do not know are handled before it sees them (:func:`_clean`):
+ideographs beyond U+FFFF (𠮷, 𩸽) are read as an unknown kanji, so 𠮷田 is one word, not a symbol
+and 田; ideographic variation selectors (葛󠄀 = 葛 + U+E0100) are left out of MeCab's input and
+stay in the token of the character they modify. Offsets are always into the original text.
 
 Example
 -------
@@ -30,12 +38,23 @@ from ..errors import ConfigError, check_choice
 from .compound import MODES, TermMatcher, host_index, join, word_class
 from .lemma import choose_lemma, strip_gloss
 from .lexicon import TermSource, bundled_info, domain_list, load_terms, terms_hash
-from .token import RULE_CODE, SPACE, Batch, Interner, Token, TokenArrays, pos_tag, pos_tuple
+from .token import RULE_CODE, SPACE, Batch, Interner, TokenArrays, TokenSequence, pos_tag, pos_tuple
 
 #: Texts longer than this are parsed in pieces cut at line breaks (bounded MeCab memory).
 MAX_CHUNK = 100_000
 _SEP = "\x1f"
 _SURROGATE = re.compile("[\ud800-\udfff]")
+#: CJK ideographs beyond the Basic Multilingual Plane (extensions B-H, compatibility supplement).
+_BEYOND_BMP = re.compile("[\U00020000-\U0003FFFF]")
+#: What MeCab sees in their place: CJK extension A's first ideograph, unknown to unidic-lite.
+_STAND_IN = "\u3400"
+#: Ideographic variation selectors (葛󠄀 = 葛 + U+E0100): kept with the character before them.
+_SELECTORS = re.compile("[\U000E0100-\U000E01EF]+")
+_SPECIAL = re.compile("[\x00\x1f\ud800-\udfff\U00020000-\U0003FFFF]")
+_NO_SPANS = np.zeros((0, 3), np.int64)
+_EMPTY_WORDS = (np.zeros(0, np.int32), np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), False)
+#: Is a UTF-8 byte the first of its character?
+_IS_LEAD = (np.arange(256) & 0xC0) != 0x80
 
 
 def _version(package: str) -> str:
@@ -79,36 +98,68 @@ def _left_pos(dicdir: str) -> dict[int, tuple[str, str, str, str]] | None:
 
 
 class _Types(dict):
-    """MeCab type key → type id; a miss applies the lemma rules once for the new type."""
+    """MeCab type key → type id; a miss applies the lemma rules once for the new type.
 
-    def __init__(self, tokenizer: "JapaneseTokenizer"):
+    The per-type values live in NumPy arrays that grow by doubling: new types wait in a short
+    Python list and are appended in one step when the arrays are next read, so the table is never
+    rebuilt (a text that brings new words costs their rows, not a copy of the whole table).
+    """
+
+    def __init__(self, tokenizer: "JapaneseTokenizer", capacity: int = 4096):
         super().__init__()
         self.tok = tokenizer
-        self.term: list[int] = []
-        self.pos: list[int] = []
-        self.cls: list[int] = []
-        self.length: list[int] = []
-        self.rlength: list[int] = []
-        self._arrays: tuple[np.ndarray, ...] | None = None
+        self.n = 0  # rows in the arrays
+        self.has_space = False  # is a space (空白) type known?
+        self._pending: list[tuple[int, int, int, int, int, bool]] = []
+        self._columns = [np.zeros(capacity, np.int32), np.zeros(capacity, np.int32), np.zeros(capacity, np.int8),
+                         np.zeros(capacity, np.int64), np.zeros(capacity, np.int64)]
+        self._table = np.zeros((capacity, 3), np.int64)  # cls, length, rlength: one gather per text
+        self._marked = np.zeros(capacity, bool)
+        self._views: tuple[np.ndarray, ...] = tuple(c[:0] for c in self._columns)
 
     def __missing__(self, key: str) -> int:
         lemma, orth, pos, length, rlength = self.tok._describe(key)
-        base = strip_gloss(lemma or orth)
-        self.term.append(self.tok.terms.id(choose_lemma(lemma, orth, pos)))
-        self.pos.append(self.tok.pos_tags.id(pos_tag(pos)))
-        self.cls.append(word_class(pos, base))
-        self.length.append(length)
-        self.rlength.append(rlength)
-        self._arrays = None
-        self[key] = len(self.term) - 1
-        return self[key]
+        cls = word_class(pos, strip_gloss(lemma or orth))
+        self._pending.append((self.tok.terms.id(choose_lemma(lemma, orth, pos)), self.tok.pos_tags.id(pos_tag(pos)),
+                              cls, length, rlength, _STAND_IN in key))
+        self.has_space = self.has_space or cls == SPACE
+        i = self[key] = self.n + len(self._pending) - 1
+        return i
+
+    def _flush(self) -> None:
+        """Append the pending new types to the arrays (doubling them when full)."""
+        k, n = len(self._pending), self.n
+        while n + k > len(self._marked):
+            self._columns = [np.concatenate([c, np.zeros_like(c)]) for c in self._columns]
+            self._table = np.concatenate([self._table, np.zeros_like(self._table)])
+            self._marked = np.concatenate([self._marked, np.zeros_like(self._marked)])
+        rows = list(zip(*self._pending))
+        for column, values in zip(self._columns, rows):
+            column[n:n + k] = values
+        self._table[n:n + k] = np.array(rows[2:5], np.int64).T
+        self._marked[n:n + k] = rows[5]
+        self.n = n + k
+        self._pending.clear()
+        self._views = tuple(c[:self.n] for c in self._columns)
 
     def arrays(self) -> tuple[np.ndarray, ...]:
-        """Per type: term id, POS id, compound class, byte length, byte length with preceding space."""
-        if self._arrays is None:
-            self._arrays = (np.array(self.term, np.int32), np.array(self.pos, np.int32), np.array(self.cls, np.int8),
-                            np.array(self.length, np.int64), np.array(self.rlength, np.int64))
-        return self._arrays
+        """Per type: term id, POS id, compound class, byte length, byte length with preceding space
+        (views of the first ``n`` rows)."""
+        if self._pending:
+            self._flush()
+        return self._views
+
+    def table(self) -> np.ndarray:
+        """``(>= n_types, 3)`` int64: compound class, byte length, byte length with preceding space."""
+        if self._pending:
+            self._flush()
+        return self._table
+
+    def marked(self) -> np.ndarray:
+        """Per type: does its key hold the stand-in ideograph (see :func:`_clean`)?"""
+        if self._pending:
+            self._flush()
+        return self._marked[:self.n]
 
 
 class JapaneseTokenizer:
@@ -197,13 +248,21 @@ class JapaneseTokenizer:
         return (_rebuild, (self.compound, self.user_terms, self._domain_arg, self.dicdir))
 
     # --- tokenizing -------------------------------------------------------------------------
-    def tokenize(self, text: str) -> list[Token]:
-        """The tokens of one text as :class:`Token` records (``text[t.start:t.end] == t.surface``)."""
+    def tokenize(self, text: str) -> TokenSequence:
+        """The tokens of one text: a sequence of :class:`Token` records (``text[t.start:t.end] ==
+        t.surface``), each made when it is read."""
         return self.tokenize_arrays(text).to_tokens(text, self.terms.items, self.pos_tags.items)
 
     def tokenize_arrays(self, text: str) -> TokenArrays:
-        """The tokens of one text as arrays (ids into ``self.terms`` / ``self.pos_tags``)."""
-        return self.tokenize_batch([text]).arrays
+        """The tokens of one text as arrays (ids into ``self.terms`` / ``self.pos_tags``).
+
+        The one-text path: the same tokens as :meth:`tokenize_batch` with ``[text]``, with fewer
+        steps (no joining of texts, offsets from one cumulative sum).
+        """
+        if len(text) > MAX_CHUNK or _SELECTORS.search(text):
+            return self.tokenize_batch([text]).arrays
+        types, starts, ends, cls, marked = self._words_one(text)
+        return self._arrays(text, types, starts, ends, marked, cls)
 
     def tokenize_batch(self, texts: Sequence[str]) -> Batch:
         """The tokens of several texts, post-processed together (one NumPy pass per batch).
@@ -212,39 +271,101 @@ class JapaneseTokenizer:
         each text; offsets are into ``batch.text`` (the texts joined by line breaks).
         """
         joined, bases = join_texts(texts)
-        types, starts, ends = self._words(texts, joined, bases)
-        term, pos, cls = self._types.arrays()[:3]
+        if _SELECTORS.search(joined):
+            types, starts, ends, marked = self._words_around_selectors(texts, joined)
+        else:
+            types, starts, ends, marked = self._words(texts, joined, bases)
+        arrays = self._arrays(joined, types, starts, ends, marked)
+        return Batch(arrays, joined, bases, np.append(np.searchsorted(arrays.starts, bases), len(arrays)))
+
+    def _words_around_selectors(self, texts: Sequence[str],
+                                joined: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+        """:meth:`_words` for texts with ideographic variation selectors (U+E0100-U+E01EF, as in
+        葛󠄀城): MeCab reads the texts without them (it would split each off as a symbol) and a
+        selector stays in the word of the character it modifies."""
+        code = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), np.uint32)
+        kept = np.flatnonzero((code < 0xE0100) | (code > 0xE01EF))
+        seen = [_SELECTORS.sub("", t) for t in texts]
+        seen_joined, seen_bases = join_texts(seen)
+        types, starts, ends, marked = self._words(seen, seen_joined, seen_bases)
+        return types, kept[starts], np.append(kept, len(joined))[ends], marked
+
+    def _arrays(self, text: str, types: np.ndarray, starts: np.ndarray, ends: np.ndarray, marked: bool,
+                cls: np.ndarray | None = None) -> TokenArrays:
+        """Dictionary words → tokens: compounds joined, lemma and POS ids looked up (``cls``: the
+        words' compound classes, when already known)."""
+        term, pos = self._types.arrays()[:2]
         if self.compound == "none" and not self._matcher:
             arrays = TokenArrays.simple(term[types], pos[types], starts, ends)
         else:
-            spans = self._matcher.spans(joined, starts, ends) if self._matcher else np.zeros((0, 3), np.int64)
-            first, rules = join(cls[types], starts, ends, self.compound, spans)
-            arrays = self._joined(joined, types, starts, ends, first, rules, pos, term, cls)
-        return Batch(arrays, joined, bases, np.append(np.searchsorted(arrays.starts, bases), len(arrays)))
+            if cls is None:
+                cls = self._types.arrays()[2][types]
+            spans = self._matcher.spans(text, starts, ends) if self._matcher else _NO_SPANS
+            first, rules = join(cls, starts, ends, self.compound, spans)
+            arrays = self._joined(text, types, starts, ends, first, rules, pos, term, cls)
+        if marked:
+            self._surface_lemmas(text, arrays, types)
+        return arrays
+
+    def _surface_lemmas(self, text: str, arrays: TokenArrays, types: np.ndarray) -> None:
+        """Words MeCab read with a stand-in character (see :func:`_clean`) take their surface as
+        lemma (as every unknown word does), so 𠮷田 is counted as 𠮷田, never as the stand-in."""
+        simple = arrays.rules == 0
+        fix = np.flatnonzero(self._types.marked()[types[arrays.first[:-1]]] & simple)
+        if len(fix):
+            spans = zip(arrays.starts[fix].tolist(), arrays.ends[fix].tolist())
+            arrays.term_ids[fix] = self.terms.ids([text[s:e] for s, e in spans])
 
     def _joined(self, text: str, types: np.ndarray, starts: np.ndarray, ends: np.ndarray, first: np.ndarray,
                 rules: np.ndarray, pos: np.ndarray, term: np.ndarray, cls: np.ndarray) -> TokenArrays:
+        """Tokens from word groups (``cls``: the compound class of each word)."""
         heads = first[:-1]
-        term_ids = term[types[heads]]
-        pos_ids = pos[types[heads]]
+        head_types = types[heads]
+        term_ids = term[head_types]
+        pos_ids = pos[head_types]
         t_starts, t_ends = starts[heads], ends[first[1:] - 1]
         joined = np.flatnonzero(rules)
         if len(joined):
-            host = host_index(cls[types], first)[joined]
+            host = host_index(cls, first)[joined]
             pos_ids[joined] = pos[types[host]]
             spans = zip(t_starts[joined].tolist(), t_ends[joined].tolist())
             term_ids[joined] = self.terms.ids([text[s:e] for s, e in spans])
         return TokenArrays(term_ids, pos_ids, t_starts, t_ends, rules, first, starts, ends)
 
-    def _words(self, texts: Sequence[str], joined: str, bases: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Type ids and offsets (into ``joined``) of the dictionary words; spaces dropped."""
+    def _words_one(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, bool]:
+        """:meth:`_words` for one text of at most ``MAX_CHUNK`` characters, in few NumPy steps;
+        also returns the words' compound classes."""
+        clean = _clean(text)
+        out = self._tagger.parse(clean)
+        if not out:
+            return _EMPTY_WORDS
+        keys = out.split("\t")
+        types = np.fromiter(map(self._types.__getitem__, keys), dtype=np.int32, count=len(keys))
+        rows = self._types.table()[types]
+        ends = rows[:, 2].cumsum()
+        starts = ends - rows[:, 1]
+        raw = clean.encode("utf-8")
+        if len(raw) != len(clean):  # UTF-8 bytes → characters: count the lead bytes
+            char_of = _IS_LEAD[np.frombuffer(raw, np.uint8)].cumsum()
+            starts, ends = char_of[starts] - 1, char_of[ends - 1]
+        cls = rows[:, 0]
+        if self._types.has_space:  # a space type is known: drop the words that are spaces
+            keep = cls != SPACE
+            if not keep.all():
+                types, starts, ends, cls = types[keep], starts[keep], ends[keep], cls[keep]
+        return types, starts, ends, cls, _STAND_IN in clean
+
+    def _words(self, texts: Sequence[str], joined: str,
+               bases: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+        """Type ids and offsets (into ``joined``) of the dictionary words, spaces dropped; and
+        whether a stand-in character was used (see :func:`_clean`)."""
         pieces = [(int(base) + off, piece) for text, base in zip(texts, bases.tolist()) for off, piece in _chunks(text)]
         # fugashi strips the output's final tab: each output is "key\tkey\t...\tkey"
         outputs = [self._tagger.parse(_clean(piece)) for _, piece in pieces]
         counts = np.fromiter((o.count("\t") + 1 if o else 0 for o in outputs), dtype=np.int64, count=len(outputs))
         n = int(counts.sum())
         if n == 0:
-            return np.zeros(0, np.int32), np.zeros(0, np.int64), np.zeros(0, np.int64)
+            return _EMPTY_WORDS[:3] + (False,)
         types = np.fromiter(map(self._types.__getitem__, "\t".join(o for o in outputs if o).split("\t")),
                             dtype=np.int32, count=n)
         _, _, cls, length, rlength = self._types.arrays()
@@ -252,12 +373,13 @@ class JapaneseTokenizer:
         ends -= np.repeat(np.concatenate([[0], ends])[np.cumsum(counts) - counts], counts)
         offsets = np.stack([ends - length[types], ends], axis=1)
         piece_bases = np.fromiter((b for b, _ in pieces), dtype=np.int64, count=len(pieces))
-        starts, ends = _char_offsets(joined, offsets, np.repeat(piece_bases, counts))
+        seen = _stand_ins(joined)
+        starts, ends = _char_offsets(seen, offsets, np.repeat(piece_bases, counts))
         space = cls[types] == SPACE
         if space.any():
             keep = ~space
-            return types[keep], starts[keep], ends[keep]
-        return types, starts, ends
+            types, starts, ends = types[keep], starts[keep], ends[keep]
+        return types, starts, ends, _STAND_IN in seen
 
 
 def _rebuild(compound: str, user_terms: tuple[str, ...], domain_arg: Any, dicdir: str) -> JapaneseTokenizer:
@@ -276,12 +398,25 @@ def join_texts(texts: Sequence[str]) -> tuple[str, np.ndarray]:
 
 
 def _clean(text: str) -> str:
-    """What MeCab must not see, replaced without changing lengths in characters or UTF-8 bytes:
-    NUL (ends the input) and the key separator become spaces, lone surrogates (unencodable)
-    become U+FFFD."""
+    """What MeCab must not see, replaced without changing lengths in characters (and, except for
+    the last kind, in UTF-8 bytes): NUL (ends the input) and the key separator become spaces, lone
+    surrogates (unencodable) become U+FFFD, and ideographs outside the Basic Multilingual Plane
+    (𠮷, 𩸽, 𠀋: MeCab's character table stops at U+FFFF and would call them symbols, splitting
+    𠮷田 into 𠮷 + 田) become the stand-in ideograph U+3400, which MeCab reads as an unknown kanji.
+
+    >>> _clean("𠮷田")
+    '㐀田'
+    """
+    if _SPECIAL.search(text) is None:
+        return text
     if "\x00" in text or _SEP in text:
         text = text.replace("\x00", " ").replace(_SEP, " ")
-    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+    return _stand_ins(_SURROGATE.sub("\ufffd", text))
+
+
+def _stand_ins(text: str) -> str:
+    """``text`` with the ideographs beyond U+FFFF replaced by :data:`_STAND_IN` (one character each)."""
+    return _BEYOND_BMP.sub(_STAND_IN, text) if _BEYOND_BMP.search(text) else text
 
 
 def _char_offsets(joined: str, offsets: np.ndarray, char_bases: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

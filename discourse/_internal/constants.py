@@ -9,3 +9,8 @@ TIE_TOLERANCE = 1e-12
 MIN_PLATT_SLOPE = 1e-6
 #: Logits are clipped to +-LOGIT_CLIP before the sigmoid where an infinite threshold may occur.
 LOGIT_CLIP = 50.0
+
+#: fewest positive sentences of each of two frames before their never co-occurring counts as exclusivity
+MIN_EXCLUSIVE_SUPPORT = 10
+#: fewest out-of-fold positives to tune a frame's threshold; with fewer, the calibrated 0.5 cut is used
+MIN_TUNE_POSITIVES = 5

@@ -55,7 +55,7 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 
-from .._internal.constants import LOGIT_CLIP, MIN_PLATT_SLOPE, NEVER
+from .._internal.constants import LOGIT_CLIP, MIN_EXCLUSIVE_SUPPORT, MIN_PLATT_SLOPE, MIN_TUNE_POSITIVES, NEVER
 from .._internal.estimator import SavedEstimator
 from .._internal.folds import grouped_folds
 from .._internal.scores import prf
@@ -87,7 +87,8 @@ class FramingClassifier(SavedEstimator, BaseEstimator):
     context : add the cue counts of the previous and next sentence of the same document (needs
         ``doc_id`` and the sentences in document order; zeros otherwise).
     block_weights : multipliers of the (word, char, cue[, markers, context]) blocks.
-    thresholds : ``"cv"`` (per-frame F1-optimal threshold on grouped out-of-fold scores) or
+    thresholds : ``"cv"`` (per-frame F1-optimal threshold on grouped out-of-fold scores; a frame
+        with fewer than 5 out-of-fold positives gets the calibrated 0.5 cut instead) or
         ``"fixed"`` (probability 0.5).
     cv : folds of the grouped cross-validation inside the training data.
     oof_sentences : out-of-fold sentences wanted for tuning; on a training set larger than this,
@@ -270,7 +271,7 @@ class FramingClassifier(SavedEstimator, BaseEstimator):
                 cal[j] = (a, b) if a > 0 else (MIN_PLATT_SLOPE, b)
             if not Y[:, j].any():
                 thr[j] = NEVER
-            elif self.thresholds == "cv":
+            elif self.thresholds == "cv" and Y[:, j].sum() >= MIN_TUNE_POSITIVES:
                 thr[j] = best_threshold(oof[:, j], Y[:, j])
             else:
                 thr[j] = -cal[j, 1] / cal[j, 0]
@@ -358,6 +359,15 @@ class FramingClassifier(SavedEstimator, BaseEstimator):
 
         return explain(self, sentence, language=language)
 
+    @classmethod
+    def pretrained(cls) -> "FramingClassifier":
+        """The shipped model, trained on real gold annotations of state and NGO texts plus the demo
+        gold (see :mod:`discourse.framing.pretrained` for what it was trained on and how it scores
+        on held-out real documents)."""
+        from .pretrained import load_pretrained
+
+        return load_pretrained()
+
     # --- persistence: the package's one model format (discourse._internal.bundle) -------------
     def _get_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
         """Hyper-parameters, vocabularies, frames and cues as JSON values; weights as arrays."""
@@ -394,15 +404,17 @@ def _groups(table: pd.DataFrame, groups: Sequence[Any] | None, X: Any) -> np.nda
     return None
 
 
-def exclusive_pairs(Y: np.ndarray, tolerance: float = 0.02) -> np.ndarray:
-    """Frame pairs that co-occur in at most ``tolerance`` of the rarer frame's positive sentences.
+def exclusive_pairs(Y: np.ndarray, tolerance: float = 0.02, min_support: int = MIN_EXCLUSIVE_SUPPORT) -> np.ndarray:
+    """Frame pairs that co-occur in at most ``tolerance`` of the rarer frame's positive sentences,
+    both frames having at least ``min_support`` positives (a frame seen once or twice never
+    co-occurs with anything by chance: that is no evidence of exclusivity).
 
-    >>> exclusive_pairs(np.array([[1, 0, 1], [0, 1, 0], [1, 0, 1]])).astype(int).tolist()
+    >>> exclusive_pairs(np.array([[1, 0, 1], [0, 1, 0], [1, 0, 1]]), min_support=1).astype(int).tolist()
     [[0, 1, 0], [1, 0, 1], [0, 1, 0]]
     """
     Y = np.asarray(Y, dtype=np.int64)
     both, n = Y.T @ Y, Y.sum(axis=0)
-    out = (both <= tolerance * np.minimum.outer(n, n)) & (np.minimum.outer(n, n) > 0)
+    out = (both <= tolerance * np.minimum.outer(n, n)) & (np.minimum.outer(n, n) >= max(min_support, 1))
     np.fill_diagonal(out, False)
     return out
 

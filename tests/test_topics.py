@@ -10,7 +10,7 @@ from scipy import sparse
 from sklearn.base import clone
 
 from discourse.dtm import DocTermMatrix
-from discourse.errors import ConfigError
+from discourse.errors import ConfigError, NotFittedError
 from discourse.tokens import Tokens
 from discourse.topics import (TopicModel, frex_scores, label_topics, lift_scores, match_topics, representative_docs,
                               representative_sentences, synthetic_corpus, term_topic_mass, top_terms,
@@ -81,7 +81,7 @@ def test_bad_parameters_raise_config_error_at_fit(small):
         TopicModel(3, alpha="auto", multicore=True).fit(small.dtm)
     with pytest.raises(ConfigError, match="weighted"):
         TopicModel(3).fit(small.dtm.weight("prop"))
-    with pytest.raises(ConfigError, match="not fitted"):
+    with pytest.raises(NotFittedError, match="TopicModel is not fitted yet: call fit first"):
         TopicModel(3).transform(small.dtm)
 
 
@@ -135,9 +135,11 @@ def test_multicore_mode_learns_the_topics(small):
 # --- save / load --------------------------------------------------------------------------------
 def test_reloaded_model_transforms_identically(tmp_path, sim, fitted):
     folder = fitted.save(tmp_path / "model")
-    with np.load(folder / "topic_model.npz", allow_pickle=False) as npz:
-        assert {"sstats", "lambda", "expElogbeta", "alpha", "eta"} <= set(npz.files)
-        np.testing.assert_allclose(npz["lambda"], npz["sstats"] + npz["eta"])
+    assert sorted(p.name for p in folder.iterdir()) == ["arrays.npz", "model.json"]
+    with np.load(folder / "arrays.npz", allow_pickle=False) as npz:
+        assert set(npz.files) == {"sstats", "expElogbeta", "alpha", "eta", "term_counts"}
+        np.testing.assert_allclose(npz["sstats"] + npz["eta"], fitted.model_.state.get_lambda())
+        np.testing.assert_array_equal(npz["term_counts"], sim.dtm.term_totals())
     loaded = TopicModel.load(folder)
     assert loaded.get_params() == fitted.get_params()
     assert loaded.vocab_ == fitted.vocab_
@@ -148,13 +150,13 @@ def test_reloaded_model_transforms_identically(tmp_path, sim, fitted):
 
 def test_load_refuses_pickled_arrays_and_foreign_files(tmp_path, fitted):
     folder = fitted.save(tmp_path / "m")
-    arrays = dict(np.load(folder / "topic_model.npz", allow_pickle=False))
+    arrays = dict(np.load(folder / "arrays.npz", allow_pickle=False))
     arrays["alpha"] = np.array([{"evil": 1}], dtype=object)     # would need pickle to read
-    np.savez(folder / "topic_model.npz", **arrays)
+    np.savez(folder / "arrays.npz", **arrays)
     with pytest.raises(ConfigError, match="numeric arrays"):
         TopicModel.load(folder)
-    meta = json.loads((folder / "topic_model.json").read_text(encoding="utf-8"))
-    (folder / "topic_model.json").write_text(json.dumps({**meta, "format": "gensim"}), encoding="utf-8")
+    meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+    (folder / "model.json").write_text(json.dumps({**meta, "format": "gensim"}), encoding="utf-8")
     with pytest.raises(ConfigError, match="format"):
         TopicModel.load(folder)
     with pytest.raises(ConfigError, match="not found"):

@@ -28,7 +28,7 @@ import warnings
 from typing import Sequence
 
 from ..errors import DiscourseError
-from . import corpus, fetch, frames, metrics, run, topics
+from . import corpus, fetch, frames, metrics, run, terms, topics
 from .common import ERROR, INTERRUPTED, USAGE, env_flag, os_error_message
 
 __all__ = ["build_parser", "main"]
@@ -47,9 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     metrics.add_parser(sub)
     frames.add_parser(sub)
     topics.add_parser(sub)
-    fetch.add_parser(sub)                                                      # discourse fetch ...
-    # from .. import terms_cli; terms_cli.add_parser(sub)                       # discourse terms ...
-    # --- end of the command groups ---
+    fetch.add_parser(sub)
+    terms.add_parser(sub)
     return parser
 
 

@@ -175,3 +175,20 @@ def format_value(value: Any) -> str:
 def env_flag(name: str) -> bool:
     """True when the environment variable ``name`` is set to something other than ``""``/``0``."""
     return os.environ.get(name, "") not in ("", "0")
+
+
+def add_keep(p: argparse.ArgumentParser) -> None:
+    """``--keep DOCVAR=V1,V2`` (repeatable): keep only these documents, as :meth:`Corpus.subset`."""
+    p.add_argument("--keep", action="append", default=[], metavar="DOCVAR=V1,V2",
+                   help="keep only documents whose docvar has one of these values (repeatable), e.g. side=state,ngo")
+
+
+def keep_filters(items: Sequence[str]) -> dict[str, list[str]]:
+    """``--keep`` values as :meth:`Corpus.subset` keywords."""
+    filters: dict[str, list[str]] = {}
+    for item in items:
+        name, sep, values = item.partition("=")
+        if not sep or not name.strip() or not values.strip():
+            raise ConfigError(f"--keep {item!r}: write DOCVAR=VALUE[,VALUE...], e.g. --keep side=state,ngo")
+        filters[name.strip()] = [v.strip() for v in values.split(",") if v.strip()]
+    return filters

@@ -6,6 +6,7 @@
     discourse frames annotate-export CORPUS -o sheet.xlsx [--model DIR --n 50 --per-doc 2 --exclude GOLD]
     discourse frames annotate-import sheet.xlsx -o labels.csv
     discourse frames agreement FIRST SECOND
+    discourse frames hydrate ANNOTATIONS --corpus FETCHED.jsonl -o gold.jsonl [--report report.csv]
 
 ``add_parser(sub)`` adds ``frames`` and its verbs; each verb's ``func`` default is the
 ``cmd_frames_<verb>(args) -> int`` function that runs it. Output paths are checked before any work.
@@ -77,7 +78,8 @@ def cmd_frames_train(args: argparse.Namespace) -> int:
     with writing(args.output):
         out = model.save(args.output)
     print(f"fitted on {len(X)} sentences of {X['doc_id'].nunique()} documents ({'all' if args.all else 'train'}) -> {out}")
-    print("out-of-fold scores at the tuned thresholds (grouped CV inside the training data):")
+    print("nested grouped CV inside the training data (thresholds chosen without the scored documents; "
+          "the headline is 'frames evaluate' on held-out test documents):")
     print(model.cv_scores_.round(3).to_string(index=False))
     return OK
 
@@ -166,10 +168,32 @@ def cmd_frames_agreement(args: argparse.Namespace) -> int:
     return OK
 
 
+def cmd_frames_hydrate(args: argparse.Namespace) -> int:
+    """Attach shipped annotations (hash + frames) to a fetched corpus; write a gold JSONL."""
+    from ..framing.hydrate import hydrate
+
+    check_output_file(args.output)
+    if args.report:
+        check_output_file(args.report, "--report")
+    corpus = read_corpus_arg(args.corpus)
+    result = hydrate(args.annotations, corpus, codebook=_codebook(args))
+    with writing(args.output):
+        out = result.write_gold(args.output)
+    n_found, n_all = len(result.gold), len(result.gold) + len(result.missing)
+    print(f"attached {n_found} of {n_all} annotations to {args.corpus} -> {out}")
+    bad = result.report[result.report["status"] != "ok"]
+    if len(bad):
+        print(bad.to_string(index=False))
+    if args.report:
+        print(f"report -> {_write_csv(result.report, args.report)}")
+    return report_skipped(len(result.missing), "annotation(s) (page changed or not fetched)",
+                          allow=args.allow_skipped)
+
+
 _HANDLERS = {
     "code": cmd_frames_code, "train": cmd_frames_train, "evaluate": cmd_frames_evaluate,
     "annotate-export": cmd_frames_annotate_export, "annotate-import": cmd_frames_annotate_import,
-    "agreement": cmd_frames_agreement,
+    "agreement": cmd_frames_agreement, "hydrate": cmd_frames_hydrate,
 }
 
 
@@ -227,6 +251,12 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("first")
     p.add_argument("second")
     p.add_argument("-o", "--output", default=None, help="agreement table CSV")
+    p = verb("hydrate", help="attach shipped annotations (sentence hash + frames) to a fetched corpus")
+    p.add_argument("annotations", help="annotations JSONL (doc_id, sha256, frames), e.g. corpora/real/annotations/gold.jsonl")
+    p.add_argument("--corpus", required=True, help="the fetched corpus (discourse fetch urls ... -o corpus.jsonl)")
+    p.add_argument("-o", "--output", required=True, help="gold JSONL with the sentences' text and offsets")
+    p.add_argument("--report", default=None, help="per-document report CSV (ok / changed / missing_document)")
+    add_allow_skipped(p)
     for name, parser in verbs.choices.items():
         parser.set_defaults(func=_HANDLERS[name])
     return frames

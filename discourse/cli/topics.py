@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigError
-from .common import add_allow_skipped, check_output_folder, read_corpus_arg, report_skipped, write_table, writing
+from .common import (add_allow_skipped, add_keep, check_output_folder, keep_filters, read_corpus_arg, report_skipped,
+                     write_table, writing)
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -34,8 +35,7 @@ def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p.add_argument("--chunksize", type=int, default=2000)
     p.add_argument("--seed", type=int, default=0, help="random_state (default 0)")
     p.add_argument("--language", default="ja", help="keep documents of this language (default ja; 'all' keeps all)")
-    p.add_argument("--keep", action="append", default=[], metavar="DOCVAR=V1,V2",
-                   help="keep documents whose docvar has one of these values (repeatable), e.g. side=state,ngo")
+    add_keep(p)
     p.add_argument("--by", default=None, metavar="DOCVAR", help="prevalence and divergence by this docvar, e.g. side")
     p.add_argument("--contrast", default=None, metavar="A,B", help="with --by: the A - B difference in topic shares")
     p.add_argument("--min-termfreq", type=float, default=3)
@@ -59,12 +59,7 @@ def _ints(text: str) -> list[int]:
 def _filters(args: argparse.Namespace) -> dict[str, Any]:
     """``--language`` and ``--keep`` as :meth:`Corpus.subset` keywords."""
     filters: dict[str, Any] = {} if args.language == "all" else {"language": args.language}
-    for item in args.keep:
-        name, sep, values = item.partition("=")
-        if not sep or not name.strip() or not values.strip():
-            raise ConfigError(f"--keep {item!r}: write DOCVAR=VALUE[,VALUE...], e.g. --keep side=state,ngo")
-        filters[name.strip()] = [v.strip() for v in values.split(",") if v.strip()]
-    return filters
+    return {**filters, **keep_filters(args.keep)}
 
 
 def _contrast(args: argparse.Namespace) -> tuple[str, str] | None:

@@ -48,6 +48,7 @@ class TokenizeConfig:
     form: Literal["lemma", "surface"] = "lemma"
     user_terms: tuple[str, ...] = ()
     n_jobs: int = 1
+    numbers: Literal["drop", "keep", "class"] = "drop"
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from .active import rank_for_annotation, uncertainty
 from .agreement import alpha_distance, cohen_kappa, frame_agreement, krippendorff_alpha, masi_distance, set_agreement
 from .annotate import AnnotationError, annotation_table, export_annotation, import_annotation
-from .classifier import FramingClassifier
+from .classifier import FramingClassifier, load_model, save_model
 from .codebook import Codebook, Frame, load_codebook
 from .data import (FrameCoding, GoldSet, corpus_sentences, detect_language, document_shares, frame_lists_to_matrix,
                    load_gold, load_gold_set, load_split, matrix_to_frame_lists)
@@ -21,7 +21,6 @@ from .dictionary import CueMatcher, DictionaryCoder, codebook_rules
 from .evaluate import (Evaluation, cross_validate, evaluate_holdout, grouped_folds, learning_curve, side_by_side,
                        tune_C)
 from .explain import Explanation, explain, top_features
-from .persist import load_model, save_model
 from .rules import Rule, RuleError, RuleSet, parse_rule, parse_rules, read_rules
 from .scores import bootstrap_intervals, frame_confusion, lrap, pair_confusion, prf_table
 

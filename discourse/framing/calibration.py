@@ -17,6 +17,9 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import minimize
 
+from .._internal.constants import TIE_TOLERANCE
+from .._internal.scores import f1_from_counts
+
 
 def best_threshold(scores: np.ndarray, y: np.ndarray) -> float:
     """The score threshold that maximizes F1 of ``scores >= t`` on these (out-of-fold) scores.
@@ -32,8 +35,8 @@ def best_threshold(scores: np.ndarray, y: np.ndarray) -> float:
     distinct = np.r_[np.flatnonzero(np.diff(s) != 0), len(s) - 1]   # last index of each run of equal scores
     tp = np.cumsum(t)[distinct]
     k = distinct + 1                                                # predicted positives at each cut
-    f1 = 2 * tp / (k + t.sum())
-    best = np.flatnonzero(f1 >= f1.max() - 1e-12)
+    f1 = f1_from_counts(tp, k - tp, t.sum() - tp)                  # fp = k - tp, fn = positives - tp
+    best = np.flatnonzero(f1 >= f1.max() - TIE_TOLERANCE)
     cut = best[len(best) // 2]
     lower = s[distinct[cut] + 1] if distinct[cut] + 1 < len(s) else s[distinct[cut]] - 1.0
     return float((s[distinct[cut]] + lower) / 2)

@@ -19,8 +19,8 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
-from sklearn.model_selection import GroupKFold
 
+from .._internal.folds import grouped_folds as _grouped_folds
 from ..errors import ConfigError
 from .data import matrix_to_frame_lists
 from .scores import bootstrap_intervals, frame_confusion, lrap, pair_confusion, prf_table
@@ -150,12 +150,7 @@ def evaluate_holdout(estimator: Any, train: pd.DataFrame, test: pd.DataFrame, *,
 
 def grouped_folds(doc_ids: Sequence[Any], n_splits: int = 5, random_state: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
     """(train, test) row indices with every document entirely on one side of each split."""
-    groups = np.asarray(doc_ids, dtype=object)
-    n_groups = len(np.unique(groups))
-    if n_groups < 2:
-        raise ConfigError("grouped cross-validation needs at least 2 documents")
-    splitter = GroupKFold(n_splits=min(n_splits, n_groups), shuffle=True, random_state=random_state)
-    return list(splitter.split(np.zeros(len(groups)), groups=groups))
+    return _grouped_folds(doc_ids, n_splits, random_state=random_state)
 
 
 def cross_validate(estimator: Any, labels: pd.DataFrame, *, frames: Sequence[str] | None = None, n_splits: int = 5,

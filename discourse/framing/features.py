@@ -1,7 +1,8 @@
 """Sentence features for the frame classifier: lemma n-grams, character n-grams and codebook cues.
 
 Three blocks, each TF-IDF weighted (sublinear tf ``1 + log tf``, smoothed idf
-``log((1 + n) / (1 + df)) + 1``, as scikit-learn) and L2-normalized per sentence, then scaled
+``log((1 + n) / (1 + df)) + 1``, as scikit-learn; :mod:`discourse._internal.tfidf`) and
+L2-normalized per sentence, then scaled
 by a block weight and stacked:
 
 - ``word``: lemma unigrams and bigrams from the package tokens *with compounds* (来日外国人 is
@@ -30,6 +31,7 @@ from typing import Callable, Sequence
 import numpy as np
 import scipy.sparse as sp
 
+from .._internal.tfidf import smooth_idf, tfidf
 from ..errors import ConfigError
 from ._tok import SentenceTokens, is_punct
 
@@ -86,7 +88,7 @@ class TfidfBlock:
         order = np.argsort(names.astype(str), kind="stable")
         keep, names = keep[order], names[order]
         self.vocabulary = names.tolist()
-        self.idf = np.log((1.0 + len(docs)) / (1.0 + df[keep])) + 1.0
+        self.idf = smooth_idf(df[keep], len(docs))
         return self._weight(counts[:, keep])
 
     def set_state(self, vocabulary: list[str], idf: np.ndarray) -> "TfidfBlock":
@@ -102,10 +104,7 @@ class TfidfBlock:
         return self._weight(counts)
 
     def _weight(self, counts: sp.csr_matrix) -> sp.csr_matrix:
-        X = counts.astype(np.float64)
-        X.data = 1.0 + np.log(X.data)
-        X = X @ sp.diags(self.idf) if X.shape[1] else X
-        return _l2(sp.csr_matrix(X))
+        return tfidf(counts, self.idf, sublinear=True, norm="l2")
 
 
 def _counts(docs: Sequence[Sequence[str]], lookup: Callable[[str], int], n_cols: Callable[[], int]) -> sp.csr_matrix:
@@ -120,12 +119,6 @@ def _counts(docs: Sequence[Sequence[str]], lookup: Callable[[str], int], n_cols:
     rows = np.repeat(np.arange(len(docs)), np.diff(indptr))
     ok = indices >= 0
     return sp.csr_matrix((np.ones(int(ok.sum())), (rows[ok], indices[ok])), shape=(len(docs), n_cols()))
-
-
-def _l2(X: sp.csr_matrix) -> sp.csr_matrix:
-    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    return sp.csr_matrix(sp.diags(1.0 / norms) @ X)
 
 
 class FeatureSpace:

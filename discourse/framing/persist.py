@@ -1,10 +1,19 @@
-"""Saving and loading a fitted FramingClassifier without pickle.
+"""The state of a fitted :class:`~discourse.framing.FramingClassifier` as JSON values and arrays.
 
-A model folder holds ``model.json`` (format version, hyper-parameters, frames, the codebook cues
-the cue features use, vocabularies, thresholds, calibration, cross-validation scores, the
-tokenizer settings) and ``arrays.npz`` (coefficients, intercepts, idf vectors, thresholds,
-calibration), read with ``np.load(allow_pickle=False)``. Loading parses JSON and numeric arrays
-only, so a model file from elsewhere cannot run code.
+A classifier is saved in the package's one model format (:mod:`discourse._internal.bundle`:
+``model.json`` + ``arrays.npz``, every part checked on load, never unpickled). This module says
+what goes in it:
+
+JSON state
+    ``frames``, the codebook ``cues`` the cue features match (so a saved model does not depend
+    on the codebook file), the ``tokenizer`` settings, the ``word_vocabulary`` and
+    ``char_vocabulary`` (feature column order), the cross-validation tables.
+arrays
+    ``coef`` (n_frames, n_features), ``intercept``, ``word_idf``, ``char_idf``, ``thresholds``,
+    ``calibration`` (n_frames, 2), ``exclusive`` (n_frames, n_frames, 0/1).
+
+Restoring checks that these fit together (coefficients against the vocabularies, one value
+per frame) and warns when the tokenizer settings differ from the current ones.
 
 Example
 -------
@@ -13,23 +22,22 @@ Example
 """
 from __future__ import annotations
 
-import io
-import json
 import warnings
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..cache import atomic_write_bytes, atomic_write_text, read_format_json
-from ..errors import ConfigError
+from .._internal.bundle import check_shape
+from .._internal.constants import LOGIT_CLIP
 from ._tok import tokenizer_info
+from .calibration import sigmoid
 from .codebook import Codebook, Frame
+from .dictionary import CueMatcher
+from .features import FeatureSpace
 
-FORMAT = "discourse-framing-classifier"
-VERSION = 1
-ARRAYS = ("coef", "intercept", "word_idf", "char_idf", "thresholds", "calibration", "exclusive")
+STATE_ARRAYS = ("coef", "intercept", "word_idf", "char_idf", "thresholds", "calibration", "exclusive")
+TABLES = ("cv_scores_", "cv_scores_optimistic_", "cv_folds_")
 
 
 def _params(model: Any) -> dict[str, Any]:
@@ -45,51 +53,25 @@ def _params(model: Any) -> dict[str, Any]:
 def _cues(model: Any) -> dict[str, dict[str, list[str]]] | None:
     if model.features_.cues is None:
         return None
-    cb = model._codebook()
-    return {f.id: {"ja": list(f.cues_ja), "en": list(f.cues_en)} for f in cb.frames}
+    return {f.id: {"ja": list(f.cues_ja), "en": list(f.cues_en)} for f in model._codebook().frames}
 
 
-def save_model(model: Any, path: str | Path) -> Path:
-    """Write ``model.json`` and ``arrays.npz`` into folder ``path`` (created; files replaced atomically)."""
-    model._check_fitted()
-    folder = Path(path)
+def _table(df: pd.DataFrame) -> dict[str, list]:
+    """A small table as JSON (NaN becomes null)."""
+    return {c: [None if isinstance(v, float) and not np.isfinite(v) else v for v in df[c].tolist()] for c in df.columns}
+
+
+def classifier_state(model: Any) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """``(meta, arrays)`` of a fitted classifier (see the module docstring)."""
     fs = model.features_
-    meta = {"format": FORMAT, "format_version": VERSION, "params": _params(model), "frames": list(model.frames_),
-            "cues": _cues(model), "tokenizer": tokenizer_info(), "word_ngrams": fs.word_ngrams,
-            "char_ngrams": list(fs.char_ngrams), "block_weights": list(fs.weights),
-            "word_vocabulary": fs.word.vocabulary, "char_vocabulary": fs.char.vocabulary,
-            "cv_scores": model.cv_scores_.to_dict("list")}
-    buf = io.BytesIO()
-    np.savez(buf, coef=model.coef_, intercept=model.intercept_, word_idf=fs.word.idf, char_idf=fs.char.idf,
-             thresholds=model.thresholds_, calibration=model.calibration_,
-             exclusive=model.exclusive_.astype(np.int8))
-    atomic_write_bytes(folder / "arrays.npz", buf.getvalue())
-    atomic_write_text(folder / "model.json", json.dumps(meta, ensure_ascii=False, indent=1))
-    return folder
-
-
-def _read_meta(folder: Path) -> dict[str, Any]:
-    file = folder / "model.json"
-    meta = read_format_json(file, FORMAT, "FramingClassifier.save()", "discourse framing model")
-    if meta.get("format_version") != VERSION:
-        raise ConfigError(f"{file}: format_version {meta.get('format_version')!r} is not supported (expected {VERSION}): "
-                          "refit the model with this version of discourse")
-    return meta
-
-
-def _read_arrays(folder: Path) -> dict[str, np.ndarray]:
-    file = folder / "arrays.npz"
-    if not file.is_file():
-        raise ConfigError(f"{folder}: no arrays.npz next to model.json: the model folder is incomplete")
-    try:
-        with np.load(file, allow_pickle=False) as data:
-            arrays = {k: np.asarray(data[k]) for k in ARRAYS}
-    except (KeyError, ValueError, OSError) as exc:
-        raise ConfigError(f"{file}: unreadable or incomplete ({exc}); expected arrays {list(ARRAYS)}") from None
-    for k, a in arrays.items():
-        if a.dtype.kind not in "fiu":
-            raise ConfigError(f"{file}: array {k!r} has dtype {a.dtype}; expected numbers")
-    return arrays
+    meta = {"params": _params(model), "frames": list(model.frames_), "cues": _cues(model),
+            "tokenizer": tokenizer_info(), "word_vocabulary": list(fs.word.vocabulary),
+            "char_vocabulary": list(fs.char.vocabulary)}
+    meta.update({name: _table(getattr(model, name)) for name in TABLES})
+    arrays = {"coef": model.coef_, "intercept": model.intercept_, "word_idf": fs.word.idf, "char_idf": fs.char.idf,
+              "thresholds": model.thresholds_, "calibration": model.calibration_,
+              "exclusive": model.exclusive_.astype(np.int8)}
+    return meta, arrays
 
 
 def _codebook(meta: dict[str, Any]) -> Codebook | None:
@@ -101,37 +83,46 @@ def _codebook(meta: dict[str, Any]) -> Codebook | None:
     return Codebook(name="saved model cues", version="", unit="sentence", description="", coding_rules=(), frames=frames)
 
 
-def load_model(path: str | Path) -> Any:
-    """Rebuild a fitted FramingClassifier from a folder written by :func:`save_model`."""
-    from .classifier import FramingClassifier
-    from .dictionary import CueMatcher
-    from .features import FeatureSpace
+def _features(meta: dict[str, Any], params: dict[str, Any], arrays: dict[str, np.ndarray], cb: Codebook | None
+              ) -> FeatureSpace:
+    char = tuple(params["char_ngrams"]) if params["char_ngrams"] else (1, 0)
+    fs = FeatureSpace(word_ngrams=params["word_ngrams"], char_ngrams=char, min_df=params["min_df"],
+                      weights=tuple(params["block_weights"]), cue_matcher=CueMatcher(cb) if cb is not None else None)
+    for block, name in ((fs.word, "word"), (fs.char, "char")):
+        vocab = meta[f"{name}_vocabulary"]
+        check_shape(f"{name}_idf", arrays[f"{name}_idf"], (len(vocab),), f"{len(vocab)} entries in {name}_vocabulary")
+        block.set_state(vocab, arrays[f"{name}_idf"])
+    return fs
 
-    folder = Path(path)
-    meta, arrays = _read_meta(folder), _read_arrays(folder)
+
+def _check_arrays(arrays: dict[str, np.ndarray], n_frames: int, n_features: int) -> None:
+    why = f"{n_frames} frames by {n_features} features (vocabularies and cues)"
+    check_shape("coef", arrays["coef"], (n_frames, n_features), why)
+    for name in ("intercept", "thresholds"):
+        check_shape(name, arrays[name], (n_frames,), why)
+    check_shape("calibration", arrays["calibration"], (n_frames, 2), why)
+    check_shape("exclusive", arrays["exclusive"], (n_frames, n_frames), why)
+
+
+def restore_classifier(cls: type, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> Any:
+    """A fitted ``cls`` (FramingClassifier) from :func:`classifier_state`'s output."""
     params = dict(meta["params"])
     cb = _codebook(meta)
-    params["codebook"] = cb
-    params["char_ngrams"] = tuple(params["char_ngrams"]) if params["char_ngrams"] else None
-    params["block_weights"] = tuple(params["block_weights"])
-    model = FramingClassifier(**params)
-    fs = FeatureSpace(word_ngrams=meta["word_ngrams"], char_ngrams=tuple(meta["char_ngrams"]), min_df=params["min_df"],
-                      weights=tuple(meta["block_weights"]), cue_matcher=CueMatcher(cb) if cb is not None else None)
-    fs.word.set_state(meta["word_vocabulary"], arrays["word_idf"])
-    fs.char.set_state(meta["char_vocabulary"], arrays["char_idf"])
-    n_features = sum(fs.block_sizes)
-    if arrays["coef"].shape != (len(meta["frames"]), n_features):
-        raise ConfigError(f"{folder}: coef has shape {arrays['coef'].shape} but the vocabularies give "
-                          f"({len(meta['frames'])}, {n_features}): model.json and arrays.npz do not belong together")
-    model.frames_, model.features_ = list(meta["frames"]), fs
-    model.coef_, model.intercept_ = arrays["coef"], arrays["intercept"]
-    model.thresholds_, model.calibration_ = arrays["thresholds"], arrays["calibration"]
+    params.update(codebook=cb, char_ngrams=tuple(params["char_ngrams"]) if params["char_ngrams"] else None,
+                  block_weights=tuple(params["block_weights"]))
+    model = cls(**params)
+    model._check_params()
+    model.features_ = _features(meta, params, arrays, cb)
+    model.frames_ = list(meta["frames"])
+    _check_arrays(arrays, len(model.frames_), sum(model.features_.block_sizes))
+    model.coef_, model.intercept_ = arrays["coef"].astype(np.float64), arrays["intercept"].astype(np.float64)
+    model.thresholds_, model.calibration_ = arrays["thresholds"].astype(np.float64), arrays["calibration"].astype(np.float64)
     model.exclusive_ = arrays["exclusive"].astype(bool)
-    from .calibration import sigmoid
-
-    model.proba_thresholds_ = sigmoid(model.calibration_[:, 0] * np.clip(model.thresholds_, -50, 50) + model.calibration_[:, 1])
-    model.cv_scores_ = pd.DataFrame(meta["cv_scores"])
+    model.proba_thresholds_ = sigmoid(model.calibration_[:, 0] * np.clip(model.thresholds_, -LOGIT_CLIP, LOGIT_CLIP)
+                                      + model.calibration_[:, 1])
+    for name in TABLES:
+        setattr(model, name, pd.DataFrame(meta[name]))
     if meta.get("tokenizer") != tokenizer_info():
-        warnings.warn(f"{folder}: the model was fitted with other tokenizer settings ({meta.get('tokenizer')}); "
-                      "predictions may differ from the original", stacklevel=2)
+        warnings.warn(f"the model was fitted with other tokenizer settings ({meta.get('tokenizer')}); "
+                      "predictions may differ from the original", stacklevel=4)
     return model

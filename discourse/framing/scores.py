@@ -5,7 +5,8 @@ Per-frame precision, recall, F1 and support; macro-F1 (mean of the frames' F1) a
 scikit-learn: per sentence, the mean over its true frames of the share of true frames among the
 frames ranked at or above it; a sentence with no true frame, or with all frames true, scores 1).
 Intervals resample *documents* with replacement (the unit that was sampled: sentences of one
-document are not independent), with :func:`discourse.metrics.prevalence.bootstrap_weights`.
+document are not independent), with :func:`discourse._internal.intervals.bootstrap_weights`.
+The counting and averaging rules are those of :mod:`discourse._internal.scores`.
 
 References
 ----------
@@ -27,26 +28,15 @@ import numpy as np
 import pandas as pd
 from scipy.stats import rankdata
 
+from .._internal.intervals import bootstrap_weights, percentile_interval
+from .._internal.scores import confusion_counts as counts
+from .._internal.scores import f1_from_counts, macro, micro, prf
 from ..errors import ConfigError
-from ..metrics.prevalence import bootstrap_weights
-
-
-def counts(Y: np.ndarray, P: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """True positives, false positives, false negatives per row and frame (int arrays)."""
-    Y, P = np.asarray(Y).astype(bool), np.asarray(P).astype(bool)
-    if Y.shape != P.shape:
-        raise ConfigError(f"gold {Y.shape} and predictions {P.shape} differ in shape")
-    return (Y & P).astype(np.int64), (~Y & P).astype(np.int64), (Y & ~P).astype(np.int64)
 
 
 def _f1(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> np.ndarray:
     """F1 = 2tp / (2tp + fp + fn); NaN where undefined (no gold and no predicted positive)."""
-    den = 2 * tp + fp + fn
-    return np.divide(2.0 * tp, den, out=np.full(np.shape(den), np.nan), where=den > 0)
-
-
-def _ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    return np.divide(a, b, out=np.zeros(np.shape(b)), where=b > 0)
+    return f1_from_counts(tp, fp, fn, undefined=np.nan)
 
 
 def prf_table(Y: np.ndarray, P: np.ndarray, frames: Sequence[str]) -> pd.DataFrame:
@@ -55,16 +45,11 @@ def prf_table(Y: np.ndarray, P: np.ndarray, frames: Sequence[str]) -> pd.DataFra
     Precision (recall) of a frame never predicted (never true) is 0, as scikit-learn's
     ``zero_division=0``; the F1 of a frame with neither gold nor predicted positives is 0 too.
     """
-    tp, fp, fn = (c.sum(axis=0).astype(float) for c in counts(Y, P))
-    f1 = np.nan_to_num(_f1(tp, fp, fn))
-    table = pd.DataFrame({"frame": list(frames), "precision": _ratio(tp, tp + fp), "recall": _ratio(tp, tp + fn),
-                          "f1": f1, "support": (tp + fn).astype(int)})
-    T, F, N = tp.sum(), fp.sum(), fn.sum()
-    macro = {"frame": "(macro)", "precision": table["precision"].mean(), "recall": table["recall"].mean(),
-             "f1": f1.mean(), "support": int(T + N)}
-    micro = {"frame": "(micro)", "precision": float(_ratio(T, T + F)), "recall": float(_ratio(T, T + N)),
-             "f1": float(np.nan_to_num(_f1(T, F, N))), "support": int(T + N)}
-    return pd.concat([table, pd.DataFrame([macro, micro])], ignore_index=True)
+    per = prf(Y, P)
+    table = pd.DataFrame({"frame": list(frames), "precision": per["precision"], "recall": per["recall"],
+                          "f1": per["f1"], "support": per["support"].astype(int)})
+    averages = [{"frame": "(macro)", **macro(per)}, {"frame": "(micro)", **micro(per)}]
+    return pd.concat([table, pd.DataFrame(averages)], ignore_index=True)
 
 
 def lrap_per_sentence(Y: np.ndarray, S: np.ndarray) -> np.ndarray:
@@ -109,16 +94,15 @@ def bootstrap_intervals(Y: np.ndarray, P: np.ndarray, S: np.ndarray | None, doc_
         sums = np.bincount(inverse, weights=lrap_per_sentence(Y, S), minlength=len(docs))
         sizes = np.bincount(inverse, minlength=len(docs)).astype(float)
         draws["(lrap)"] = (w @ sums) / np.maximum(w @ sizes, 1)
-    lo, hi = (1 - ci) / 2, (1 + ci) / 2
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)   # a frame absent from every resample: NaN interval
-        return _interval_rows(f1, draws, frames, lo, hi)
+    return _interval_rows(f1, draws, frames, ci)
 
 
-def _interval_rows(f1: np.ndarray, draws: dict[str, np.ndarray], frames: Sequence[str], lo: float, hi: float) -> pd.DataFrame:
-    rows = [{"frame": name, "ci_low": float(np.nanquantile(f1[:, k], lo)), "ci_high": float(np.nanquantile(f1[:, k], hi))}
-            for k, name in enumerate(frames)]
-    rows += [{"frame": name, "ci_low": float(np.quantile(d, lo)), "ci_high": float(np.quantile(d, hi))} for name, d in draws.items()]
+def _interval_rows(f1: np.ndarray, draws: dict[str, np.ndarray], frames: Sequence[str], ci: float) -> pd.DataFrame:
+    low, high = percentile_interval(f1, ci, axis=0, skip_nan=True)   # a frame absent from every resample: NaN
+    rows = [{"frame": name, "ci_low": float(low[k]), "ci_high": float(high[k])} for k, name in enumerate(frames)]
+    for name, d in draws.items():
+        lo, hi = percentile_interval(d, ci, axis=0)
+        rows.append({"frame": name, "ci_low": float(lo), "ci_high": float(hi)})
     return pd.DataFrame(rows)
 
 

@@ -16,6 +16,8 @@ from .kwic import kwic
 
 from .association import cooccurrence, cooccurrence_by_term, term_groups
 from .crime_figures import crime_figures, crime_figures_wide
+from .dispersion import dispersion
+from .framed import framed_share, mention_flags
 from .prevalence import crosstab, prevalence, prevalence_gap
 
 from .claims import check_claims, extract_claims, frames_vs_figures
@@ -26,7 +28,7 @@ from .network import cooccurrence_network, network_html, plot_network
 from .trends import keyness_over, plot_trends, term_trends
 
 __all__ = ["keyness", "collocations", "kwic", "cooccurrence", "cooccurrence_by_term", "term_groups", "crime_figures",
-           "crime_figures_wide", "prevalence", "prevalence_gap", "crosstab",
+           "crime_figures_wide", "dispersion", "framed_share", "mention_flags", "prevalence", "prevalence_gap", "crosstab",
            "frequency", "dispersion_positions", "dispersion_plot", "cooccurrence_network", "plot_network", "network_html",
            "correspondence", "correspondence_terms", "plot_biplot", "cluster_terms", "cluster_documents", "plot_dendrogram",
            "term_trends", "keyness_over", "plot_trends", "extract_claims", "check_claims", "frames_vs_figures"]

@@ -30,7 +30,7 @@ import pandas as pd
 from ..errors import ConfigError
 from ..resources import read_term_list, resource
 from ..tokens import Tokens
-from .prevalence import bootstrap_weights
+from .._internal.intervals import bootstrap_weights, percentile_interval
 
 HALDANE = 0.5
 
@@ -139,7 +139,7 @@ def _group_row(key: tuple, by_cols: list[str], per_doc: np.ndarray, n_boot: int,
     boot = cells(*(bootstrap_weights(len(per_doc), n_boot, rng) @ per_doc).T)
     for stat in ("lift", "pmi", "log_odds_ratio"):
         finite = boot[stat][np.isfinite(boot[stat])]
-        low, high = np.quantile(finite, [(1 - ci) / 2, (1 + ci) / 2]) if len(finite) else (np.nan, np.nan)
+        low, high = percentile_interval(finite, ci) if len(finite) else (np.nan, np.nan)
         row[f"{stat}_ci_low"], row[f"{stat}_ci_high"] = float(low), float(high)
     row["defined"] = bool(np.isfinite(row["lift"]) and np.isfinite(row["pmi"]))
     return row

@@ -26,6 +26,7 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import ConfigError, check_choice, closest
+from .._internal.intervals import bootstrap_weights, percentile_interval
 from .groups import group_masks
 
 NON_FRAME = {"doc_id", "sent_id", "start", "end", "text", "split", "unit_id"}
@@ -69,14 +70,6 @@ def _as_list(by: str | Sequence[str] | None) -> list[str]:
     return [] if by is None else [by] if isinstance(by, str) else list(by)
 
 
-def bootstrap_weights(n_docs: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
-    """(n_boot, n_docs) counts of how often each document is drawn in each resample."""
-    draws = rng.integers(0, n_docs, size=(n_boot, n_docs))
-    weights = np.zeros((n_boot, n_docs))
-    np.add.at(weights, (np.arange(n_boot)[:, None], draws), 1.0)
-    return weights
-
-
 def _bootstrap_shares(pos: np.ndarray, n_units: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
     """(n_boot, n_frames) shares from resampling documents with replacement."""
     weights = bootstrap_weights(len(n_units), n_boot, rng)
@@ -111,7 +104,7 @@ def prevalence(labels: pd.DataFrame, docvars: pd.DataFrame | None = None, *, by:
         pos, n = part[cols].to_numpy(float), part["n_units"].to_numpy(float)
         share = pos.sum(axis=0) / n.sum()
         boots = _bootstrap_shares(pos, n, n_boot, rng)
-        low, high = np.quantile(boots, [(1 - ci) / 2, (1 + ci) / 2], axis=0)
+        low, high = percentile_interval(boots, ci, axis=0)
         for j, frame in enumerate(cols):
             rows.append({**dict(zip(by_cols, key)), "frame": frame, "n_docs": len(part), "n_units": int(n.sum()),
                          "n_positive": int(pos[:, j].sum()), "share": share[j], "ci_low": low[j], "ci_high": high[j]})
@@ -146,7 +139,7 @@ def prevalence_gap(labels: pd.DataFrame, docvars: pd.DataFrame, *, by: str, targ
         shares.append(pos.sum(axis=0) / n.sum())
         boots.append(_bootstrap_shares(pos, n, n_boot, rng))
     diff = boots[0] - boots[1]
-    low, high = np.quantile(diff, [(1 - ci) / 2, (1 + ci) / 2], axis=0)
+    low, high = percentile_interval(diff, ci, axis=0)
     tail = np.minimum((diff <= 0).sum(axis=0), (diff >= 0).sum(axis=0))
     p = np.minimum(1.0, 2 * (tail + 1) / (n_boot + 1))
     out = pd.DataFrame({"frame": cols, "share_target": shares[0], "share_reference": shares[1], "gap": shares[0] - shares[1],

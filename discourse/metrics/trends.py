@@ -33,7 +33,7 @@ import pandas as pd
 from ..dtm import docvar_values
 from ..errors import ConfigError
 from .keyness import Measure, keyness
-from .prevalence import bootstrap_weights
+from .._internal.intervals import bootstrap_weights, percentile_interval
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -99,7 +99,7 @@ def _cell_rows(key: dict, hits: np.ndarray, sizes: np.ndarray, terms: list[str],
     rate = PER * hits.sum(axis=0) / max(n_tokens, 1)
     weights = bootstrap_weights(len(sizes), n_boot, rng)
     boot = PER * (weights @ hits) / np.maximum(weights @ sizes, 1)[:, None]
-    low, high = np.quantile(boot, [(1 - ci) / 2, (1 + ci) / 2], axis=0)
+    low, high = percentile_interval(boot, ci)
     return [{**key, "term": t, "n_docs": len(sizes), "n_tokens": int(n_tokens), "freq": int(hits[:, j].sum()),
              "per_10k": float(rate[j]), "ci_low": float(low[j]), "ci_high": float(high[j]),
              "docfreq": int((hits[:, j] > 0).sum())} for j, t in enumerate(terms)]

@@ -2,7 +2,7 @@
 correspondence biplot, dendrogram, term trends, frames beside official figures).
 
 Every function returns a ``matplotlib.figure.Figure`` built without pyplot (no backend is switched,
-nothing is shown), inside :func:`discourse.topics.plots.japanese_font` so Japanese labels render in
+nothing is shown), inside :func:`discourse._internal.plotting.japanese_font` so Japanese labels render in
 IPAexGothic. Save with ``fig.savefig(path)`` or :func:`discourse.report.figures.save` (which refuses
 missing glyphs).
 
@@ -20,7 +20,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ..errors import ConfigError
-from ..topics.plots import SIDE_COLORS, japanese_font
+from .._internal.plotting import SIDE_COLORS, japanese_font
 
 if TYPE_CHECKING:
     from ..metrics.clustering import Clustering

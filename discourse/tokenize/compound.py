@@ -8,6 +8,12 @@ both vectorised over a text's words (no Python loop per token):
   ``"affix"`` joins ``PREFIX? (NOUN|ADJN) SUFFIX?`` (外国+人, 滞在+者, 警察+庁, 刑法+犯, 非+正規);
   ``"noun_sequence"`` joins every run of nouns, adjectival nouns and affixes
   (不法+滞在+者, 多+文化+共生, 在留+資格); ``"none"`` joins nothing.
+- **rules that hold in every joining mode** (measured on white papers and NGO statements, where
+  a third of the top keyness terms were such fragments): numbers with their units, eras and
+  changes are one token (平成+16+年, 1+万+4+,+766+人, 32+.+1+%+減, 約+3+割) and never join the
+  nouns around them; katakana loanword runs join (ヘイト+スピーチ); law and bill names take the
+  noun run before 法/案, at most :data:`MAX_LAW_WORDS` words (改正+入管+法, 法律+案), and
+  違反/改正 after 法 (入管法+違反); bound nouns attach like suffixes (中国+籍, 国籍+別, 前年+比).
 - **term lists** (the bundled ``domain_terms.txt`` and ``user_terms``), matched on the text
   longest-first and applied where a match starts and ends on word boundaries
   (来日外国人, 多文化共生, 人間の安全保障). In ``"affix"`` mode a matched term is a unit that
@@ -23,18 +29,51 @@ Example
 from __future__ import annotations
 
 import re
-from typing import Mapping
+from typing import Mapping, Sequence
 
 import numpy as np
 
 from .token import ADJN, NOUN, OTHER, PREFIX, RULE_CODE, SPACE, SUFFIX
 
 MODES = ("none", "affix", "noun_sequence")
+#: What ``tokenize(numbers=...)`` does with number tokens.
+NUMBERS = ("drop", "keep", "class")
+#: The term of every number token with ``numbers="class"``.
+NUMBER_CLASS = "<number>"
 
 #: Honorific prefixes that never attach (ご+意見 stays 意見), by lemma.
 HONORIFIC_PREFIXES = frozenset({"御"})
 #: Suffixes that never attach: plural, honorific and "during/about" markers (公務員+等, 山田+氏).
-FREE_SUFFIXES = frozenset({"等", "達", "さん", "様", "氏", "君", "ちゃん", "殿", "共", "中", "頃", "毎", "方"})
+FREE_SUFFIXES = frozenset({"等", "達", "たち", "さん", "様", "氏", "君", "ちゃん", "殿", "共", "中", "頃", "毎", "方"})
+#: Nouns that unidic-lite cuts off a compound but that only occur bound to the noun before them;
+#: they attach like nominal suffixes (中国+籍, 国籍+別, 前年+比, 認定+率, 委員+会, 自治+体, 不安+感,
+#: 雇用+主, 愛知+県). A listed term stays a unit: 検挙人員|数 keeps 検挙人員 countable.
+BOUND_NOUNS = frozenset({"籍", "別", "比", "数", "率", "会", "歴", "層", "額", "体", "感", "主", "県"})
+#: Heads of law and bill names: a noun run ending in one joins whole (改正|入管|法, 法律|案).
+LAW_HEADS = frozenset({"法"})
+BILL_HEADS = frozenset({"案"})
+#: Nouns that attach after a law name (入管法+違反, 入管法+改正).
+LAW_TAILS = frozenset({"違反", "改正", "改定"})
+#: Prefixes that attach to a number (約+3割, 第+3次, 同+6.7%減).
+NUMBER_PREFIXES = frozenset({"約", "第", "計", "毎", "同"})
+#: Era names that attach to the year after them (平成+16年, 令和+元年).
+ERAS = frozenset({"明治", "大正", "昭和", "平成", "令和"})
+#: Words that end a number besides counters (助数詞): 4-1-2-1+図, 22+年中, 32.1%+減.
+NUMBER_UNITS = frozenset({"図", "表", "年中", "年末", "年度", "万人", "元年"})
+#: Changes written after a number (32.1%+減, 1万人+増).
+NUMBER_CHANGES = frozenset({"増", "減"})
+#: Separators inside a number (3.8, 1万4,766, 4-1-2-1).
+NUMBER_SEPARATORS = frozenset({".", "．", ",", "，", "-", "－", "‐", "−"})
+_COMMAS = frozenset({",", "，"})
+#: Longest law or bill name joined, in dictionary words.
+MAX_LAW_WORDS = 6
+
+# classes beyond token.py's OTHER, NOUN, ADJN, PREFIX, SUFFIX, SPACE (0-5)
+NUM, NUMSEP, COMMA, ERA, COUNTER, CHANGE, NUMPREFIX, KATA, LAW, BILL, LAWTAIL, YEAR1 = range(6, 18)
+N_CLASSES = 18
+#: The class each new class behaves as for the affix and noun-sequence rules.
+_BASE = {NUM: OTHER, NUMSEP: OTHER, COMMA: OTHER, ERA: NOUN, COUNTER: NOUN, CHANGE: NOUN, NUMPREFIX: PREFIX,
+         KATA: NOUN, LAW: NOUN, BILL: NOUN, LAWTAIL: NOUN, YEAR1: NOUN}
 
 
 def word_class(pos: tuple[str, str, str, str], lemma: str) -> int:
@@ -42,23 +81,73 @@ def word_class(pos: tuple[str, str, str, str], lemma: str) -> int:
 
     >>> word_class(("接尾辞", "名詞的", "一般", "*"), "人") == SUFFIX
     True
+    >>> word_class(("名詞", "普通名詞", "一般", "*"), "籍") == SUFFIX   # bound noun
+    True
     """
     pos1, pos2 = pos[0], pos[1]
     if pos1 == "空白":
         return SPACE
+    special = _number_class(pos, lemma)
+    if special is not None:
+        return special
     if pos1 == "名詞" and pos2 != "数詞":
-        return NOUN
+        return _noun_class(pos2, lemma)
     if pos1 == "形状詞" and pos2 != "助動詞語幹":
         return ADJN
     if pos1 == "接頭辞" and lemma not in HONORIFIC_PREFIXES:
-        return PREFIX
+        return NUMPREFIX if lemma in NUMBER_PREFIXES else PREFIX
     if pos1 == "接尾辞" and pos2 in ("名詞的", "形状詞的") and lemma not in FREE_SUFFIXES:
         return SUFFIX
     return OTHER
 
 
+def _number_class(pos: tuple[str, str, str, str], lemma: str) -> int | None:
+    """NUM, separators, counters, eras and changes (None for other words)."""
+    pos1, pos2, pos3 = pos[0], pos[1], pos[2]
+    if pos1 == "名詞" and pos2 == "数詞":
+        return NUM
+    if lemma in NUMBER_SEPARATORS and pos1 in ("補助記号", "記号", "名詞"):
+        return COMMA if lemma in _COMMAS else NUMSEP
+    if lemma in ("％", "%", "パーセント") and pos1 in ("補助記号", "名詞"):
+        return COUNTER
+    if pos1 == "名詞" and lemma not in BOUND_NOUNS and (pos3 == "助数詞可能" or lemma in NUMBER_UNITS - {"元年"}):
+        return COUNTER
+    if lemma == "元年" and pos1 == "名詞":
+        return YEAR1
+    if pos1 == "名詞" and lemma in ERAS:
+        return ERA
+    if pos1 == "名詞" and lemma in NUMBER_CHANGES:
+        return CHANGE
+    return None
+
+
+def _noun_class(pos2: str, lemma: str) -> int:
+    if lemma in NUMBER_PREFIXES:  # 同 is a noun in (同+6.7%減)
+        return NUMPREFIX
+    if lemma in BOUND_NOUNS:
+        return SUFFIX
+    if lemma in LAW_HEADS:
+        return LAW
+    if lemma in BILL_HEADS:
+        return BILL
+    if lemma in LAW_TAILS:
+        return LAWTAIL
+    if pos2 == "普通名詞" and is_katakana_word(lemma):
+        return KATA
+    return NOUN
+
+
+def is_katakana_word(text: str) -> bool:
+    """A loanword spelled in katakana (two or more characters, ``ー`` allowed, no ``・``).
+
+    >>> is_katakana_word("スピーチ"), is_katakana_word("ー"), is_katakana_word("外国")
+    (True, False, False)
+    """
+    return len(text) > 1 and all("\u30a1" <= c <= "\u30fa" or c == "ー" for c in text) and text[0] != "ー"
+
+
 def _link_matrix(pairs: list[tuple[set[int], set[int]]]) -> np.ndarray:
-    m = np.zeros((6, 6), dtype=bool)
+    m = np.zeros((N_CLASSES, N_CLASSES), dtype=bool)
     for left, right in pairs:
         for a in left:
             for b in right:
@@ -66,15 +155,31 @@ def _link_matrix(pairs: list[tuple[set[int], set[int]]]) -> np.ndarray:
     return m
 
 
-_HOST = {NOUN, ADJN}
-_IS_HOST = np.array([c in _HOST for c in range(6)], dtype=bool)
+def with_base(classes: set[int]) -> set[int]:
+    """``classes`` and every new class that behaves as one of them."""
+    return set(classes) | {c for c, base in _BASE.items() if base in classes}
+
+
+_HOST = with_base({NOUN, ADJN})
+_IS_HOST = np.array([c in _HOST for c in range(N_CLASSES)], dtype=bool)
+_IS_NUM = np.array([c == NUM for c in range(N_CLASSES)], dtype=bool)
+_HOST_OR_NUM = _IS_HOST | _IS_NUM
+_PREFIXES = with_base({PREFIX})
 #: LINKS[mode][class of word i, class of word i+1]: may they join?
 LINKS = {
-    "none": np.zeros((6, 6), dtype=bool),
-    "affix": _link_matrix([({PREFIX}, _HOST), (_HOST, {SUFFIX})]),
-    "noun_sequence": _link_matrix([({PREFIX}, _HOST | {PREFIX}), (_HOST | {SUFFIX}, _HOST | {SUFFIX, PREFIX})]),
+    "none": np.zeros((N_CLASSES, N_CLASSES), dtype=bool),
+    "affix": _link_matrix([(_PREFIXES, _HOST), (_HOST, {SUFFIX})]),
+    "noun_sequence": _link_matrix([(_PREFIXES, _HOST | _PREFIXES), (_HOST | {SUFFIX}, _HOST | {SUFFIX} | _PREFIXES)]),
 }
 _FLAT_LINKS = {mode: m.ravel() for mode, m in LINKS.items()}
+#: Links inside numbers (every joining mode); commas are checked for three digits after them.
+NUMBER_LINKS = _link_matrix([({NUMPREFIX, ERA}, {NUM}), ({ERA}, {YEAR1}), ({NUM}, {NUM, NUMSEP, COMMA, COUNTER, SUFFIX}),
+                             ({NUMSEP, COMMA}, {NUM})]).ravel()
+#: Links that are not about numbers but hold in every joining mode: katakana loanword runs
+#: (ヘイト+スピーチ), law names and what follows them (法+案, 入管法+違反).
+SPECIAL_LINKS = _link_matrix([({KATA}, {KATA}), ({LAW}, {BILL, LAWTAIL})]).ravel()
+#: Words a law or bill name may be built from (pulled in front of 法/案).
+_LAW_PART = np.array([c in (_HOST | {SUFFIX} | _PREFIXES) for c in range(N_CLASSES)], dtype=bool)
 
 
 def trie_pattern(terms: list[str], *, any_space: bool = False) -> str:
@@ -195,6 +300,11 @@ def join(cls: np.ndarray, starts: np.ndarray, ends: np.ndarray, mode: str,
          spans: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Group words into tokens (``spans``: the ``(i, j, rule)`` rows of :meth:`TermMatcher.spans`).
 
+    Besides the mode's affix or noun-sequence links, every joining mode makes numbers one token
+    (平成+16+年, 1+万+4+,+766+人, 32+.+1+%+減), joins katakana loanword runs (ヘイト+スピーチ)
+    and law and bill names (改正+入管+法, 法律+案, 入管法+違反); a number never joins the nouns
+    around it.
+
     Returns
     -------
     first : int64 array, length ``n_tokens + 1``: token ``k`` is words ``first[k]:first[k+1]``.
@@ -203,8 +313,12 @@ def join(cls: np.ndarray, starts: np.ndarray, ends: np.ndarray, mode: str,
     n = len(cls)
     if n < 2:
         return np.arange(n + 1, dtype=np.int64), np.zeros(n, np.int8)
-    pair = cls[:-1].astype(np.intp) * 6 + cls[1:]
-    link = (ends[:-1] == starts[1:]) & _FLAT_LINKS[mode][pair]
+    contiguous = ends[:-1] == starts[1:]
+    pair = cls[:-1].astype(np.intp) * N_CLASSES + cls[1:]
+    link = contiguous & _FLAT_LINKS[mode][pair]
+    number = number_links(cls, pair, starts, ends, contiguous) if mode != "none" else None
+    if number is not None:
+        link = _closed(link, number)
     if len(spans):
         i, j = spans[:, 0], spans[:, 1]
         if mode != "noun_sequence":  # a listed term is a unit: nothing attaches to it
@@ -214,11 +328,65 @@ def join(cls: np.ndarray, starts: np.ndarray, ends: np.ndarray, mode: str,
         inside[i] += 1
         inside[j - 1] -= 1
         link |= np.cumsum(inside)[:-1] > 0
+    if number is not None:  # loanwords and law names join whatever the lists say; numbers stay whole
+        link |= (contiguous & SPECIAL_LINKS[pair]) | _law_links(cls, contiguous, spans)
+        link = _closed(link, number)
     first = _firsts(link, n)
     rules = np.where(np.diff(first) > 1, RULE_CODE[mode] if mode != "none" else 0, 0).astype(np.int8)
     if len(spans) or mode == "noun_sequence":
         rules, first = _label_spans(first, rules, spans, cls, link)
     return first, rules
+
+
+def number_links(cls: np.ndarray, pair: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+                  contiguous: np.ndarray) -> np.ndarray:
+    """Links between the words of numbers: a separator needs a numeral after it (a comma one of
+    three characters, 1万4,766), and 増/減 attach after a counter that ends a number."""
+    number = contiguous & NUMBER_LINKS[pair]
+    comma_out = cls[:-1] == COMMA
+    number[comma_out] &= (ends[1:] - starts[1:])[comma_out] == 3
+    into_sep = (cls[1:] == COMMA) | (cls[1:] == NUMSEP)
+    out_of_next = np.append(number[1:], False)
+    number[into_sep] &= out_of_next[into_sep]
+    previous = np.concatenate([[False], number[:-1]])
+    number |= contiguous & (cls[1:] == CHANGE) & previous & ((cls[:-1] == COUNTER) | (cls[:-1] == SUFFIX))
+    return number
+
+
+def _closed(link: np.ndarray, number: np.ndarray) -> np.ndarray:
+    """Keep numbers apart: a word joined into a number joins nothing else."""
+    in_number = np.zeros(len(link) + 1, bool)
+    in_number[:-1] |= number
+    in_number[1:] |= number
+    return (link & ~(in_number[:-1] | in_number[1:])) | number
+
+
+def _law_links(cls: np.ndarray, contiguous: np.ndarray, spans: np.ndarray) -> np.ndarray:
+    """Links that pull the noun run before 法/案 into the law or bill name, at most
+    :data:`MAX_LAW_WORDS` words (a listed term counts whole): 改正+入管+法; a particle,
+    conjunction or punctuation ends it (出入国管理|及び|難民認定法)."""
+    out = np.zeros(len(contiguous), bool)
+    heads = np.flatnonzero((cls == LAW) | (cls == BILL))
+    if not len(heads):
+        return out
+    part = _LAW_PART[cls]
+    span_start = _span_starts(len(cls), spans)
+    for h in heads.tolist():
+        k = h
+        while k > 0 and contiguous[k - 1] and part[k - 1] and h - span_start[k - 1] + 1 <= MAX_LAW_WORDS:
+            out[span_start[k - 1]:k] = True
+            k = int(span_start[k - 1])
+    return out
+
+
+def _span_starts(n: int, spans: np.ndarray) -> np.ndarray:
+    """Per word, the first word of the listed term it belongs to (itself outside terms)."""
+    start = np.arange(n)
+    if len(spans):
+        i, lengths = spans[:, 0], spans[:, 1] - spans[:, 0]
+        offsets = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        start[np.repeat(i, lengths) + offsets] = np.repeat(i, lengths)
+    return start
 
 
 def _firsts(link: np.ndarray, n: int) -> np.ndarray:
@@ -236,7 +404,7 @@ def _label_spans(first: np.ndarray, rules: np.ndarray, spans: np.ndarray, cls: n
         rules[k[exact]] = code[exact]
     if not len(rules):
         return rules, first
-    has_host = np.maximum.reduceat(_IS_HOST[cls], first[:-1])
+    has_host = np.maximum.reduceat(_HOST_OR_NUM[cls], first[:-1])
     bad = (rules > 0) & (rules < RULE_CODE["domain"]) & ~has_host
     if not bad.any():
         return rules, first
@@ -249,10 +417,61 @@ def _label_spans(first: np.ndarray, rules: np.ndarray, spans: np.ndarray, cls: n
 
 
 def host_index(cls: np.ndarray, first: np.ndarray) -> np.ndarray:
-    """Per token, the word that gives its POS: the last noun/adjectival noun, else the last word."""
+    """Per token, the word that gives its POS: the first numeral of a number (1万4,766人 is a
+    numeral), else the last noun/adjectival noun, else the last word."""
     n = len(cls)
     if n == 0:
         return np.zeros(0, np.int64)
-    marked = np.where(_IS_HOST[cls], np.arange(n), -1)
+    index = np.arange(n)
+    marked = np.where(_IS_HOST[cls], index, -1)
     host = np.maximum.reduceat(marked, first[:-1])
+    first_num = np.minimum.reduceat(np.where(_IS_NUM[cls], index, n), first[:-1])
+    all_numeric = np.minimum.reduceat(_NUMERIC[cls], first[:-1]).astype(bool)
+    host = np.where(all_numeric & (first_num < n), first_num, host)
     return np.where(host >= 0, host, first[1:] - 1)
+
+
+#: Classes a number token is made of.
+_NUMERIC = np.array([c in (NUM, NUMSEP, COMMA, ERA, COUNTER, CHANGE, NUMPREFIX, SUFFIX, YEAR1)
+                     for c in range(N_CLASSES)], dtype=np.int8)
+
+
+# --- numbers in the corpus pipeline -------------------------------------------------------------
+#: Era years, and a bare 増/減 (the change of a bracketed figure before it: 2,694件(7.2%)減).
+_NUMBER_TERM = re.compile(r"^(?:(?:明治|大正|昭和|平成|令和)?元年|増|減)$")
+
+
+def number_mask(terms: Sequence[str], pos_tags: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Which terms and which POS tags mark a number token: the POS ``名詞-数詞`` (a joined number
+    takes it from its first numeral), English ``number``, the era year ``令和元年``/``元年``, and a
+    bare 増/減 left after a bracketed figure (``2,694件(7.2%)減``: it belongs to that figure).
+
+    >>> [m.tolist() for m in number_mask(["平成元年", "外国人"], ["名詞-数詞", "名詞-普通名詞-一般", "number"])]
+    [[True, False], [True, False, True]]
+    """
+    by_term = np.fromiter((bool(_NUMBER_TERM.match(t)) for t in terms), bool, len(terms))
+    by_pos = np.fromiter((p.startswith("名詞-数詞") or p == "number" for p in pos_tags), bool, len(pos_tags))
+    return by_term, by_pos
+
+
+def number_tokens(ids: np.ndarray, pos_ids: np.ndarray, terms: Sequence[str], pos_tags: Sequence[str]) -> np.ndarray:
+    """Per token: is it a number (see :func:`number_mask`)?"""
+    by_term, by_pos = number_mask(terms, pos_tags)
+    return by_term[ids] | by_pos[pos_ids] if len(ids) else np.zeros(0, bool)
+
+
+def apply_numbers(keep: np.ndarray, ids: np.ndarray, pos_ids: np.ndarray, terms: Sequence[str],
+                  pos_tags: Sequence[str], numbers: str) -> np.ndarray:
+    """The token filter with ``numbers`` applied: number tokens are dropped (``"drop"``) or kept
+    (``"keep"``, ``"class"``) whatever the POS filter and stopwords said."""
+    return np.where(number_tokens(ids, pos_ids, terms, pos_tags), numbers != "drop", keep)
+
+
+def number_class(terms: Sequence[str], ids: np.ndarray, pos_ids: np.ndarray,
+                 pos_tags: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    """Every number token gets the one term :data:`NUMBER_CLASS` (added to the vocabulary)."""
+    vocab = list(terms)
+    is_number = number_tokens(ids, pos_ids, vocab, pos_tags)
+    if NUMBER_CLASS not in vocab:
+        vocab.append(NUMBER_CLASS)
+    return vocab, np.where(is_number, vocab.index(NUMBER_CLASS), ids).astype(np.int32)

@@ -11,7 +11,13 @@ written form, or the surface):
 - a word the writer spelled in hiragana keeps that spelling when UniDic's lemma is a kanji form
   the text never used (``する`` not ``為る``, ``こと`` not ``事``, ``ある`` not ``有る``);
 - numbers (``2003``, ``５０``, whose UniDic lemma is ``フィフティー-fifty``) and unknown words
-  (lemma ``None``) keep the surface.
+  (lemma ``None``) keep the surface;
+- a word written with kanji that its lemma does not contain keeps its written base form: UniDic
+  files different words under one lemma (挙げる and 上げる under ``上げる``, 図る and 測る under
+  ``計る``, 観る under ``見る``), while spelling variants whose kanji the lemma contains still
+  share it (子ども → ``子供``, 取締り → ``取り締まり``);
+- a loanword written in katakana keeps its written form where UniDic respells it
+  (ヘイト not ``ヘート``, アムネスティ not ``アムネスティー``).
 
 Example
 -------
@@ -19,6 +25,8 @@ Example
 '東京'
 >>> choose_lemma("パーセント-percent", "％", ("名詞", "普通名詞", "助数詞可能", "*"))
 'パーセント'
+>>> choose_lemma("上げる", "挙げる", ("動詞", "非自立可能", "*", "*"))
+'挙げる'
 """
 from __future__ import annotations
 
@@ -74,6 +82,25 @@ def has_kanji(text: str) -> bool:
     return _KANJI.search(text) is not None
 
 
+def kanji_of(text: str) -> set[str]:
+    """The kanji of a text (``々`` and ``〆`` included).
+
+    >>> kanji_of("取り締まり") == {"取", "締"}
+    True
+    """
+    return set(_KANJI.findall(text))
+
+
+def merges_other_word(lemma: str, written: str) -> bool:
+    """Does UniDic's lemma name a different word than the written form, i.e. does the written
+    form use a kanji the lemma lacks?
+
+    >>> merges_other_word("上げる", "挙げる"), merges_other_word("子供", "子ども")
+    (True, False)
+    """
+    return bool(kanji_of(written) - kanji_of(lemma))
+
+
 def is_number(text: str) -> bool:
     """Digits only (ASCII or full-width), e.g. ``2003`` or ``５０``.
 
@@ -105,5 +132,9 @@ def choose_lemma(lemma: str | None, orth_base: str | None, pos: POS) -> str:
     if pos[1] == "固有名詞" and is_katakana(base) and written and not is_katakana(written):
         return written
     if is_hiragana(written) and has_kanji(base):
+        return written
+    if has_kanji(written) and merges_other_word(base, written):
+        return written
+    if is_katakana(written) and is_katakana(base) and written != base and "・" not in written:
         return written
     return base

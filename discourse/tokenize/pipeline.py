@@ -36,7 +36,7 @@ from ..cache import CorruptCacheEntry, code_fingerprint as source_fingerprint, d
 from ..corpus import Corpus, Document
 from ..errors import ConfigError, check_choice
 from ..tokens import Tokens
-from .compound import MODES
+from .compound import MODES, NUMBERS, apply_numbers, number_class
 from .lexicon import TermSource, bundled_info, load_terms
 from .lexicon import stopwords as bundled_stopwords
 from . import shards as _shards_module
@@ -55,7 +55,8 @@ NOT_CONTENT_POS = ("名詞-数詞", "形状詞-助動詞語幹")
 def tokenize(corpus: Corpus | Iterable[Document] | Sequence[str], *, compound: str = "affix",
              pos: str | Sequence[str] = "content", stopwords: bool | Iterable[str] = True, form: str = "lemma",
              user_terms: TermSource = None, domain_terms: bool | TermSource = True,
-             cache_dir: str | os.PathLike | bool | None = None, n_jobs: int = 1, progress: bool | None = None) -> Tokens:
+             cache_dir: str | os.PathLike | bool | None = None, n_jobs: int = 1, progress: bool | None = None,
+             numbers: str = "drop") -> Tokens:
     """Tokenize a corpus into :class:`~discourse.tokens.Tokens`.
 
     Parameters
@@ -75,6 +76,9 @@ def tokenize(corpus: Corpus | Iterable[Document] | Sequence[str], *, compound: s
         False disables the cache.
     n_jobs : worker processes (``-1`` = all cores); the result is identical to ``n_jobs=1``.
     progress : show a progress bar (default: when stderr is a terminal).
+    numbers : numbers with their units (平成16年, 1万4,766人, 32.1%減) are one token each:
+        ``"drop"`` (default) removes them, ``"keep"`` keeps them as written, ``"class"`` replaces
+        each by the one term ``"<number>"``; whatever ``pos`` says.
 
     Returns
     -------
@@ -82,6 +86,7 @@ def tokenize(corpus: Corpus | Iterable[Document] | Sequence[str], *, compound: s
     ``compounds()`` listing the compounds applied.
     """
     _check(compound, pos, form, n_jobs)
+    check_choice("numbers", numbers, NUMBERS)
     texts, languages, docvars = _documents(corpus)
     config = TokenizerConfig(compound, load_terms(user_terms, name="user_terms"), _domain_arg(domain_terms))
     tools = shared_tools(config)
@@ -89,8 +94,8 @@ def tokenize(corpus: Corpus | Iterable[Document] | Sequence[str], *, compound: s
     for shard in _shards(texts, languages, config, tools, _cache_root(cache_dir), _workers(n_jobs), progress):
         merged.add(shard)
     stop = _stopword_set(stopwords)
-    settings = _settings(tools, compound, pos, stopwords, form)
-    return merged.tokens(texts, docvars, _pos_filter(pos), stop, form, settings)
+    settings = {**_settings(tools, compound, pos, stopwords, form), "numbers": numbers}
+    return merged.tokens(texts, docvars, _pos_filter(pos), stop, form, settings, numbers)
 
 
 # --- arguments ---------------------------------------------------------------------------------
@@ -254,7 +259,7 @@ class _Merged:
         return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype)
 
     def tokens(self, texts: list[str], docvars: pd.DataFrame, pos_ok: Any, stop: frozenset[str], form: str,
-               settings: dict[str, Any]) -> Tokens:
+               settings: dict[str, Any], numbers: str = "drop") -> Tokens:
         cols = [self.column("ids", np.int32), self.column("pos_ids", np.int32), self.column("starts", np.int32),
                 self.column("ends", np.int32), self.column("sent", np.int32)]
         doc_len = self.column("doc_len", np.int64)
@@ -262,12 +267,15 @@ class _Merged:
         keep = np.fromiter(map(pos_ok, self.pos.items), bool, len(self.pos))[cols[1]]
         if stop:
             keep &= ~np.fromiter((t in stop for t in self.vocab.items), bool, len(self.vocab))[cols[0]]
+        keep = apply_numbers(keep, cols[0], cols[1], self.vocab.items, self.pos.items, numbers)
         cols, ptr = _select(keep, cols, ptr)
         vocab: list[str] = self.vocab.items
         if form == "surface":
             vocab, cols[0] = _surfaces(texts, cols[2], cols[3], ptr)
             if stop:
                 cols, ptr = _select(~np.fromiter((t in stop for t in vocab), bool, len(vocab))[cols[0]], cols, ptr)
+        if numbers == "class":
+            vocab, cols[0] = number_class(vocab, cols[0], cols[1], self.pos.items)
         vocab_t, ids = _compact(vocab, cols[0], np.int32)
         pos_t, pos_ids = _compact(self.pos.items, cols[1], np.int16)
         counts = tuple((t, p, r, c) for (t, p, r), c in sorted(self.compounds.items(), key=lambda kv: (-kv[1], kv[0])))

@@ -4,7 +4,7 @@ selection, interpretable labels, and covariate effects with the model's own unce
 Modules
 -------
 model      ``TopicModel`` (fit / transform / posterior / save / load)
-store      save/load without pickle (NPZ + JSON)
+store      the gensim state as plain arrays for save/load (the package's one checked JSON + NPZ format)
 labels     top terms by ``prob``, ``frex``, ``lift``; ``label_topics``; representative documents
 sentences  representative sentences with KWIC-style context
 select     ``select_k``: coherence ``c_v``/``u_mass``/``c_npmi``, exclusivity, held-out perplexity

@@ -9,9 +9,11 @@ The constructor only stores hyper-parameters; :meth:`TopicModel.fit` trains a si
 Topic ids are gensim's own and are never reordered: ``topic_3`` is row 3 of
 ``topic_word_`` in every table, figure and saved file.
 
-Save/load never unpickles: :meth:`TopicModel.save` writes the topic-word statistics, priors and
-term counts as NPZ (read with ``allow_pickle=False``) and the vocabulary and parameters as JSON;
-:meth:`TopicModel.load` rebuilds the ``LdaModel`` from them (see :mod:`discourse.topics.store`).
+Save/load never unpickles: :meth:`TopicModel.save` writes the package's one model format
+(``model.json`` with the parameters and vocabulary, ``arrays.npz`` with the topic-word statistics,
+priors and term counts, every part checksummed); :meth:`TopicModel.load` checks it and rebuilds the
+``LdaModel`` (see :mod:`discourse.topics.store`). Using an unfitted model raises
+:class:`~discourse.errors.NotFittedError`.
 
 Example
 -------
@@ -34,11 +36,12 @@ import pandas as pd
 from scipy import sparse
 from sklearn.base import BaseEstimator
 
+from .._internal.bundle import check_shape
+from .._internal.estimator import SavedEstimator
 from ..errors import ConfigError, check_choice
+from .store import LDA_ARRAYS, check_lda_arrays, lda_arrays, lda_meta, rebuild_lda
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from gensim.models import LdaModel
 
     from ..dtm import DocTermMatrix
@@ -53,7 +56,7 @@ def topic_names(n_topics: int) -> list[str]:
     return [f"topic_{k}" for k in range(n_topics)]
 
 
-class TopicModel(BaseEstimator):
+class TopicModel(SavedEstimator, BaseEstimator):
     """Latent Dirichlet allocation on a :class:`~discourse.dtm.DocTermMatrix` (gensim ``LdaModel``).
 
     Parameters
@@ -85,6 +88,10 @@ class TopicModel(BaseEstimator):
     >>> model.transform(dtm).loc["npa-2004-01"].idxmax()               # doctest: +SKIP
     'topic_3'
     """
+
+    _FITTED_ATTR = "model_"
+    _FIT_CALL = "fit(dtm)"
+    _STATE_ARRAYS = (*LDA_ARRAYS, "term_counts")
 
     def __init__(self, n_topics: int = 10, *, passes: int = 10, iterations: int = 100,
                  alpha: str | float | Sequence[float] = "symmetric", eta: str | float | Sequence[float] | None = None,
@@ -229,27 +236,29 @@ class TopicModel(BaseEstimator):
         self._check_fitted()
         return self.topic_word_.shape[0]
 
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "model_"):
-            raise ConfigError("this TopicModel is not fitted yet: call fit(dtm) (or TopicModel.load(path)) first")
-
-    # --- persistence ----------------------------------------------------------------------
-    def save(self, path: "str | Path") -> "Path":
-        """Write the fitted model to folder ``path`` (``topic_model.json`` + ``topic_model.npz``).
-
-        >>> model.save("runs/demo/topic_model")   # doctest: +SKIP
-        """
-        from .store import save_model
-
+    # --- persistence (the package's one model format, see discourse._internal.bundle) ----------
+    def _get_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+        """Hyper-parameters, vocabulary and gensim state as JSON values and plain arrays."""
         self._check_fitted()
-        return save_model(self, path)
+        meta = {"params": self.get_params(), "vocab": list(self.vocab_), "n_docs": self.n_docs_,
+                **lda_meta(self.model_)}
+        return meta, {**lda_arrays(self.model_), "term_counts": np.asarray(self.term_counts_, dtype=np.float64)}
 
     @classmethod
-    def load(cls, path: "str | Path") -> "TopicModel":
-        """Rebuild a model written by :meth:`save` (no pickle: NPZ with ``allow_pickle=False`` + JSON)."""
-        from .store import load_model
-
-        return load_model(cls, path)
+    def _from_state(cls, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> "TopicModel":
+        """Rebuild a fitted model from :meth:`_get_state`'s output (shapes checked first)."""
+        estimator = cls(**meta["params"])
+        estimator._check_params()
+        vocab = tuple(meta["vocab"])
+        check_lda_arrays(arrays, estimator.n_topics, len(vocab))
+        check_shape("term_counts", arrays["term_counts"], (len(vocab),), f"{len(vocab)} terms (vocabulary)")
+        estimator.model_ = rebuild_lda(
+            vocab, arrays, meta, dtype=DTYPES[estimator.dtype], n_topics=estimator.n_topics,
+            chunksize=estimator.chunksize, passes=estimator.passes, decay=estimator.decay, offset=estimator.offset,
+            iterations=estimator.iterations, gamma_threshold=estimator.gamma_threshold,
+            random_state=estimator.random_state)
+        estimator._set_learned(vocab, arrays["term_counts"].astype(np.float64), int(meta["n_docs"]))
+        return estimator
 
 
 def _require_counts(dtm: "DocTermMatrix") -> None:

@@ -2,7 +2,9 @@
 
 Every function returns a ``matplotlib.figure.Figure`` built without pyplot (no backend is
 switched, nothing is shown); save it with ``fig.savefig(path)`` or
-``discourse.report.figures.save``. The font family is set explicitly while the figure is built.
+``discourse.report.figures.save``. The font family is set explicitly while the figure is built
+(:func:`discourse._internal.plotting.japanese_font`); matplotlib is imported only when a figure
+is made, so importing :mod:`discourse.topics` does not load it.
 
 Example
 -------
@@ -11,36 +13,28 @@ Example
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
-from typing import Iterator, Mapping
+from typing import TYPE_CHECKING, Mapping
 
-import matplotlib
-import matplotlib_fontja  # noqa: F401  (registers IPAexGothic with matplotlib)
 import pandas as pd
-from matplotlib.figure import Figure
 
+from .._internal.plotting import FONT, SIDE_COLORS, japanese_font, new_figure
 from ..errors import ConfigError
 
-FONT = "IPAexGothic"
-SIDE_COLORS = {"state": "#b2182b", "ngo": "#2166ac", "media": "#6a6a6a", "international": "#1b7837", "other": "#999999"}
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = ["FONT", "SIDE_COLORS", "japanese_font", "plot_select_k", "plot_contrast", "plot_prevalence"]
 SELECT_PANELS = (("c_v", "coherence c_v ↑"), ("u_mass", "coherence u_mass ↑"), ("c_npmi", "coherence c_npmi ↑"),
                  ("exclusivity", "exclusivity ↑"), ("perplexity", "held-out perplexity ↓"))
 
 
-@contextmanager
-def japanese_font() -> Iterator[None]:
-    """Build figures inside this context: text objects take IPAexGothic."""
-    with matplotlib.rc_context({"font.family": FONT, "axes.unicode_minus": False}):
-        yield
-
-
-def plot_select_k(table: pd.DataFrame, *, title: str = "トピック数の選択") -> Figure:
+def plot_select_k(table: pd.DataFrame, *, title: str = "トピック数の選択") -> "Figure":
     """One panel per criterion of :func:`~discourse.topics.select_k` against k."""
     missing = [c for c, _ in SELECT_PANELS if c not in table.columns]
     if missing or "k" not in table.columns:
         raise ConfigError(f"table lacks columns {missing or ['k']}: pass the output of select_k()")
     with japanese_font():
-        fig = Figure(figsize=(3.0 * len(SELECT_PANELS), 3.0), layout="constrained")
+        fig = new_figure(figsize=(3.0 * len(SELECT_PANELS), 3.0), layout="constrained")
         axes = fig.subplots(1, len(SELECT_PANELS))
         for ax, (col, label) in zip(axes, SELECT_PANELS):
             ax.plot(table["k"], table[col], marker="o", color="#333333")
@@ -51,14 +45,14 @@ def plot_select_k(table: pd.DataFrame, *, title: str = "トピック数の選択
     return fig
 
 
-def plot_contrast(contrast: pd.DataFrame, *, labels: Mapping[str, str] | None = None, title: str = "") -> Figure:
+def plot_contrast(contrast: pd.DataFrame, *, labels: Mapping[str, str] | None = None, title: str = "") -> "Figure":
     """Point estimates and intervals of :func:`~discourse.topics.topic_contrast` (stm's
     ``plot.estimateEffect(method="difference")``); ``labels`` maps ``topic_3`` to a label
     such as ``label_topics(model)["label"]``."""
     frame = contrast.iloc[::-1]
     names = [(labels or {}).get(t, t) for t in frame["topic"]]
     with japanese_font():
-        fig = Figure(figsize=(7.0, 0.45 * len(frame) + 1.2), layout="constrained")
+        fig = new_figure(figsize=(7.0, 0.45 * len(frame) + 1.2), layout="constrained")
         ax = fig.subplots()
         colors = [SIDE_COLORS["state"] if lo > 0 else SIDE_COLORS["ngo"] if hi < 0 else "#777777"
                   for lo, hi in zip(frame["ci_low"], frame["ci_high"])]
@@ -73,7 +67,7 @@ def plot_contrast(contrast: pd.DataFrame, *, labels: Mapping[str, str] | None = 
 
 
 def plot_prevalence(prevalence: pd.DataFrame, *, by: str, x: str = "year",
-                    labels: Mapping[str, str] | None = None) -> Figure:
+                    labels: Mapping[str, str] | None = None) -> "Figure":
     """Mean topic share over ``x`` (e.g. year) per group with bootstrap bands, one panel per topic
     (the output of :func:`~discourse.topics.topic_prevalence` with ``by=[by, x]``)."""
     for col in (by, x, "topic", "mean", "ci_low", "ci_high"):
@@ -83,7 +77,7 @@ def plot_prevalence(prevalence: pd.DataFrame, *, by: str, x: str = "year",
     ncols = min(4, len(topics))
     nrows = -(-len(topics) // ncols)
     with japanese_font():
-        fig = Figure(figsize=(3.2 * ncols, 2.6 * nrows), layout="constrained")
+        fig = new_figure(figsize=(3.2 * ncols, 2.6 * nrows), layout="constrained")
         axes = fig.subplots(nrows, ncols, squeeze=False, sharey=True).ravel()
         for ax, topic in zip(axes, topics):
             part = prevalence[prevalence["topic"] == topic]

@@ -2,7 +2,7 @@
 
 :func:`topic_prevalence` averages document-topic proportions per group (every document weighs
 the same, whatever its length) with a percentile bootstrap over documents, resampled within
-each group (Efron & Tibshirani 1993; :func:`discourse.metrics.prevalence.bootstrap_weights`).
+each group (Efron & Tibshirani 1993; :func:`discourse._internal.intervals.bootstrap_weights`).
 With ``posterior`` each bootstrap replicate also draws the documents' proportions from their
 ``Dirichlet(gamma)``, so the interval carries the topic model's uncertainty too.
 
@@ -27,7 +27,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ConfigError
-from ..metrics.prevalence import bootstrap_weights
+from .._internal.constants import TIE_TOLERANCE
+from .._internal.intervals import bootstrap_weights, percentile_interval
 from .effects import draw_proportions
 
 
@@ -67,7 +68,7 @@ def topic_prevalence(doc_topics: pd.DataFrame, docvars: pd.DataFrame, *, by: str
     rows = []
     for key, idx in _group_index(keys, by_cols):
         boot = _boot_means(theta[idx], None if gamma is None else gamma[idx], n_boot, rng)
-        low, high = np.quantile(boot, [(1 - ci) / 2, (1 + ci) / 2], axis=0)
+        low, high = percentile_interval(boot, ci, axis=0)
         mean = theta[idx].mean(axis=0)
         for k, topic in enumerate(doc_topics.columns):
             rows.append({**dict(zip(by_cols, key)), "topic": topic, "n_docs": len(idx), "mean": mean[k],
@@ -142,7 +143,7 @@ def topic_divergence(doc_topics: pd.DataFrame, docvars: pd.DataFrame, *, by: str
         obs = jensen_shannon(theta[ia].mean(axis=0), theta[ib].mean(axis=0), base=base)
         perm = _permuted_jsd(theta[np.concatenate([ia, ib])], len(ia), n_perm, base, rng)
         rows.append({"target": ga, "reference": gb, "n_target": len(ia), "n_reference": len(ib), "jsd": obs, "js_distance": np.sqrt(obs),
-                     "p_value": (1 + int(np.sum(perm >= obs - 1e-12))) / (1 + n_perm), "n_perm": n_perm})
+                     "p_value": (1 + int(np.sum(perm >= obs - TIE_TOLERANCE))) / (1 + n_perm), "n_perm": n_perm})
     out = pd.DataFrame(rows)
     out.attrs.update(by=by, base=base, random_state=random_state)
     return out

@@ -175,3 +175,14 @@ def test_special_law_scope_registered_and_rates() -> None:
     assert (registered["indicator"], registered["status"]) == ("registered_foreigners", "matches")
     rate = _one("2000年の来日外国人は、一人あたり3.6件の検挙件数だった。")
     assert rate["kind"] == "rate" and rate["status"] == "no_figure"
+
+
+def test_plot_frames_vs_figures() -> None:
+    from discourse.report.plots_analyses import plot_frames_vs_figures
+
+    prev = pd.DataFrame({"year": [2002, 2003, 2004], "share": [0.1, 0.2, 0.15]})
+    out = frames_vs_figures(prev, indicator="raini_penal_persons", lags=(0,))
+    fig = plot_frames_vs_figures(out.attrs["series"], title="治安フレームと検挙人員")
+    left, right = fig.axes
+    assert left.lines[0].get_ydata().tolist() == [0.1, 0.2, 0.15]
+    assert right.lines[0].get_ydata().tolist() == [7690, 8725, 8898]

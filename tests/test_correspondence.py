@@ -93,3 +93,20 @@ def test_biplot_japanese_glyphs_render() -> None:
         fig.savefig(io.BytesIO(), format="png")
     assert not [w for w in caught if "Glyph" in str(w.message)]
     assert fig.axes[0].texts[0].get_fontfamily()[0] == "IPAexGothic"
+
+
+def test_frames_by_groups_from_crosstab() -> None:
+    from discourse.metrics import crosstab
+
+    labels = pd.DataFrame({"doc_id": ["a", "a", "b", "c", "c", "d", "d", "e"],
+                           "threat": [1, 1, 0, 0, 1, 0, 0, 1], "rights": [0, 0, 1, 1, 0, 1, 1, 0],
+                           "economy": [1, 0, 0, 1, 1, 0, 1, 0]})
+    docvars = pd.DataFrame({"side": ["state", "state", "ngo", "ngo", "media"]}, index=pd.Index(list("abcde"), name="doc_id"))
+    table = crosstab(labels, docvars, by="side").pivot(index="frame", columns="group", values="n_positive")
+    ca = correspondence(table)
+    # by hand: frames x sides counts
+    assert table.loc["threat"].to_dict() == {"media": 1, "ngo": 1, "state": 2}
+    chi2 = stats.chi2_contingency(table.to_numpy(), correction=False)[0]
+    assert ca.total_inertia == pytest.approx(chi2 / table.to_numpy().sum())
+    assert ca.inertia["inertia"].sum() == pytest.approx(ca.total_inertia)
+    assert set(ca.rows["label"]) == {"threat", "rights", "economy"} and len(plot_biplot(ca).axes) == 1

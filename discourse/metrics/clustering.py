@@ -47,7 +47,7 @@ METHODS = ("ward", "average", "complete", "single")
 METRICS = ("jaccard", "cosine", "euclidean", "correlation", "cityblock")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Clustering:
     """Result of :func:`cluster_terms` / :func:`cluster_documents`.
 

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 TOLERANCE = 1e-12
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CA:
     """Result of :func:`correspondence`.
 

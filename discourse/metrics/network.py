@@ -54,7 +54,7 @@ PALETTE = ("#8dd3c7", "#fdb462", "#bebada", "#fb8072", "#80b1d3", "#b3de69", "#f
            "#ffed6f", "#d9d9d9")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Network:
     """A co-occurrence network: ``nodes`` and ``edges`` tables and the parameters (``attrs``).
 

@@ -110,3 +110,20 @@ def test_frames_by_groups_from_crosstab() -> None:
     assert ca.total_inertia == pytest.approx(chi2 / table.to_numpy().sum())
     assert ca.inertia["inertia"].sum() == pytest.approx(ca.total_inertia)
     assert set(ca.rows["label"]) == {"threat", "rights", "economy"} and len(plot_biplot(ca).axes) == 1
+
+
+def test_contributions_and_quality() -> None:
+    ca = correspondence(SMOKE)
+    k = len(ca.inertia)
+    for frame in (ca.rows, ca.columns):
+        np.testing.assert_allclose(frame[[f"ctr{j + 1}" for j in range(k)]].sum(axis=0), 1.0)
+        np.testing.assert_allclose(frame[[f"cos2{j + 1}" for j in range(k)]].sum(axis=1), 1.0)
+        np.testing.assert_allclose(frame["inertia"].sum(), ca.total_inertia)
+    se = ca.rows.set_index("label").loc["SE"]
+    # contribution from the published coordinate and inertia: mass * (f / sqrt(lambda))**2
+    assert se["ctr1"] == pytest.approx(0.2642 * (0.381 / np.sqrt(0.07476)) ** 2, abs=2e-3)
+    # quality: f**2 / squared chi-square distance of the SE profile from the average profile
+    n = SMOKE.to_numpy()
+    profile, average = n[2] / n[2].sum(), n.sum(axis=0) / n.sum()
+    d2 = ((profile - average) ** 2 / average).sum()
+    assert se["cos21"] == pytest.approx(se["dim1"] ** 2 / d2)

@@ -50,7 +50,10 @@ class CA:
         squared singular value), ``pct`` (% of the total inertia), ``cum_pct``.
     rows, columns : one row per table row / column: ``label``, ``mass``, ``inertia`` (its share
         of the total inertia, summing to the total), then ``dim1``, ``dim2``, ... (principal
-        coordinates) and ``std1``, ``std2``, ... (standard coordinates).
+        coordinates), ``std1``, ``std2``, ... (standard coordinates), ``ctr1``, ``ctr2``, ...
+        (contribution to the dimension's inertia: mass x std**2, summing to 1 over the rows) and
+        ``cos21``, ``cos22``, ... (squared correlation with the dimension: the share of the point's
+        inertia it explains, summing to 1 over all dimensions).
     total_inertia : chi-square / n. chi2, n : Pearson's chi-square of independence and the grand total.
     """
 
@@ -120,10 +123,14 @@ def _check(table: pd.DataFrame) -> np.ndarray:
 
 def _coords(labels: pd.Index, mass: np.ndarray, inertia: np.ndarray, std: np.ndarray, sv: np.ndarray) -> pd.DataFrame:
     frame = pd.DataFrame({"label": list(labels), "mass": mass, "inertia": inertia})
-    for j in range(std.shape[1]):
-        frame[f"dim{j + 1}"] = std[:, j] * sv[j]
-    for j in range(std.shape[1]):
-        frame[f"std{j + 1}"] = std[:, j]
+    principal = std * sv
+    k = std.shape[1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cos2 = mass[:, None] * principal ** 2 / inertia[:, None]
+    for prefix, values in (("dim", principal), ("std", std), ("ctr", mass[:, None] * std ** 2),
+                           ("cos2", np.nan_to_num(cos2))):
+        for j in range(k):
+            frame[f"{prefix}{j + 1}"] = values[:, j]
     return frame
 
 

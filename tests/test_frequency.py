@@ -79,3 +79,10 @@ def test_dispersion_positions_ordered_by_year(toks: Tokens) -> None:
     assert pos.attrs["docs"]["doc_id"].tolist() == ["n1", "s2", "s1", "n2"]
     fig = dispersion_plot(toks, ["犯罪", "人権"], by="side")
     assert len(fig.axes) == 2 and [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["犯罪", "人権"]
+
+
+def test_numeric_groups_in_numeric_order() -> None:
+    dv = pd.DataFrame({"session": [10, 9, 10]}, index=pd.Index(["a", "b", "c"], name="doc_id"))
+    df = frequency(Tokens.from_lists([["犯罪"], ["人権", "人権"], ["犯罪", "共生"]], dv), by="session")
+    assert list(dict.fromkeys(df["group"])) == [9, 10]
+    assert df[df["group"] == 10].set_index("term")["freq"].to_dict() == {"犯罪": 2, "共生": 1}

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 Method = Literal["ward", "average", "complete", "single"]
 METHODS = ("ward", "average", "complete", "single")
 METRICS = ("jaccard", "cosine", "euclidean", "correlation", "cityblock")
+Metric = Literal["jaccard", "cosine", "euclidean", "correlation", "cityblock"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -89,7 +90,7 @@ def _link(features: np.ndarray, method: str, metric: str) -> np.ndarray:
     return hierarchy.linkage(dist, method=method)
 
 
-def cluster_terms(x: "Tokens", *, n_terms: int = 50, method: Method = "ward", metric: str = "jaccard",
+def cluster_terms(x: "Tokens", *, n_terms: int = 50, method: Method = "ward", metric: Metric = "jaccard",
                   unit: Literal["sentence", "document"] = "document", n_clusters: int | None = None) -> Clustering:
     """Cluster the ``n_terms`` most frequent terms by the units they occur in.
 
@@ -113,7 +114,7 @@ def cluster_terms(x: "Tokens", *, n_terms: int = 50, method: Method = "ward", me
     return _with_clusters(result, table, n_clusters)
 
 
-def cluster_documents(x: Union["Tokens", DocTermMatrix], *, method: Method = "ward", metric: str = "euclidean",
+def cluster_documents(x: Union["Tokens", DocTermMatrix], *, method: Method = "ward", metric: Metric = "euclidean",
                       weighting: Literal["prop", "count", "tfidf"] = "prop", n_clusters: int | None = None) -> Clustering:
     """Cluster documents by their term profiles (rows of the document-term matrix, weighted by
     ``weighting``: ``prop`` = proportions of the document's tokens; ``tfidf`` l2-normalized)."""

@@ -47,7 +47,12 @@ def _groups(x: Union["Tokens", DocTermMatrix], by: str | None) -> list[tuple[Any
     if by is None:
         return [("all", np.ones(n_docs, dtype=bool))]
     values = pd.Series(docvar_values(x.docvars, by))
-    return [(level, (values == level).to_numpy()) for level in sorted(values.dropna().unique(), key=str)]
+    levels = list(values.dropna().unique())
+    try:
+        levels = sorted(levels)          # numbers (years) in numeric order
+    except TypeError:
+        levels = sorted(levels, key=str)  # mixed types
+    return [(level, (values == level).to_numpy()) for level in levels]
 
 
 def frequency(x: Union["Tokens", DocTermMatrix], *, by: str | None = None, n: int = 1, min_count: int = 1) -> pd.DataFrame:

@@ -186,3 +186,14 @@ def test_plot_frames_vs_figures() -> None:
     left, right = fig.axes
     assert left.lines[0].get_ydata().tolist() == [0.1, 0.2, 0.15]
     assert right.lines[0].get_ydata().tolist() == [7690, 8725, 8898]
+
+
+def test_frames_vs_figures_per_group_never_averages() -> None:
+    prev = pd.DataFrame({"year": [2002, 2003, 2004] * 2, "side": ["state"] * 3 + ["ngo"] * 3,
+                         "frame": "crime", "share": [0.1, 0.2, 0.3, 0.3, 0.1, 0.2]})
+    with pytest.raises(ConfigError, match="group="):
+        frames_vs_figures(prev, indicator="raini_penal_persons")
+    out = frames_vs_figures(prev, indicator="raini_penal_persons", group="side", lags=(0,)).set_index("side")
+    figures = [7690, 8725, 8898]
+    assert out.loc["state", "pearson"] == pytest.approx(stats.pearsonr([0.1, 0.2, 0.3], figures).statistic)
+    assert out.loc["ngo", "pearson"] == pytest.approx(stats.pearsonr([0.3, 0.1, 0.2], figures).statistic)

@@ -483,7 +483,8 @@ def _check_change(c: dict, lookup: _Lookup, out: dict, flat: float) -> dict:
 # --- frames beside figures ---------------------------------------------------------------------
 def frames_vs_figures(prevalence_by_year: pd.DataFrame, table: pd.DataFrame | None = None, *, indicator: str,
                       lags: Sequence[int] = (0, 1, 2), scope_group: str | None = None, value: str = "share",
-                      year: str = "year", value_kinds: Sequence[str] = ("stated", "derived")) -> pd.DataFrame:
+                      year: str = "year", group: str | None = None,
+                      value_kinds: Sequence[str] = ("stated", "derived")) -> pd.DataFrame:
     """A frame's yearly prevalence beside an official series, correlated at several lags.
 
     Parameters
@@ -497,10 +498,12 @@ def frames_vs_figures(prevalence_by_year: pd.DataFrame, table: pd.DataFrame | No
         ``df.attrs["dropped"]``).
     lags : the discourse of year ``t`` is paired with the figure of year ``t - lag`` (figures are
         published the following year, so lag 1 pairs talk with the figures it could have read).
+    group : a further column of ``prevalence_by_year`` (``side`` for ``by=["side", "year"]``): one
+        series per group. Several rows per (frame, year) without it are an error, never averaged.
 
     Returns
     -------
-    One row per (frame, lag): ``frame``, ``lag``, ``n`` (years with both values), ``pearson``,
+    One row per (frame, group, lag): ``frame``, the ``group`` column if given, ``lag``, ``n`` (years with both values), ``pearson``,
     ``pearson_p``, ``spearman``, ``spearman_p`` (scipy.stats; NaN below 3 years), ``pearson_diff``
     (Pearson on year-to-year changes of consecutive years: trends removed; NaN below 3 changes),
     ``r_needed`` (the |r| that reaches p < .05 with this n) and ``warning``. ``df.attrs["series"]``
@@ -513,13 +516,21 @@ def frames_vs_figures(prevalence_by_year: pd.DataFrame, table: pd.DataFrame | No
                               f"compute prevalence with by='year' or pass year=/value=")
     dropped: list = []
     fig = series(table, indicator, scope_group, value_kinds=value_kinds, dropped=dropped).set_index("year")["value"]
-    frames = prevalence_by_year.groupby("frame", sort=False) if "frame" in prevalence_by_year else [("all", prevalence_by_year)]
+    keys = [k for k in ("frame", group) if k and k in prevalence_by_year.columns]
+    if group and group not in prevalence_by_year.columns:
+        raise ConfigError(f"group={group!r} is not a column of prevalence_by_year (has {list(prevalence_by_year.columns)})")
+    if prevalence_by_year.duplicated([*keys, year]).any():
+        raise ConfigError(f"prevalence_by_year has several rows per {[*keys, year]}: pass group=<the other by column> "
+                          "(e.g. group='side' for prevalence(..., by=['side', 'year'])) to get one series per group")
+    parts = prevalence_by_year.groupby(keys, sort=False) if keys else [(("all",), prevalence_by_year)]
     rows, pairs = [], []
-    for name, part in frames:
-        prev = part.groupby(year)[value].mean()
+    for key, part in parts:
+        label = dict(zip(keys, key if isinstance(key, tuple) else (key,))) if keys else {"frame": "all"}
+        label.setdefault("frame", "all")
+        prev = part.set_index(year)[value].sort_index()
         for lag in lags:
-            rows.append({"frame": name, "lag": int(lag), **_correlate(prev, fig, int(lag))})
-        pairs.append(pd.DataFrame({"frame": name, "year": prev.index, "prevalence": prev.to_numpy(),
+            rows.append({**label, "lag": int(lag), **_correlate(prev, fig, int(lag))})
+        pairs.append(pd.DataFrame({**label, "year": prev.index, "prevalence": prev.to_numpy(),
                                    "figure": fig.reindex(prev.index).to_numpy()}))
     out = pd.DataFrame(rows)
     out.attrs.update(indicator=indicator, lags=list(lags), scope_group=scope_group, dropped=dropped,

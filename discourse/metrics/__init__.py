@@ -20,5 +20,15 @@ from .dispersion import dispersion
 from .framed import framed_share, mention_flags
 from .prevalence import crosstab, prevalence, prevalence_gap
 
+from .claims import check_claims, extract_claims, frames_vs_figures
+from .clustering import cluster_documents, cluster_terms, plot_dendrogram
+from .correspondence import correspondence, correspondence_terms, plot_biplot
+from .frequency import dispersion_plot, dispersion_positions, frequency
+from .network import cooccurrence_network, network_html, plot_network
+from .trends import keyness_over, plot_trends, term_trends
+
 __all__ = ["keyness", "collocations", "kwic", "cooccurrence", "cooccurrence_by_term", "term_groups", "crime_figures",
-           "crime_figures_wide", "dispersion", "framed_share", "mention_flags", "prevalence", "prevalence_gap", "crosstab"]
+           "crime_figures_wide", "dispersion", "framed_share", "mention_flags", "prevalence", "prevalence_gap", "crosstab",
+           "frequency", "dispersion_positions", "dispersion_plot", "cooccurrence_network", "plot_network", "network_html",
+           "correspondence", "correspondence_terms", "plot_biplot", "cluster_terms", "cluster_documents", "plot_dendrogram",
+           "term_trends", "keyness_over", "plot_trends", "extract_claims", "check_claims", "frames_vs_figures"]

@@ -6,6 +6,7 @@ on the real corpus, functions still being built) are shown but not run.
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,11 @@ TUTORIALS = ROOT / "docs" / "tutorials"
 UNITS = sorted(TUTORIALS.glob("[0-9][0-9]-*.md"))
 SOLUTIONS = sorted((TUTORIALS / "solutions").glob("[0-9][0-9]-*.md"))
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+PAGE_WIDTH = 100   # printed output must fit the page (wide characters count twice)
+
+
+def display_width(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
 
 
 def test_seven_units_each_with_a_solution():
@@ -46,3 +52,9 @@ def test_unit_is_a_notebook(path):
 @pytest.mark.parametrize("path", UNITS + SOLUTIONS, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_tutorial_blocks_run(path, monkeypatch, tmp_path, capsys):
     run_blocks(path, monkeypatch, tmp_path)
+    wide = [line for line in capsys.readouterr().out.splitlines() if display_width(line) > PAGE_WIDTH]
+    assert not wide, f"{path.name}: {len(wide)} printed lines wider than {PAGE_WIDTH} columns, e.g. {wide[0]!r}"
+
+
+def test_display_width_counts_wide_characters_twice():
+    assert display_width("ab") == 2 and display_width("外国人") == 6 and display_width("ｱ") == 1

@@ -1,11 +1,12 @@
-# The two commands of the README: `make demo` and `make test`.
+# The two commands of the README: `make demo` and `make test`; `make docs` builds the site in site/.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat setup.cfg pyproject.toml | sha1sum | cut -c1-12)
 TEST_STAMP := $(STAMP)-test
+DOCS_STAMP := $(STAMP)-docs
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +20,10 @@ $(TEST_STAMP): $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP) $@
 
+$(DOCS_STAMP): $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[docs]'
+	touch $(STAMP) $@
+
 demo: $(STAMP)
 	$(BIN)/discourse run experiments/state_vs_ngo.toml
 
@@ -28,5 +33,8 @@ test: $(TEST_STAMP)
 bench: $(TEST_STAMP)
 	for b in benchmarks/*.py; do $(BIN)/python $$b || exit 1; done
 
+docs: $(DOCS_STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict --site-dir site
+
 clean:
-	rm -rf $(VENV) .discourse-cache runs
+	rm -rf $(VENV) .discourse-cache runs site

@@ -149,14 +149,14 @@ class DocTermMatrix:
 
         n = self.n_docs
         head = (f"DocTermMatrix({n:,} document{'s' if n != 1 else ''} x {self.n_terms:,} terms, {self.weighting}, "
-                f"{self.matrix.nnz:,} non-zero{_docvar_names(self.docvars)})")
+                f"{self.matrix.nnz:,} non-zero){_docvar_names(self.docvars)}")
         if not self.n_terms or not self.matrix.nnz:
             return head
         totals = self.term_frequencies()
         top = totals[totals > 0].head(REPR_TOKENS)
         fmt = "{:,}" if self.weighting == "count" else "{:.3g}"
-        terms = ", ".join(f"{short_text(str(t))} ({fmt.format(v)})" for t, v in top.items())
-        return f"{head}\n  top terms: {terms}"
+        terms = ", ".join(f"{short_text(str(t))} ({fmt.format(v)})" for t, v in top.head(6).items())
+        return f"{head}\n  top terms: {terms}" + (", ..." if len(top) > 6 else "")
 
     def term_totals(self) -> np.ndarray:
         """Column sums (total count or weight of each term), in vocabulary order."""

@@ -146,7 +146,8 @@ class Tokens:
         """
         n = len(self)
         head = (f"Tokens({n:,} document{'s' if n != 1 else ''}, {self.n_tokens:,} tokens, "
-                f"{int(np.count_nonzero(np.bincount(self.ids, minlength=len(self.vocab)))):,} types{_docvar_names(self.docvars)})")
+                f"{int(np.count_nonzero(np.bincount(self.ids, minlength=len(self.vocab)))):,} types)"
+                f"{_docvar_names(self.docvars)}")
         if not n:
             return head
         first = self.doc_slice(0)
@@ -156,10 +157,14 @@ class Tokens:
         return f"{head}\n  {short_text(str(self.docvars.index[0]), 40)}: {line}"
 
     # --- verbs ------------------------------------------------------------------------------
-    def match(self, patterns: str | Sequence[str], *, valuetype: ValueType = "fixed") -> np.ndarray:
-        """Boolean mask over the vocabulary of terms matching any pattern."""
+    def match(self, patterns: str | Sequence[str], *, valuetype: ValueType = "glob") -> np.ndarray:
+        """Boolean mask over the vocabulary of terms matching any pattern (``"glob"``, the default
+        everywhere in the package: a plain term matches itself, ``外国*`` every term starting with
+        外国; ``"fixed"``; ``"regex"``, searched in the term)."""
         check_choice("valuetype", valuetype, ("fixed", "glob", "regex"))
         pats = [patterns] if isinstance(patterns, str) else list(patterns)
+        if valuetype == "glob" and not any(ch in p for p in pats for ch in "*?["):
+            valuetype = "fixed"                      # plain terms: the exact (fast) lookup
         if valuetype == "fixed":
             wanted = set(pats)
             return np.array([t in wanted for t in self.vocab], dtype=bool)
@@ -167,11 +172,11 @@ class Tokens:
         fullmatch = valuetype == "glob"
         return np.array([any((r.fullmatch(t) if fullmatch else r.search(t)) for r in regexes) for t in self.vocab], dtype=bool)
 
-    def select(self, patterns: str | Sequence[str], *, valuetype: ValueType = "fixed") -> "Tokens":
+    def select(self, patterns: str | Sequence[str], *, valuetype: ValueType = "glob") -> "Tokens":
         """Keep only tokens whose term matches a pattern."""
         return self._keep_tokens(self.match(patterns, valuetype=valuetype)[self.ids])
 
-    def remove(self, patterns: str | Sequence[str], *, valuetype: ValueType = "fixed") -> "Tokens":
+    def remove(self, patterns: str | Sequence[str], *, valuetype: ValueType = "glob") -> "Tokens":
         """Drop tokens whose term matches a pattern."""
         return self._keep_tokens(~self.match(patterns, valuetype=valuetype)[self.ids])
 
@@ -289,4 +294,4 @@ def _docvar_names(docvars: pd.DataFrame) -> str:
     if not names:
         return ""
     shown = ", ".join(names[:REPR_DOCVARS]) + (f", ... (+{len(names) - REPR_DOCVARS} more)" if len(names) > REPR_DOCVARS else "")
-    return f"; docvars: {shown}"
+    return f"\n  docvars: {shown}"

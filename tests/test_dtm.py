@@ -202,8 +202,8 @@ def test_subset_by_docvars(dtm: DocTermMatrix) -> None:
 
 def test_repr_is_short(dtm: DocTermMatrix) -> None:
     lines = repr(dtm).splitlines()
-    assert lines[0] == "DocTermMatrix(5 documents x 13 terms, count, 20 non-zero; docvars: side, year, actor)"
-    assert lines[1] == "  top terms: 人権 (3), 犯罪 (3), が (2), の (2), を (2), 増加 (2), 外国人 (2), と (1), 共生 (1), 守る (1)"
+    assert lines[:2] == ["DocTermMatrix(5 documents x 13 terms, count, 20 non-zero)", "  docvars: side, year, actor"]
+    assert lines[2] == "  top terms: 人権 (3), 犯罪 (3), が (2), の (2), を (2), 増加 (2), ..."
     wide = Tokens.from_lists([[f"語{i}" * 40 for i in range(20000)]] * 2)
     assert len(repr(DocTermMatrix.from_tokens(wide))) < 400
     assert "tfidf" in repr(dtm.weight("tfidf"))

@@ -140,12 +140,12 @@ def test_subset_by_docvar_agrees_with_corpus_subset() -> None:
 
 def test_repr_is_short_and_names_the_contents(toks: Tokens) -> None:
     text = repr(toks)
-    assert text.splitlines() == ["Tokens(4 documents, 9 tokens, 6 types; docvars: side)", "  a: 外国人 犯罪 増加 外国人"]
+    assert text.splitlines() == ["Tokens(4 documents, 9 tokens, 6 types)", "  docvars: side", "  a: 外国人 犯罪 増加 外国人"]
     long_docs = [[f"語{i}" * 30 for i in range(5000)]] * 3
     docvars = pd.DataFrame({f"var{i}": range(3) for i in range(50)}, index=pd.Index(["x" * 500, "y", "z"], name="doc_id"))
     big = repr(Tokens.from_lists(long_docs, docvars))
     assert len(big) < 400, big
-    assert big.startswith("Tokens(3 documents, 15,000 tokens, 5,000 types; docvars: var0, var1, var2, var3, var4, var5, ... (+44 more))")
+    assert big.startswith("Tokens(3 documents, 15,000 tokens, 5,000 types)\n  docvars: var0, var1, var2, var3, var4, var5, ... (+44 more)")
     assert big.endswith("... (+4,990 more)")
     assert repr(Tokens.from_lists([])) == "Tokens(0 documents, 0 tokens, 0 types)"
 

@@ -52,7 +52,9 @@ def rank_for_annotation(model: Any, sentences: pd.DataFrame, *, n: int = 50, per
     n : how many to return; per_doc : at most this many from one document.
     exclude : sent_ids already annotated.
 
-    Returns the chosen rows of ``sentences`` with ``rank``, ``uncertainty``, ``closest_frame``
+    Returns
+    -------
+    The chosen rows of ``sentences`` with ``rank``, ``uncertainty``, ``closest_frame``
     (the frame whose decision is most uncertain) and ``p_<frame>`` probabilities.
     """
     if not hasattr(model, "proba_thresholds_"):

@@ -54,6 +54,8 @@ def krippendorff_alpha(data: np.ndarray | Sequence[Sequence], *, level: str = "n
     level : the difference function: nominal (0/1), ordinal (ranks by the values' frequencies),
         interval (squared difference), ratio (squared difference over the sum).
 
+    Notes
+    -----
     ``alpha = 1 - (n - 1) * sum(o_ck * d2_ck) / sum(n_c * n_k * d2_ck)`` over the coincidence
     matrix ``o``, with ``n_c`` its margins and ``n`` the pairable values.
     """

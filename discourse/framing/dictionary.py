@@ -96,6 +96,8 @@ class DictionaryCoder(BaseEstimator):
         cue rules (:func:`codebook_rules`).
     codebook : the codebook for ``rules=None`` (default: the bundled one).
 
+    Notes
+    -----
     ``fit`` only resolves the rules (a dictionary learns nothing), so the coder can be evaluated
     exactly like the classifier. Methods take a list of sentences or a sentence table (``text``,
     optionally ``language``, ``doc_id``) and optional ``docvars`` indexed by ``doc_id`` for rules

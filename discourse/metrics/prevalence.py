@@ -124,7 +124,9 @@ def prevalence_gap(labels: pd.DataFrame, docvars: pd.DataFrame, *, by: str, targ
     by : the docvar that defines the groups. target : value (or list of values) of ``by``.
     reference : value(s) of ``by``; ``None`` = every other document with a value.
 
-    Returns columns ``frame``, ``share_target``, ``share_reference``, ``gap``, ``ci_low``, ``ci_high``,
+    Returns
+    -------
+    Columns ``frame``, ``share_target``, ``share_reference``, ``gap``, ``ci_low``, ``ci_high``,
     ``p_boot``: the two-sided bootstrap p, twice the smaller of ``(b + 1) / (B + 1)`` where ``b``
     counts resampled gaps on either side of 0 (never 0; Davison & Hinkley 1997, eq. 4.11).
     """

@@ -71,6 +71,8 @@ class KokkaiQuery:
     extra_params : further API parameters by their API names (``speakerGroup``, ``sessionFrom``,
         ``searchRange`` ...), passed through unchanged.
 
+    Examples
+    --------
     >>> KokkaiQuery("難民", house="衆議院", from_date="2001-01-01").params()
     {'any': '難民', 'nameOfHouse': '衆議院', 'from': '2001-01-01'}
     """

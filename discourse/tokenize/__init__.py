@@ -5,8 +5,8 @@
 tokenize(text)`` gives the tokens of one text as a :class:`TokenSequence` of :class:`Token`
 records (made when read).
 
-Example
--------
+Examples
+--------
 >>> from discourse.tokenize import JapaneseTokenizer
 >>> [t.surface for t in JapaneseTokenizer().tokenize("外国人の在留資格")]
 ['外国人', 'の', '在留資格']

@@ -178,6 +178,8 @@ class JapaneseTokenizer:
     terms, pos_tags : :class:`~discourse.tokenize.token.Interner` vocabularies to write ids into
         (shared with an :class:`EnglishTokenizer` for one id space); new ones by default.
 
+    Notes
+    -----
     Methods: :meth:`tokenize` (:class:`Token` records of one text), :meth:`tokenize_arrays`
     (the same as arrays), :meth:`tokenize_batch` (many texts, the fast path), :meth:`settings`.
 

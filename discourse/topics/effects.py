@@ -137,6 +137,8 @@ def topic_effects(doc_topics: pd.DataFrame, docvars: pd.DataFrame, spec: str, *,
     reference : reference level per categorical variable, e.g. ``{"side": "ngo"}``.
     ci, random_state : interval level; seed of the draws.
 
+    Notes
+    -----
     A numeric covariate enters as given: with an interaction (``"side * year"``) the main effect
     of ``side`` is the difference at ``year = 0``; centre it first
     (``docvars.assign(year=docvars["year"] - 2000)``) to read it at 2000, or use

@@ -220,6 +220,8 @@ class SentenceBatch:
         self._columns = dict(columns or {})
         self._index: dict[str, tuple[dict[str, int], np.ndarray, np.ndarray]] = {}
         self._spans: dict[Any, tuple[np.ndarray, np.ndarray]] = {}
+        self._factorized: dict[str, tuple[np.ndarray, list[Any]]] = {}
+        self._memo: dict[tuple[str, int], tuple[Expr, np.ndarray]] = {}
 
     # --- terms and spans ------------------------------------------------------------------------
     def _inverted(self, field: str) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
@@ -337,30 +339,54 @@ class SentenceBatch:
         out[ka[left][gap <= node.window]] = True
         return out
 
-    def _compare(self, node: Compare) -> np.ndarray:
-        values = self._columns[node.name]
+    def _column(self, name: str) -> tuple[np.ndarray, list[Any]]:
+        """Codes and distinct values of a docvar column (values of different types, e.g. 1 and
+        1.0, stay distinct, since they compare differently as strings)."""
+        values = self._columns[name]
         if callable(values):
-            values = self._columns[node.name] = values()
-        memo: dict[Any, bool] = {}
-        out = np.zeros(self.n, dtype=bool)
+            values = values()
+        if not isinstance(values, list):
+            values = list(values)
+        if {type(v) for v in values} <= {str} or {type(v) for v in values} <= {int} or {type(v) for v in values} <= {float}:
+            codes, uniques = pd.factorize(np.fromiter(values, dtype=object, count=len(values)), use_na_sentinel=False)
+            return np.asarray(codes, dtype=np.int64), list(uniques)
+        index: dict[Any, int] = {}
+        reps: list[Any] = []
+        codes = np.empty(len(values), dtype=np.int64)
         for i, v in enumerate(values):
             try:
                 k: Any = (type(v), v)
-                hit = memo.get(k)
+                c = index.get(k)
             except TypeError:
-                k, hit = None, None
-            if hit is None:
-                hit = _compare(node, _Values(node.name, v))  # type: ignore[arg-type]
+                k, c = None, None
+            if c is None:
+                c = len(reps)
+                reps.append(v)
                 if k is not None:
-                    memo[k] = hit
-            out[i] = hit
-        return out
+                    index[k] = c
+            codes[i] = c
+        return codes, reps
+
+    def _compare(self, node: Compare) -> np.ndarray:
+        if node.name not in self._factorized:
+            self._factorized[node.name] = self._column(node.name)
+        codes, uniques = self._factorized[node.name]
+        hit = np.array([_compare(node, _Values(node.name, v)) for v in uniques] + [False], dtype=bool)  # type: ignore[arg-type]
+        return hit[codes]
 
     # --- rules ------------------------------------------------------------------------------------
     def holds(self, node: Expr | Rule) -> np.ndarray:
         """Per sentence: does the rule hold (as :func:`holds`)?"""
         if isinstance(node, Rule):
             node = node.expr
+        memo = self._memo.get(("h", id(node)))
+        if memo is not None and memo[0] is node:
+            return memo[1]
+        out = self._holds(node)
+        self._memo[("h", id(node))] = (node, out)
+        return out
+
+    def _holds(self, node: Expr) -> np.ndarray:
         if isinstance(node, Term) and node.field == "text":
             return self._text(node)
         if isinstance(node, (Term, Seq, Alt)):
@@ -381,6 +407,14 @@ class SentenceBatch:
         """Per sentence, the strength of evidence (as :func:`score`): int64 array."""
         if isinstance(node, Rule):
             node = node.expr
+        memo = self._memo.get(("s", id(node)))
+        if memo is not None and memo[0] is node:
+            return memo[1]
+        out = self._score(node)
+        self._memo[("s", id(node))] = (node, out)
+        return out
+
+    def _score(self, node: Expr) -> np.ndarray:
         if isinstance(node, Or):
             return np.sum([self.score(x) for x in node.items], axis=0, dtype=np.int64)
         if isinstance(node, And):

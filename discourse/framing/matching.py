@@ -214,7 +214,8 @@ class SentenceBatch:
         self.lemma, self.lemma_vocab = _codes(chain.from_iterable(t.lemma for t in tokens), self.n_tok, casefold=True)
         self.surface, self.surface_vocab = _codes(chain.from_iterable(t.surface for t in tokens), self.n_tok,
                                                   casefold=True)
-        self.pos, self.pos_vocab = _codes(chain.from_iterable(t.pos for t in tokens), self.n_tok, casefold=False)
+        self._tokens = tokens
+        self._pos: tuple[np.ndarray, list[str]] | None = None
         self._texts = texts
         self._low: list[str] | None = None
         self._columns = dict(columns or {})
@@ -250,8 +251,11 @@ class SentenceBatch:
         found = [self._field_positions(f, term) for f in ("lemma", "surface") if term.field in (f, "any")]
         pos = found[0] if len(found) == 1 else np.union1d(found[0], found[1])
         if term.pos and len(pos):
-            ok = np.array([p == term.pos or p.startswith(term.pos + "-") for p in self.pos_vocab], dtype=bool)
-            pos = pos[ok[self.pos[pos]]]
+            if self._pos is None:
+                self._pos = _codes(chain.from_iterable(t.pos for t in self._tokens), self.n_tok, casefold=False)
+            codes, vocab = self._pos
+            ok = np.array([p == term.pos or p.startswith(term.pos + "-") for p in vocab], dtype=bool)
+            pos = pos[ok[codes[pos]]]
         return pos.astype(np.int64, copy=False)
 
     def spans(self, node: Expr) -> tuple[np.ndarray, np.ndarray]:
@@ -282,8 +286,9 @@ class SentenceBatch:
         raise TypeError(f"{type(node).__name__} has no token position")
 
     def _join(self, s: np.ndarray, e: np.ndarray, s2: np.ndarray, e2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        order = np.argsort(s2, kind="stable")
-        s2, e2 = s2[order], e2[order]
+        if len(s2) > 1 and not bool(np.all(s2[1:] >= s2[:-1])):
+            order = np.argsort(s2, kind="stable")
+            s2, e2 = s2[order], e2[order]
         lo, hi = np.searchsorted(s2, e, "left"), np.searchsorted(s2, e, "right")
         count = hi - lo
         left = np.repeat(np.arange(len(s)), count)
@@ -328,8 +333,9 @@ class SentenceBatch:
         if not len(sa) or not len(sb):
             return out
         ka, kb = self.tok_sent[sa], self.tok_sent[sb]
-        order = np.argsort(kb, kind="stable")
-        sb, eb, kb = sb[order], eb[order], kb[order]
+        if len(kb) > 1 and not bool(np.all(kb[1:] >= kb[:-1])):
+            order = np.argsort(kb, kind="stable")
+            sb, eb, kb = sb[order], eb[order], kb[order]
         lo, hi = np.searchsorted(kb, ka, "left"), np.searchsorted(kb, ka, "right")
         count = hi - lo
         left = np.repeat(np.arange(len(sa)), count)

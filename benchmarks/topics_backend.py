@@ -1,6 +1,6 @@
 """Benchmark: LDA with gensim vs tomotopy through ``discourse.topics.backends.fit_lda``, same DTM.
 
-    python benchmarks/topics_backend.py [--docs 20000] [--k 10] [--passes 10] [--tomotopy-iterations 500]
+    python benchmarks/topics_backend.py [--docs 20000] [--k 10] [--passes 10] [--tomotopy-iterations 200]
 
 Data: short documents made from the demo corpus: each is a run of 2-5 consecutive sentences of a
 random Japanese demo document (tokenized once with the package tokenizer, default settings), so
@@ -86,7 +86,7 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=20000)
     ap.add_argument("--k", type=int, default=10)
     ap.add_argument("--passes", type=int, default=10)
-    ap.add_argument("--tomotopy-iterations", type=int, default=500)
+    ap.add_argument("--tomotopy-iterations", type=int, default=200)
     args = ap.parse_args()
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     X, vocab = short_documents(args.docs)

@@ -4,7 +4,8 @@
 
 Data: a JSON Lines corpus written to ``--out`` (outside the repository) until its texts hold
 ``--mb`` MB of UTF-8: the demo corpus's documents copied over and over with every digit redrawn
-at random (so the numbers, and the number tokens, are new in every copy) and new doc_ids.
+at random and the copy number written at its start (第12号。/ No. 12.), so no text repeats (the
+loader would drop a repeated text as a duplicate), with new doc_ids.
 
 The file is cut into shards of about ``--shard-mb`` MB at line boundaries
 (``discourse.compute.plan_file_shards``); each Dask task reads its own byte range, tokenizes it
@@ -48,6 +49,7 @@ def write_corpus(path: Path, mb: float, seed: int = 0) -> tuple[int, int]:
         while n_bytes < target:
             for rec in demo:
                 text = digit.sub(lambda m: str(rng.randrange(10)), rec["text"])
+                text = (f"No. {k}. " if rec.get("language") == "en" else f"第{k}号。") + text  # no copy repeats a text
                 fh.write(json.dumps({**rec, "doc_id": f"{rec['doc_id']}~{k}", "text": text}, ensure_ascii=False) + "\n")
                 n_bytes += len(text.encode("utf-8"))
                 n_chars += len(text)

@@ -162,3 +162,16 @@ def test_docvars_come_from_the_table_first_then_from_docvars():
     coder = DictionaryCoder(rules={"s": '差別 and side == "state"', "t": 'tag == "z" or tag == "y"', "n": 'side != "x"'})
     new = coder.fit().decision_function(table, docvars)
     assert new.tolist() == coder._decision_reference(table, docvars).tolist() == [[1, 0, 1], [0, 0, 1], [0, 1, 0]]
+
+
+@pytest.mark.slow
+def test_benchmark_runs_and_checks_equality():
+    """benchmarks/dictionary.py on 300,000 characters (slow: not in `make test`)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, str(root / "benchmarks" / "dictionary.py"), "--chars", "300000"],
+                         capture_output=True, text=True, check=True, cwd=root).stdout
+    assert "outputs identical" in out and "speed-up" in out

@@ -8,9 +8,9 @@ some sentence ends, so no copy is byte-identical to another (new sentences, new 
 
 Both coders use the codebook's cue rules (``DictionaryCoder()``). The sentence tokens are computed
 once before timing (the framing stage of an experiment reads cached tokens), so the times compare
-the coding itself (wall-clock and CPU time: the machine may be shared): ``_code_reference`` (one ``SentenceContext`` per sentence, every rule tree
-walked per sentence: the implementation before this change) vs ``code_corpus`` (all sentences at
-once over token arrays). Both include splitting the corpus into sentences. The outputs are
+the coding itself (wall-clock and CPU time: the machine may be shared): ``_code_reference``
+(one ``SentenceContext`` per sentence, every rule tree walked per sentence: the implementation
+before this change) vs ``code_corpus`` (all sentences at once over token arrays). Both include splitting the corpus into sentences. The outputs are
 checked to be identical (scores, labels, document shares) before the ratio is printed; the
 target is >= 10x.
 """
@@ -86,7 +86,8 @@ def main() -> None:
     print(f"outputs identical: scores, labels and document shares ({n_match:,} cue matches, "
           f"{len(coder.rules_)} codes)")
     print(f"{'':46}{'wall':>9}{'CPU':>9}{'chars/s':>12}")
-    print(f"{'(a) sentence by sentence (_code_reference)':46}{old_time:8.1f}s{old_cpu:8.1f}s{n_chars / old_time:12,.0f}")
+    print(f"{'(a) sentence by sentence (_code_reference)':46}{old_time:8.1f}s{old_cpu:8.1f}s"
+          f"{n_chars / old_time:12,.0f}")
     print(f"{'(b) vectorised (code_corpus)':46}{new_time:8.1f}s{new_cpu:8.1f}s{n_chars / new_time:12,.0f}")
     print(f"{'speed-up (a)/(b), target >= 10':46}{old_time / new_time:9.1f}{old_cpu / new_cpu:9.1f}")
 

@@ -49,7 +49,8 @@ def write_corpus(path: Path, mb: float, seed: int = 0) -> tuple[int, int]:
         while n_bytes < target:
             for rec in demo:
                 text = digit.sub(lambda m: str(rng.randrange(10)), rec["text"])
-                text = (f"No. {k}. " if rec.get("language") == "en" else f"第{k}号。") + text  # no copy repeats a text
+                mark = f"No. {k}. " if rec.get("language") == "en" else f"第{k}号。"
+                text = mark + text  # no copy repeats a text
                 fh.write(json.dumps({**rec, "doc_id": f"{rec['doc_id']}~{k}", "text": text}, ensure_ascii=False) + "\n")
                 n_bytes += len(text.encode("utf-8"))
                 n_chars += len(text)

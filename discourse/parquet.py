@@ -174,7 +174,8 @@ def read_tokens_parquet(path: str | os.PathLike[str], corpus: "Corpus | None" = 
 
     path = Path(path)
     if not path.is_file():
-        raise ConfigError(f"token file {str(path)!r} not found: write it with discourse.parquet.to_parquet(tokens, path)")
+        raise ConfigError(f"token file {str(path)!r} not found: "
+                          "write it with discourse.parquet.to_parquet(tokens, path)")
     table = pq.read_table(path)
     missing = {"doc_id", "sentence", "term", "start", "end"} - set(table.column_names)
     if missing:

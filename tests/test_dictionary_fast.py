@@ -158,8 +158,10 @@ def test_batch_agrees_with_the_context_on_hand_built_tokens():
 def test_docvars_come_from_the_table_first_then_from_docvars():
     table = pd.DataFrame({"text": ["外国人の差別。", "外国人の差別。", "外国人の差別。"], "language": "ja",
                           "doc_id": ["d1", "d2", "missing"], "tag": ["x", np.nan, "y"]})
-    docvars = pd.DataFrame({"side": ["state", "ngo"], "tag": ["z", "z"]}, index=pd.Index(["d1", "d2"], name="doc_id"))
-    coder = DictionaryCoder(rules={"s": '差別 and side == "state"', "t": 'tag == "z" or tag == "y"', "n": 'side != "x"'})
+    docvars = pd.DataFrame({"side": ["state", "ngo"], "tag": ["z", "z"]},
+                           index=pd.Index(["d1", "d2"], name="doc_id"))
+    coder = DictionaryCoder(rules={"s": '差別 and side == "state"', "t": 'tag == "z" or tag == "y"',
+                                   "n": 'side != "x"'})
     new = coder.fit().decision_function(table, docvars)
     assert new.tolist() == coder._decision_reference(table, docvars).tolist() == [[1, 0, 1], [0, 0, 1], [0, 1, 0]]
 

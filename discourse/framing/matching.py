@@ -353,7 +353,8 @@ class SentenceBatch:
             values = values()
         if not isinstance(values, list):
             values = list(values)
-        if {type(v) for v in values} <= {str} or {type(v) for v in values} <= {int} or {type(v) for v in values} <= {float}:
+        types = {type(v) for v in values}
+        if types <= {str} or types <= {int} or types <= {float}:
             codes, uniques = pd.factorize(np.fromiter(values, dtype=object, count=len(values)), use_na_sentinel=False)
             return np.asarray(codes, dtype=np.int64), list(uniques)
         index: dict[Any, int] = {}
@@ -377,7 +378,8 @@ class SentenceBatch:
         if node.name not in self._factorized:
             self._factorized[node.name] = self._column(node.name)
         codes, uniques = self._factorized[node.name]
-        hit = np.array([_compare(node, _Values(node.name, v)) for v in uniques] + [False], dtype=bool)  # type: ignore[arg-type]
+        hits = [_compare(node, _Values(node.name, v)) for v in uniques]  # type: ignore[arg-type]
+        hit = np.array(hits + [False], dtype=bool)
         return hit[codes]
 
     # --- rules ------------------------------------------------------------------------------------

@@ -14,8 +14,8 @@ fewer than 5 times or in fewer than 3 documents are dropped.
     ``--tomotopy-iterations`` sweeps, symmetric alpha 1/K, eta 0.01, seed 0.
 
 Prints each fit's wall-clock and CPU time (the machine may be shared), the ratios (a)/(b)
-(target >= 3) and the c_v coherence of each model's top 10 terms per topic, computed with gensim's ``CoherenceModel`` on the same documents (target:
-tomotopy >= gensim - 0.02).
+(target >= 3) and the c_v coherence of each model's top 10 terms per topic, computed with
+gensim's ``CoherenceModel`` on the same documents (target: tomotopy >= gensim - 0.02).
 """
 from __future__ import annotations
 

@@ -91,3 +91,17 @@ def test_weighted_or_misaligned_matrices_are_refused(data):
         fit_lda(X * 0.5, V, n_topics=2, backend="tomotopy")
     with pytest.raises(ConfigError, match="columns"):
         fit_lda(X, V[:-1], n_topics=2)
+
+
+def test_doc_gamma_is_the_dirichlet_posterior(fitted, data):
+    backend, res = fitted
+    _, X, _ = data
+    np.testing.assert_allclose(res.doc_gamma / res.doc_gamma.sum(axis=1, keepdims=True), res.doc_topic, atol=1e-6)
+    lengths = np.asarray(X.sum(axis=1)).ravel()
+    if backend == "tomotopy":  # the last sample's topic counts plus alpha, exactly
+        counts = np.array([np.bincount(np.asarray(d.topics), minlength=4) for d in res.model.docs])
+        np.testing.assert_allclose(res.doc_gamma, counts + res.alpha, rtol=1e-5)
+    else:  # variational gamma: alpha plus the expected topic counts
+        np.testing.assert_allclose(res.doc_gamma.sum(axis=1), lengths + res.alpha.sum(), rtol=1e-3)
+    g = infer(res, X[:5], gamma=True)
+    np.testing.assert_allclose(g.sum(axis=1), lengths[:5] + res.alpha.sum(), rtol=1e-3)

@@ -45,6 +45,10 @@ class FitResult:
     topic_word : (K, V) float64, row ``k`` the word distribution of topic ``k`` over the columns
         of the fitted matrix (rows sum to 1; a column with no count gets 0 under tomotopy).
     doc_topic : (n_docs, K) float64, rows sum to 1 (an empty document gets the prior mean).
+    doc_gamma : (n_docs, K) parameters of each document's Dirichlet posterior of its proportions
+        (gensim's variational ``gamma``; under tomotopy the topic counts of the last Gibbs sample
+        plus ``alpha``), rows summing to about ``n_tokens + sum(alpha)``; ``doc_topic`` is its
+        row-normalised form. For draws of the proportions (``topic_effects``).
     alpha : (K,) document-topic prior after fitting (learned when ``alpha="auto"``).
     log_likelihood : per-word log-likelihood (tomotopy) or per-word variational bound (gensim).
     perplexity : ``exp(-log_likelihood)`` (tomotopy's own) or ``2 ** -bound`` (gensim's).
@@ -57,6 +61,7 @@ class FitResult:
 
     topic_word: np.ndarray
     doc_topic: np.ndarray
+    doc_gamma: np.ndarray
     alpha: np.ndarray
     log_likelihood: float
     perplexity: float
@@ -111,18 +116,32 @@ def fit_lda(matrix: sparse.spmatrix, vocab: Sequence[str], *, n_topics: int, bac
 
 
 def infer(result: FitResult, matrix: sparse.spmatrix, vocab: Sequence[str] | None = None, *,
-          iterations: int | None = None) -> np.ndarray:
-    """Topic proportions (n_docs, K), rows summing to 1, of new documents under a fitted model.
+          iterations: int | None = None, gamma: bool = False) -> np.ndarray:
+    """Topic proportions (n_docs, K), rows summing to 1, of new documents under a fitted model
+    (with ``gamma=True``: the Dirichlet posterior parameters instead, as ``FitResult.doc_gamma``).
 
     ``matrix`` has the columns of ``result.vocab``, or of ``vocab`` when given (then its columns
     are matched to the model's terms by name and unknown terms are dropped). Deterministic: the
-    generator restarts from the fit's seed on every call.
+    generator restarts from the fit's seed on every call. ``iterations``: tomotopy's Gibbs
+    sweeps per document (default 100).
     """
     X = _align(matrix, vocab, result.vocab)
     seed = int(result.settings.get("random_state", 0))
     if result.backend == "tomotopy":
-        return _infer_tomotopy(result, X, iterations or 100, seed)
-    return _infer_gensim(result.model, X, seed)
+        used = set(result.model.used_vocabs)
+        keep = np.array([t in used for t in result.vocab], dtype=np.int64)
+        X = (X @ sparse.diags(keep)).astype(np.int64).tocsr()  # terms the model never saw tell nothing
+        X.eliminate_zeros()
+        props = _infer_tomotopy(result, X, iterations or 100)
+        return _gamma_of(props, X, result.alpha) if gamma else props
+    g = _infer_gensim(result.model, X, seed)
+    return g if gamma else _normalize(g)
+
+
+def _gamma_of(props: np.ndarray, X: sparse.csr_matrix, alpha: np.ndarray) -> np.ndarray:
+    """Collapsed-Gibbs proportions ``(n_dk + alpha_k) / (n_d + sum(alpha))`` back to ``n_dk + alpha_k``."""
+    lengths = np.asarray(X.sum(axis=1), dtype=np.float64).ravel()
+    return props * (lengths + alpha.sum())[:, None]
 
 
 # --- checks and conversions ---------------------------------------------------------------------
@@ -192,7 +211,8 @@ def _fit_gensim(X: sparse.csr_matrix, vocab: tuple[str, ...], k: int, iterations
     model = LdaModel(corpus=bow, id2word=dict(enumerate(vocab)), num_topics=k, passes=passes, iterations=iterations,
                      alpha=alpha, eta=eta, random_state=seed, chunksize=chunksize, eval_every=None)
     bound = float(model.log_perplexity(bow)) if X.nnz else 0.0
-    return FitResult(_normalize(model.get_topics()), _infer_gensim(model, X, seed),
+    gamma = _infer_gensim(model, X, seed)
+    return FitResult(_normalize(model.get_topics()), _normalize(gamma), gamma,
                      np.asarray(model.alpha, dtype=np.float64).copy(), bound, float(2 ** -bound), passes, "gensim",
                      vocab, model, settings)
 
@@ -204,7 +224,7 @@ def _infer_gensim(model: Any, X: sparse.csr_matrix, seed: int) -> np.ndarray:
         gamma, _ = model.inference(_bow(X))
     finally:
         model.random_state = saved
-    return _normalize(gamma)
+    return np.asarray(gamma, dtype=np.float64)
 
 
 # --- tomotopy -------------------------------------------------------------------------------------
@@ -229,7 +249,9 @@ def _fit_tomotopy(X: sparse.csr_matrix, vocab: tuple[str, ...], k: int, iteratio
     doc_topic = np.tile(alpha_ / alpha_.sum(), (X.shape[0], 1))
     if added:
         doc_topic[added] = np.array([d.get_topic_dist() for d in model.docs], dtype=np.float64)
-    return FitResult(_topic_word(model, vocab, k), _normalize(doc_topic), alpha_, float(model.ll_per_word),
+    doc_topic = _normalize(doc_topic)
+    return FitResult(_topic_word(model, vocab, k), doc_topic, _gamma_of(doc_topic, X, alpha_), alpha_,
+                     float(model.ll_per_word),
                      float(model.perplexity), int(model.global_step), "tomotopy", vocab, model, settings)
 
 
@@ -243,7 +265,7 @@ def _topic_word(model: Any, vocab: tuple[str, ...], k: int) -> np.ndarray:
     return _normalize(out)
 
 
-def _infer_tomotopy(result: FitResult, X: sparse.csr_matrix, iterations: int, seed: int) -> np.ndarray:
+def _infer_tomotopy(result: FitResult, X: sparse.csr_matrix, iterations: int) -> np.ndarray:
     model = result.model
     known = set(model.used_vocabs)
     words = [[w for w in doc if w in known] for doc in _words(X, result.vocab)]

@@ -360,8 +360,10 @@ class Corpus:
         """One row per document, index ``doc_id``; columns side, actor, genre, date, year (nullable
         Int64), title, source, language, then any extra fields. A copy: editing it changes nothing."""
         if self._docvars is None:
-            rows = [{**d.to_dict(), "year": d.year} for d in self._docs]
-            frame = pd.DataFrame(rows, columns=_columns(rows)).drop(columns="text")
+            # no text column: with pyarrow installed pandas stores strings in Arrow, which refuses
+            # a lone surrogate (from a bad JSON escape) in a text
+            rows = [{k: v for k, v in {**d.to_dict(), "year": d.year}.items() if k != "text"} for d in self._docs]
+            frame = pd.DataFrame(rows, columns=[c for c in _columns(rows) if c != "text"])
             frame["year"] = frame["year"].astype("Int64")
             self._docvars = frame.set_index("doc_id")
         return self._docvars.copy()

@@ -19,6 +19,8 @@ travels through the scheduler), :func:`count_shard` tokenizes one range and retu
 counts per document, and :func:`merge_counts` merges them into a
 :class:`~discourse.dtm.DocTermMatrix` whose bytes do not depend on the scheduler or on the
 number of workers (the vocabulary is sorted; documents stay in file order).
+:func:`parquet_shard` writes one shard's tokens and counts to Parquet files instead, for corpora
+whose counts should not be merged in one process's memory.
 
 Example
 -------
@@ -243,6 +245,31 @@ def count_shard(shard: "FileShard | Any", **settings: Any) -> ShardCounts:
                        {k: v for k, v in settings.items() if k not in ("cache_dir", "progress", "n_jobs")})
 
 
+def parquet_shard(shard: "FileShard", out_dir: str | os.PathLike[str], **settings: Any) -> dict[str, Any]:
+    """Tokenize one file shard and write its tokens and its counts to Parquet in ``out_dir``
+    (``tokens-<start>.parquet``, ``counts-<start>.parquet``, named by the shard's byte offset
+    so that the files sort in corpus order); returns the paths and row counts.
+
+    Nothing but the file names travels back to the client, so a folder of shard files can be
+    made from a corpus of any size and read as one table by DuckDB, Polars or
+    ``pandas.read_parquet(folder)``.
+    """
+    from .dtm import DocTermMatrix
+    from .parquet import to_parquet
+    from .tokenize import tokenize
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    corpus = read_shard(shard)
+    tokens = tokenize(corpus, **{"cache_dir": False, "progress": False, **settings, "n_jobs": 1})
+    name = f"{shard.start:015d}"
+    paths = {"tokens": out / "tokens" / f"tokens-{name}.parquet", "counts": out / "counts" / f"counts-{name}.parquet"}
+    n_tokens = to_parquet(tokens, paths["tokens"]) if tokens.n_tokens else 0
+    n_cells = to_parquet(DocTermMatrix.from_tokens(tokens), paths["counts"])
+    return {"tokens": str(paths["tokens"]) if n_tokens else None, "counts": str(paths["counts"]),
+            "n_docs": len(tokens), "n_tokens": n_tokens, "n_cells": n_cells}
+
+
 def merge_counts(parts: Sequence[ShardCounts], docvars: pd.DataFrame | None = None) -> Any:
     """One :class:`~discourse.dtm.DocTermMatrix` from the shards' counts, in shard order.
 
@@ -297,5 +324,5 @@ def write_jsonl(records: Sequence[dict[str, Any]], path: str | os.PathLike[str])
     return path
 
 
-__all__ = ["FileShard", "Scheduler", "ShardCounts", "count_shard", "map_shards", "merge_counts", "peak_rss_mb",
-           "plan_file_shards", "read_shard", "scheduler_client", "write_jsonl"]
+__all__ = ["FileShard", "Scheduler", "ShardCounts", "count_shard", "map_shards", "merge_counts", "parquet_shard",
+           "peak_rss_mb", "plan_file_shards", "read_shard", "scheduler_client", "write_jsonl"]

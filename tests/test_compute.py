@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from discourse import read_corpus
-from discourse.compute import (FileShard, Scheduler, count_shard, map_shards, merge_counts, peak_rss_mb,
-                               plan_file_shards, read_shard, scheduler_client)
+from discourse.compute import (FileShard, Scheduler, count_shard, map_shards, merge_counts, parquet_shard,
+                               peak_rss_mb, plan_file_shards, read_shard, scheduler_client)
 from discourse.dtm import DocTermMatrix
 from discourse.errors import ConfigError
 from discourse.resources import corpora_dir
@@ -90,3 +90,17 @@ def test_bad_lines_of_a_shard_are_problems_with_file_line_numbers(tmp_path):
     corpus = read_shard(FileShard(str(bad), 0, bad.stat().st_size, first_line=5))
     assert [d.doc_id for d in corpus] == ["a"] and len(corpus.problems) == 1
     assert corpus.problems_frame()["line"].tolist() == [6]  # numbered from the shard's first line
+
+
+def test_parquet_shards_make_one_table_of_the_corpus(tmp_path):
+    import pandas as pd
+
+    shards = plan_file_shards(DEMO, target_bytes=120_000)
+    done = map_shards(parquet_shard, shards, "local", out_dir=tmp_path)
+    assert len(done) == len(shards) > 1
+    tokens = pd.read_parquet(tmp_path / "tokens")
+    counts = pd.read_parquet(tmp_path / "counts")
+    whole = tokenize(read_corpus(DEMO, schema=False), cache_dir=False)
+    assert len(tokens) == whole.n_tokens == sum(d["n_tokens"] for d in done) == counts["count"].sum()
+    assert tokens["term"].tolist() == [whole.vocab[i] for i in whole.ids]  # files sort in corpus order
+    assert tokens["doc_id"].unique().tolist() == [d for d, n in zip(whole.doc_ids, np.diff(whole.doc_ptr)) if n]

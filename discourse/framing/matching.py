@@ -211,45 +211,52 @@ class SentenceBatch:
         self.ptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
         self.tok_sent = np.repeat(np.arange(self.n, dtype=np.int64), lengths)
         self.n_tok = int(self.ptr[-1])
-        self.lemma, self.lemma_vocab = _codes(chain.from_iterable(t.lemma for t in tokens), self.n_tok, casefold=True)
-        self.surface, self.surface_vocab = _codes(chain.from_iterable(t.surface for t in tokens), self.n_tok,
-                                                  casefold=True)
+        # lemmas and surfaces share one (case-folded) vocabulary, so "lemma or surface" is one key
+        codes, self.vocab = _codes(chain(chain.from_iterable(t.lemma for t in tokens),
+                                         chain.from_iterable(t.surface for t in tokens)), 2 * self.n_tok, casefold=True)
+        self.lemma, self.surface = codes[:self.n_tok], codes[self.n_tok:]
         self._tokens = tokens
         self._pos: tuple[np.ndarray, list[str]] | None = None
         self._texts = texts
         self._low: list[str] | None = None
         self._columns = dict(columns or {})
-        self._index: dict[str, tuple[dict[str, int], np.ndarray, np.ndarray]] = {}
+        self._index: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._lookup: dict[str, int] | None = None
         self._spans: dict[Any, tuple[np.ndarray, np.ndarray]] = {}
         self._factorized: dict[str, tuple[np.ndarray, list[Any]]] = {}
         self._memo: dict[tuple[str, int], tuple[Expr, np.ndarray]] = {}
 
     # --- terms and spans ------------------------------------------------------------------------
-    def _inverted(self, field: str) -> tuple[dict[str, int], np.ndarray, np.ndarray]:
+    def _inverted(self, field: str) -> tuple[np.ndarray, np.ndarray]:
+        """Token indices sorted by key (the lemma, the surface, or for ``any`` both: a token whose
+        surface differs from its lemma is listed under each) and the bounds of each key's run."""
         if field not in self._index:
-            codes, vocab = (self.lemma, self.lemma_vocab) if field == "lemma" else (self.surface, self.surface_vocab)
-            order = np.argsort(codes, kind="stable")
-            bounds = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=len(vocab)))]).astype(np.int64)
-            self._index[field] = ({v: i for i, v in enumerate(vocab)}, order, bounds)
+            tokens = np.arange(self.n_tok, dtype=np.int64)
+            if field == "any":
+                differs = self.surface != self.lemma
+                keys = np.concatenate([self.lemma, self.surface[differs]])
+                tokens = np.concatenate([tokens, tokens[differs]])
+            else:
+                keys = self.lemma if field == "lemma" else self.surface
+            order = np.argsort(keys * (self.n_tok + 1) + tokens)  # by key, then by position
+            bounds = np.concatenate([[0], np.cumsum(np.bincount(keys, minlength=len(self.vocab)))]).astype(np.int64)
+            self._index[field] = (tokens[order], bounds)
         return self._index[field]
-
-    def _field_positions(self, field: str, term: Term) -> np.ndarray:
-        lookup, order, bounds = self._inverted(field)
-        vocab = self.lemma_vocab if field == "lemma" else self.surface_vocab
-        if term.glob:
-            rx = _glob(term.value)
-            ids = [i for i, v in enumerate(vocab) if rx.match(v)]
-        else:
-            ids = [lookup[term.value]] if term.value in lookup else []
-        if not ids:
-            return np.zeros(0, dtype=np.int64)
-        return np.sort(np.concatenate([order[bounds[i]:bounds[i + 1]] for i in ids])) if len(ids) > 1 else \
-            order[bounds[ids[0]]:bounds[ids[0] + 1]]
 
     def positions(self, term: Term) -> np.ndarray:
         """Sorted global token indices that ``term`` matches (as :func:`positions` per sentence)."""
-        found = [self._field_positions(f, term) for f in ("lemma", "surface") if term.field in (f, "any")]
-        pos = found[0] if len(found) == 1 else np.union1d(found[0], found[1])
+        if self._lookup is None:
+            self._lookup = {v: i for i, v in enumerate(self.vocab)}
+        if term.glob:
+            rx = _glob(term.value)
+            ids = [i for i, v in enumerate(self.vocab) if rx.match(v)]
+        else:
+            ids = [self._lookup[term.value]] if term.value in self._lookup else []
+        if not ids:
+            return np.zeros(0, dtype=np.int64)
+        order, bounds = self._inverted(term.field)
+        pos = order[bounds[ids[0]]:bounds[ids[0] + 1]] if len(ids) == 1 else \
+            np.unique(np.concatenate([order[bounds[i]:bounds[i + 1]] for i in ids]))
         if term.pos and len(pos):
             if self._pos is None:
                 self._pos = _codes(chain.from_iterable(t.pos for t in self._tokens), self.n_tok, casefold=False)

@@ -28,7 +28,7 @@ from ..text import normalize
 from ._tok import SentenceTokens, tokenize_sentences
 from .codebook import Codebook, load_codebook
 from .data import FrameCoding, as_sentence_table, corpus_sentences, frame_coding, labels_table, matrix_to_frame_lists
-from .matching import SentenceContext, check_docvars, score
+from .matching import SentenceBatch, SentenceContext, check_docvars, score
 from .rules import RuleSet, parse_rules, read_rules
 
 LANGUAGES = ("ja", "en")
@@ -119,7 +119,31 @@ class DictionaryCoder(BaseEstimator):
         return self.rules_
 
     def decision_function(self, X: Any, docvars: pd.DataFrame | None = None) -> np.ndarray:
-        """Match counts (n_sentences, n_codes): how many alternatives of each rule matched."""
+        """Match counts (n_sentences, n_codes): how many alternatives of each rule matched.
+
+        All sentences are evaluated at once over token arrays (:class:`~.matching.SentenceBatch`);
+        the result equals the sentence-by-sentence evaluation of :func:`~.matching.score`."""
+        rules = self._ready()
+        table = as_sentence_table(X)
+        batch = self._batch(table, docvars, rules)
+        out = np.zeros((len(table), len(rules)), dtype=np.int32)
+        for j, rule in enumerate(rules):
+            out[:, j] = batch.score(rule.expr)
+        return out
+
+    def _batch(self, table: pd.DataFrame, docvars: pd.DataFrame | None, rules: RuleSet) -> SentenceBatch:
+        extra = [c for c in table.columns if c not in ("text", "start", "end")]
+        available = set(extra) | (set(docvars.columns) if docvars is not None else set())
+        check_docvars(rules, available)
+        texts = table["text"].tolist()
+        toks = tokenize_sentences(texts, table["language"].tolist())
+        columns = {name: _docvar_column(name, table, docvars, extra) for name in rules.docvars_used()}
+        return SentenceBatch(toks, texts, columns)
+
+    def _decision_reference(self, X: Any, docvars: pd.DataFrame | None = None) -> np.ndarray:
+        """The sentence-by-sentence evaluation (one :class:`~.matching.SentenceContext` per
+        sentence): the reference that the vectorised :meth:`decision_function` is tested and
+        benchmarked against."""
         rules = self._ready()
         table = as_sentence_table(X)
         contexts = self._contexts(table, docvars, rules)
@@ -152,14 +176,35 @@ class DictionaryCoder(BaseEstimator):
         table = as_sentence_table(X)
         return labels_table(table, self.predict_indicator(table, docvars), self._ready().codes)
 
-    def code_corpus(self, corpus: Any, *, batch_size: int = 10000) -> FrameCoding:
+    def code_corpus(self, corpus: Any, *, batch_size: int = 50000) -> FrameCoding:
         """Split a corpus into sentences and code them: labels, match counts, document shares
         (``batch_size`` sentences at a time)."""
+        return self._code_corpus(corpus, batch_size, self.decision_function)
+
+    def _code_reference(self, corpus: Any, *, batch_size: int = 10000) -> FrameCoding:
+        """:meth:`code_corpus` with the sentence-by-sentence reference evaluation (benchmark and
+        equality tests)."""
+        return self._code_corpus(corpus, batch_size, self._decision_reference)
+
+    def _code_corpus(self, corpus: Any, batch_size: int, decide: Any) -> FrameCoding:
         sentences, docvars = corpus_sentences(corpus), corpus.docvars
-        parts = [self.decision_function(sentences.iloc[i:i + batch_size], docvars)
-                 for i in range(0, len(sentences), batch_size)]
+        parts = [decide(sentences.iloc[i:i + batch_size], docvars) for i in range(0, len(sentences), batch_size)]
         scores = np.vstack(parts) if parts else np.zeros((0, len(self._ready())), dtype=np.int32)
         return frame_coding(sentences, (scores > 0).astype(np.int8), scores, self._ready().codes)
+
+
+def _docvar_column(name: str, table: pd.DataFrame, docvars: pd.DataFrame | None, extra: list[str]) -> Any:
+    """A callable giving one value of docvar ``name`` per sentence: the sentence table's column
+    when it has one, else the value of the sentence's document in ``docvars`` (None when absent),
+    as the per-sentence evaluation resolves it."""
+    def values() -> list[Any]:
+        if name in extra:
+            return table[name].tolist()
+        if docvars is None or name not in docvars.columns:
+            return [None] * len(table)
+        per_doc = dict(zip(docvars.index.tolist(), docvars[name].tolist()))
+        return [per_doc.get(d) for d in table["doc_id"].tolist()] if "doc_id" in extra else [None] * len(table)
+    return values
 
 
 class CueMatcher:

@@ -1,0 +1,328 @@
+"""Running per-shard work in-process or on Dask (``[compute] scheduler`` in an experiment).
+
+A *scheduler spec* says where shards run:
+
+``"local"``
+    in this process, one shard after another (the default; nothing to install or start).
+``"dask-local:N"``
+    on a ``dask.distributed.LocalCluster`` of ``N`` worker processes with one thread each,
+    started for the run and stopped after it (:func:`scheduler_client`).
+``"tcp://host:8786"``
+    on an existing Dask cluster: the address of its scheduler (``dask scheduler`` on one
+    machine, ``dask worker tcp://host:8786`` on each of the others). Every worker needs the
+    same ``discourse`` installed and read access to the shard files.
+
+:func:`map_shards` runs one function per shard and returns the results in shard order, whatever
+the scheduler. The per-shard functions here tokenize and count: :func:`plan_file_shards` cuts a
+JSON Lines corpus into byte ranges at line boundaries (a worker reads its own range; no text
+travels through the scheduler), :func:`count_shard` tokenizes one range and returns compact term
+counts per document, and :func:`merge_counts` merges them into a
+:class:`~discourse.dtm.DocTermMatrix` whose bytes do not depend on the scheduler or on the
+number of workers (the vocabulary is sorted; documents stay in file order).
+:func:`parquet_shard` writes one shard's tokens and counts to Parquet files instead, for corpora
+whose counts should not be merged in one process's memory.
+
+Example
+-------
+>>> Scheduler.parse("dask-local:2")
+Scheduler(kind='dask-local', n_workers=2, address='')
+>>> shards = plan_file_shards("corpora/demo/corpus.jsonl", target_bytes=200_000)   # doctest: +SKIP
+>>> dtm = merge_counts(map_shards(count_shard, shards, "dask-local:2"))             # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator, Literal, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from .errors import ConfigError
+
+Kind = Literal["local", "dask-local", "address"]
+_ADDRESS = re.compile(r"^(tcp|tls)://[A-Za-z0-9._\-\[\]:]+:\d{1,5}$")
+SPEC_FORMS = '"local", "dask-local:N" (N worker processes) or a scheduler address such as "tcp://host:8786"'
+
+
+@dataclass(frozen=True)
+class Scheduler:
+    """Where shards run: ``kind`` is ``local``, ``dask-local`` (``n_workers`` processes) or
+    ``address`` (an existing Dask scheduler at ``address``)."""
+
+    kind: Kind = "local"
+    n_workers: int = 1
+    address: str = ""
+
+    @classmethod
+    def parse(cls, spec: "str | Scheduler | None") -> "Scheduler":
+        """Read a scheduler spec (see the module docstring); a ConfigError names a bad one.
+
+        >>> Scheduler.parse("tcp://10.0.0.5:8786").address
+        'tcp://10.0.0.5:8786'
+        """
+        if isinstance(spec, Scheduler):
+            return spec
+        if spec is None:
+            return cls()
+        if not isinstance(spec, str):
+            raise ConfigError(f"scheduler={spec!r} is a {type(spec).__name__}: give {SPEC_FORMS}")
+        text = spec.strip()
+        if text == "local":
+            return cls()
+        if text.startswith("dask-local"):
+            _, sep, n = text.partition(":")
+            if not sep or not n.isdigit() or int(n) < 1:
+                raise ConfigError(f"scheduler={spec!r}: write the number of worker processes after the colon, "
+                                  "e.g. \"dask-local:2\"")
+            return cls("dask-local", int(n))
+        if _ADDRESS.match(text):
+            return cls("address", address=text)
+        raise ConfigError(f"scheduler={spec!r} is not a scheduler: give {SPEC_FORMS}")
+
+    def __str__(self) -> str:
+        return {"local": "local", "dask-local": f"dask-local:{self.n_workers}"}.get(self.kind, self.address)
+
+
+@contextlib.contextmanager
+def scheduler_client(spec: "str | Scheduler | None") -> Iterator[Any]:
+    """A ``dask.distributed.Client`` for the spec, closed (and its local cluster stopped) on exit;
+    ``None`` for ``"local"``.
+
+    ``dask-local:N`` starts ``LocalCluster(n_workers=N, threads_per_worker=1, processes=True,
+    dashboard_address=None)``; an address connects to the running scheduler there.
+    """
+    sched = Scheduler.parse(spec)
+    if sched.kind == "local":
+        yield None
+        return
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError as exc:  # pragma: no cover - a dependency of the package
+        raise ConfigError(f"scheduler={str(sched)!r} needs dask and distributed: pip install dask distributed") from exc
+    if sched.kind == "dask-local":
+        with LocalCluster(n_workers=sched.n_workers, threads_per_worker=1, processes=True,
+                          dashboard_address=None) as cluster, Client(cluster) as client:
+            yield client
+        return
+    try:
+        client = Client(sched.address, timeout="20s")
+    except OSError as exc:
+        raise ConfigError(f"scheduler={sched.address!r}: no Dask scheduler answers there ({exc}); start one with "
+                          "'dask scheduler' or use \"dask-local:N\"") from exc
+    with client:
+        yield client
+
+
+def map_shards(fn: Callable[..., Any], shards: Sequence[Any], spec: "str | Scheduler | None" = "local", *,
+               client: Any = None, **kwargs: Any) -> list[Any]:
+    """``[fn(shard, **kwargs) for shard in shards]``, run as Dask tasks or in this process.
+
+    Parameters
+    ----------
+    fn : a module-level function (Dask sends it to the workers by reference).
+    shards : the shard descriptions, e.g. from :func:`plan_file_shards`.
+    spec : scheduler spec (ignored when ``client`` is given).
+    client : an open ``dask.distributed.Client`` to reuse (from :func:`scheduler_client`).
+
+    Returns
+    -------
+    The results in shard order.
+    """
+    task = functools.partial(fn, **kwargs) if kwargs else fn
+    if client is None and Scheduler.parse(spec).kind == "local":
+        return [task(s) for s in shards]
+    if client is not None:
+        return _run(client, task, shards)
+    with scheduler_client(spec) as own:
+        return _run(own, task, shards)
+
+
+def _run(client: Any, task: Callable[..., Any], shards: Sequence[Any]) -> list[Any]:
+    futures = client.map(task, list(shards), pure=False)
+    try:
+        return client.gather(futures)
+    finally:
+        client.cancel(futures)
+
+
+# --- tokenize and count, shard by shard ---------------------------------------------------------------
+@dataclass(frozen=True)
+class FileShard:
+    """Lines of a JSON Lines file: bytes ``start:stop`` (at line boundaries), the first being
+    line ``first_line`` (1-based, for error messages)."""
+
+    path: str
+    start: int
+    stop: int
+    first_line: int = 1
+
+
+def plan_file_shards(path: str | os.PathLike[str], *, target_bytes: int = 8 << 20) -> list[FileShard]:
+    """Cut a JSON Lines file into shards of about ``target_bytes`` bytes, at line boundaries.
+
+    >>> [s.stop - s.start for s in plan_file_shards("corpora/demo/corpus.jsonl", target_bytes=10**9)]  # doctest: +SKIP
+    [362856]
+    """
+    from .load import resolve_jsonl
+
+    if target_bytes < 1:
+        raise ConfigError(f"target_bytes={target_bytes}: give a shard size of 1 or more bytes")
+    path = resolve_jsonl(path)
+    size = path.stat().st_size
+    shards, start, line = [], 0, 1
+    with path.open("rb") as fh:
+        while start < size:
+            fh.seek(min(start + target_bytes, size))
+            if fh.tell() < size:
+                fh.readline()
+            stop = fh.tell()
+            fh.seek(start)
+            lines = fh.read(stop - start).count(b"\n")
+            shards.append(FileShard(str(path), start, stop, line))
+            start, line = stop, line + lines
+    return shards
+
+
+def read_shard(shard: FileShard) -> Any:
+    """The documents of one shard as a :class:`~discourse.corpus.Corpus`, validated as
+    :func:`discourse.read_corpus` validates them (without the cross-shard duplicate checks)."""
+    from .load import _build, _parse_line
+
+    with open(shard.path, "rb") as fh:
+        fh.seek(shard.start)
+        data = fh.read(shard.stop - shard.start)
+    if shard.start == 0 and data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    records = []
+    for n, raw in enumerate(data.split(b"\n"), shard.first_line):
+        line = raw.decode("utf-8")
+        if line.strip():
+            records.append((shard.path, n, _parse_line(line, Path(shard.path), n)))
+    return _build(iter(records), False)
+
+
+@dataclass(frozen=True, eq=False)
+class ShardCounts:
+    """Term counts of one shard's documents: a CSR matrix in parts over the shard's own
+    vocabulary (``vocab``, sorted), with the documents' ids, the shard's character count and the
+    seconds it took."""
+
+    doc_ids: tuple[str, ...]
+    vocab: tuple[str, ...]
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+    n_chars: int = 0
+    seconds: float = 0.0
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+def count_shard(shard: "FileShard | Any", **settings: Any) -> ShardCounts:
+    """Tokenize one shard (a :class:`FileShard` or a ``Corpus``) with
+    :func:`discourse.tokenize.tokenize` (``settings`` as for it; no on-disk cache, one process)
+    and count terms per document."""
+    from .dtm import DocTermMatrix
+    from .tokenize import tokenize
+
+    t = time.perf_counter()
+    corpus = read_shard(shard) if isinstance(shard, FileShard) else shard
+    settings = {"cache_dir": False, "progress": False, **settings, "n_jobs": 1}
+    dtm = DocTermMatrix.from_tokens(tokenize(corpus, **settings))
+    order = np.argsort(np.array(dtm.vocab, dtype=object), kind="stable")
+    X = dtm.matrix[:, order].tocsr()
+    X.sort_indices()
+    return ShardCounts(tuple(str(d) for d in dtm.docvars.index), tuple(dtm.vocab[j] for j in order),
+                       X.indptr.astype(np.int64), X.indices.astype(np.int32), X.data.astype(np.int64),
+                       sum(len(doc.text) for doc in corpus), time.perf_counter() - t,
+                       {k: v for k, v in settings.items() if k not in ("cache_dir", "progress", "n_jobs")})
+
+
+def parquet_shard(shard: "FileShard", out_dir: str | os.PathLike[str], **settings: Any) -> dict[str, Any]:
+    """Tokenize one file shard and write its tokens and its counts to Parquet in ``out_dir``
+    (``tokens-<start>.parquet``, ``counts-<start>.parquet``, named by the shard's byte offset
+    so that the files sort in corpus order); returns the paths and row counts.
+
+    Nothing but the file names travels back to the client, so a folder of shard files can be
+    made from a corpus of any size and read as one table by DuckDB, Polars or
+    ``pandas.read_parquet(folder)``.
+    """
+    from .dtm import DocTermMatrix
+    from .parquet import to_parquet
+    from .tokenize import tokenize
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    corpus = read_shard(shard)
+    tokens = tokenize(corpus, **{"cache_dir": False, "progress": False, **settings, "n_jobs": 1})
+    name = f"{shard.start:015d}"
+    paths = {"tokens": out / "tokens" / f"tokens-{name}.parquet", "counts": out / "counts" / f"counts-{name}.parquet"}
+    n_tokens = to_parquet(tokens, paths["tokens"]) if tokens.n_tokens else 0
+    n_cells = to_parquet(DocTermMatrix.from_tokens(tokens), paths["counts"])
+    return {"tokens": str(paths["tokens"]) if n_tokens else None, "counts": str(paths["counts"]),
+            "n_docs": len(tokens), "n_tokens": n_tokens, "n_cells": n_cells}
+
+
+def merge_counts(parts: Sequence[ShardCounts], docvars: pd.DataFrame | None = None) -> Any:
+    """One :class:`~discourse.dtm.DocTermMatrix` from the shards' counts, in shard order.
+
+    The vocabulary is the sorted union of the shards' vocabularies, so the result (``matrix``
+    arrays, ``vocab``, document order) is the same bytes however the corpus was cut and wherever
+    the shards ran. ``docvars`` (indexed by ``doc_id``) is aligned to the documents; default:
+    the ids only.
+    """
+    from .dtm import DocTermMatrix
+
+    vocab = sorted(set().union(*(p.vocab for p in parts))) if parts else []
+    index = {t: j for j, t in enumerate(vocab)}
+    indptr, indices, data, ids = [np.zeros(1, dtype=np.int64)], [], [], []
+    offset = 0
+    for p in parts:
+        remap = np.array([index[t] for t in p.vocab], dtype=np.int64)
+        indices.append(remap[p.indices] if len(p.indices) else np.zeros(0, dtype=np.int64))
+        data.append(np.asarray(p.data, dtype=np.int64))
+        indptr.append(np.asarray(p.indptr[1:], dtype=np.int64) + offset)
+        offset += int(p.indptr[-1])
+        ids.extend(p.doc_ids)
+    matrix = sparse.csr_matrix((np.concatenate(data) if data else np.zeros(0, np.int64),
+                                np.concatenate(indices) if indices else np.zeros(0, np.int64),
+                                np.concatenate(indptr)), shape=(len(ids), len(vocab)))
+    if len(set(ids)) != len(ids):
+        raise ConfigError("a doc_id occurs in two shards: doc_ids must be unique across the corpus")
+    frame = pd.DataFrame(index=pd.Index(ids, name="doc_id"))
+    if docvars is not None:
+        missing = [d for d in ids if d not in docvars.index]
+        if missing:
+            raise ConfigError(f"docvars lack the documents {missing[:3]}: give docvars indexed by doc_id")
+        frame = docvars.loc[ids]
+    return DocTermMatrix(matrix, tuple(vocab), frame)
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process in MB (``ru_maxrss``; run on each worker with
+    ``client.run(peak_rss_mb)``)."""
+    import resource
+    import sys
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1 << 20) if sys.platform == "darwin" else peak / 1024
+
+
+def write_jsonl(records: Sequence[dict[str, Any]], path: str | os.PathLike[str]) -> Path:
+    """Write records as JSON Lines (UTF-8, one object per line); returns the path."""
+    path = Path(path)
+    with path.open("w", encoding="utf-8") as fh:
+        for rec in records:
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    return path
+
+
+__all__ = ["FileShard", "Scheduler", "ShardCounts", "count_shard", "map_shards", "merge_counts", "parquet_shard",
+           "peak_rss_mb", "plan_file_shards", "read_shard", "scheduler_client", "write_jsonl"]

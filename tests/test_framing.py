@@ -99,7 +99,8 @@ def test_predictions_outputs_and_thresholds(model, gold):
 
 def test_exclusive_pairs_learned_from_training_cooccurrence():
     Yt = np.array([[1, 0, 1], [0, 1, 0], [1, 0, 1], [0, 1, 1]])
-    ex = exclusive_pairs(Yt)
+    assert not exclusive_pairs(Yt).any()     # two positives each: too few to call two frames exclusive
+    ex = exclusive_pairs(Yt, min_support=2)
     assert ex[0, 1] and ex[1, 0] and not ex[0, 2] and not ex[1, 2] and not ex.diagonal().any()
     margins = np.array([[0.3, 0.5, -0.1], [0.9, 0.2, 0.4], [-1.0, -2.0, 0.0]])
     np.testing.assert_array_equal(apply_exclusive(margins, ex), [[0, 1, 0], [1, 0, 1], [0, 0, 1]])

@@ -301,7 +301,7 @@ def test_nested_cv_scores_use_thresholds_chosen_without_the_scored_documents(gol
     P, counts = np.zeros_like(Yo), []
     for tune, scored in splitter.split(oof, groups=groups):
         assert not set(groups[tune]) & set(groups[scored])
-        thr = [best_threshold(oof[tune, j], Yo[tune, j]) if Yo[tune, j].any() else np.inf for j in range(Yo.shape[1])]
+        thr = [_threshold(oof[tune, j], Yo[tune, j]) for j in range(Yo.shape[1])]
         P[scored] = oof[scored] >= np.array(thr)
         counts.append((len(set(groups[tune])), len(tune), len(set(groups[scored])), len(scored)))
     np.testing.assert_allclose(clf.cv_scores_["f1"], f1_score(Yo, P, average=None, zero_division=0))
@@ -501,3 +501,18 @@ def test_state_that_the_estimator_cannot_use_is_refused_naming_the_file(saved):
     _write(folder, record, arrays, consistent=True)
     with pytest.raises(BundleError, match=r"model.json: the saved parameters are not valid here \((random_state|C)="):
         cls.load(folder)
+
+
+def _threshold(scores, y):
+    """The rule of FramingClassifier._choose, restated: no positive -> never; fewer than 5 positives ->
+    the calibrated 0.5 cut (-b / a of the Platt fit); else the F1-optimal cut."""
+    from discourse._internal.constants import MIN_PLATT_SLOPE
+    from discourse.framing.calibration import platt
+
+    if not y.any():
+        return np.inf
+    if y.sum() >= 5:
+        return best_threshold(scores, y)
+    a, b = platt(scores, y) if 0 < y.sum() < len(y) else (1.0, 0.0)
+    a = a if a > 0 else MIN_PLATT_SLOPE
+    return -b / a

@@ -92,8 +92,11 @@ class FramingConfig:
     split: str = ""                                      # "" = the bundled demo split
     tune_C: bool = True                                  # grouped CV on the training documents
     learning_curve: bool = True
-    prevalence_labels: Literal["gold", "classifier", "dictionary"] = "gold"
+    prevalence_labels: Literal["gold", "classifier", "pretrained", "dictionary"] = "gold"
     n_boot: int = 500
+    mention: str = ""                                    # term group (preset) for the framed share: "" = skip
+    threat: tuple[str, ...] = ()                         # frames counted as threat in the framed share
+    rebuttal: tuple[str, ...] = ()                       # frames counted as rebuttal
 
 
 @dataclass(frozen=True)

@@ -225,6 +225,23 @@ def check_topics(cfg: ExperimentConfig, corpus: Any) -> list[str]:
     return [f"topics: {int(keep.sum())} documents for the DTM; effects {spec!r}"]
 
 
+def _check_framed_share(cfg: ExperimentConfig, codebook: Any) -> None:
+    """``framing.mention`` is a bundled term group; ``threat`` and ``rebuttal`` are codebook frames."""
+    from ..metrics.association import term_groups
+
+    f, where = cfg.framing, _where(cfg)
+    if f.mention and f.mention not in term_groups():
+        raise ConfigError(f"{where}: framing.mention = {f.mention!r} is not a bundled term group{closest(f.mention, term_groups())}: "
+                          f"choose among {term_groups()}")
+    for key in ("threat", "rebuttal"):
+        bad = [x for x in getattr(f, key) if x not in codebook.ids]
+        if bad:
+            raise ConfigError(f"{where}: framing.{key} = {list(getattr(f, key))}: {bad} are not frames of the codebook "
+                              f"({list(codebook.ids)})")
+    if f.mention and not (f.threat and f.rebuttal):
+        raise ConfigError(f"{where}: framing.mention = {f.mention!r} needs framing.threat and framing.rebuttal (frame lists)")
+
+
 @register_check("framing")
 def check_framing(cfg: ExperimentConfig, corpus: Any) -> list[str]:
     """Codebook, annotation and split files exist and load; the annotations' frames are in the
@@ -248,6 +265,7 @@ def check_framing(cfg: ExperimentConfig, corpus: Any) -> list[str]:
         raise ConfigError(f"{where}: framing.annotations = {f.annotations!r} / framing.split = {f.split!r} do not fit "
                           f"the codebook {codebook_path(f)}: {exc} (add the frame to the codebook or correct the "
                           "annotation)") from None
+    _check_framed_share(cfg, codebook)
     annotated = set(gold.labels["doc_id"])
     ids = list(corpus.doc_ids)
     covered = sum(d in annotated for d in ids)

@@ -484,12 +484,14 @@ def _framed_share(ctx: Context, labels: pd.DataFrame, docvars: pd.DataFrame, out
     table = metrics.framed_share(labels, docvars, flags, threat=list(f.threat), rebuttal=list(f.rebuttal), by=compare.by,
                                  n_boot=f.n_boot, random_state=ctx.cfg.seed)
     ctx.table(f"frames_framed_share_{slug(compare.by)}", table)
-    out["paragraphs"].insert(0, (
-        f"Headline: among the sentences that mention {f.mention} terms, the share that advance a threat frame "
-        f"({', '.join(f.threat)}) against the share that advance a rebuttal frame ({', '.join(f.rebuttal)}), by {compare.by}, "
-        "with document-bootstrap intervals. Co-mention of two term groups alone misleads: a sentence that quotes a "
-        "claim in order to rebut it mentions the same words as the sentence that makes it; the frames tell them apart."))
-    out["tables"].insert(0, (f"framed share of {f.mention} sentences by {compare.by} (headline)", table))
+    shown = table[[c for c in table.columns if not c.endswith(("_ci_low", "_ci_high")) or c.startswith("balance")]]
+    out["headline"] = {
+        "paragraph": (f"Among the sentences that mention {f.mention} terms, the share that advance a threat frame "
+                      f"({', '.join(f.threat)}) against the share that contest it ({', '.join(f.rebuttal)}), by "
+                      f"{compare.by}, with document-bootstrap intervals (frames: {ctx.cfg.framing.prevalence_labels} "
+                      "labels). Co-mention of the two term groups alone misleads: a sentence that quotes a claim in "
+                      "order to rebut it mentions the same words as the sentence that makes it; the frames tell them apart."),
+        "table": (f"framed share of {f.mention} sentences by {compare.by}", shown)}
 
 
 def _shown_levels(ctx: Context) -> list[str]:

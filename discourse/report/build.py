@@ -32,6 +32,7 @@ def build_report(results: dict[str, Any], run_dir: Path, *, title: str, subtitle
 
 
 def _sections(report: Report, results: dict[str, Any], fig_dir: Path | None, compare: Any) -> None:
+    _headline(report, results)
     _overview(report, results, compare)
     for name, (spec, df) in results.get("metrics", {}).items():
         builder = SECTION_BUILDERS.get(spec.kind)
@@ -41,6 +42,15 @@ def _sections(report: Report, results: dict[str, Any], fig_dir: Path | None, com
         if key in results:
             fn(report, results[key], fig_dir)
     _kwic_appendix(report, results)
+
+
+def _headline(report: Report, results: dict[str, Any]) -> None:
+    """The framed share first, when the run computed it (``framing.mention``)."""
+    headline = results.get("framing", {}).get("headline")
+    if headline:
+        s = report.section("headline", "見出し: 主張か反論か (claim or rebuttal)")
+        s.paragraphs.append(headline["paragraph"])
+        s.tables.append(headline["table"])
 
 
 def _save(fig_dir: Path | None, name: str, fig) -> Path | None:

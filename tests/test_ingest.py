@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from discourse.errors import CorpusError, IngestError
-from discourse.ingest import Source, import_folder, read_source
+from discourse.ingest import Source, read_source
+from discourse.load import import_folder
 from discourse.ingest.html import declared_charset, html_to_text
 from discourse.ingest.pdf import is_page_number, join_lines
 from discourse.ingest.text import decode_bytes, plausibility

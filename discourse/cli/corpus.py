@@ -54,7 +54,7 @@ def problems_path(args: argparse.Namespace) -> Path:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Import the folder; write the corpus and the table of skipped rows."""
-    from ..ingest import import_folder
+    from ..load import import_folder
 
     out = check_output_file(args.output)
     table = check_output_file(problems_path(args), "--problems")

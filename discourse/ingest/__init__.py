@@ -1,7 +1,7 @@
 """Reading source files (plain text in any common encoding, HTML, PDF) into normalized text.
 
-``read_source(path)`` reads one file; ``import_folder(folder)`` builds a :class:`Corpus` from
-a folder of files described by ``metadata.csv``.
+``read_source(path)`` reads one file; :func:`discourse.load.import_folder` builds a corpus from
+a folder of files described by ``metadata.csv`` with it.
 
 Example
 -------
@@ -25,7 +25,7 @@ from .text import decode_bytes, sniff_binary
 if TYPE_CHECKING:
     from ..corpus import Corpus
 
-__all__ = ["Source", "read_source", "import_folder", "FORMATS", "TEXT_SUFFIXES", "HTML_SUFFIXES", "PDF_SUFFIXES"]
+__all__ = ["Source", "read_source", "FORMATS", "TEXT_SUFFIXES", "HTML_SUFFIXES", "PDF_SUFFIXES"]
 
 FORMATS = ("text", "html", "pdf")
 TEXT_SUFFIXES = (".txt", ".md", ".text", ".markdown")
@@ -129,14 +129,3 @@ def _text_title(text: str, *, markdown: bool) -> str:
         return first.lstrip("# ").strip()
     return ""
 
-
-def import_folder(folder: str | Path, metadata: str | Path | None = None, *, strict: bool = False) -> Corpus:
-    """Build a corpus from the source files listed in ``metadata.csv``.
-
-    The same function as :func:`discourse.load.import_folder` (see there).
-
-    >>> corpus = import_folder("statements/", strict=True)  # doctest: +SKIP
-    """
-    from ..load import import_folder as _import_folder
-
-    return _import_folder(folder, metadata, strict=strict)

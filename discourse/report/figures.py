@@ -17,10 +17,7 @@ import warnings
 from pathlib import Path
 from typing import Literal, Mapping, Sequence
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402  (no matplotlib.use: headless machines fall back to Agg)
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 import matplotlib_fontja  # noqa: E402,F401  (registers IPAexGothic)
 import pandas as pd  # noqa: E402

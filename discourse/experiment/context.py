@@ -15,10 +15,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from .config import ExperimentConfig
 from .rundir import RunDir
+
+if TYPE_CHECKING:  # only for annotations: config imports this module's registry lazily
+    from .config import ExperimentConfig
 
 StageFn = Callable[["Context", Any], None]
 Check = Callable[["ExperimentConfig", Any], list[str]]

@@ -364,9 +364,14 @@ class FramingClassifier(SavedEstimator, BaseEstimator):
         """The shipped model, trained on real gold annotations of state and NGO texts plus the demo
         gold (see :mod:`discourse.framing.pretrained` for what it was trained on and how it scores
         on held-out real documents)."""
-        from .pretrained import load_pretrained
+        from ..resources import corpora_dir
+        from .codebook import PRETRAINED_MODEL
 
-        return load_pretrained()
+        path = corpora_dir().joinpath(*PRETRAINED_MODEL)
+        if not (path / "model.json").exists():
+            raise ConfigError(f"{path}: the pretrained frame model is missing: reinstall the package, or train it with "
+                               "python corpora/real/train.py after fetching the real corpus")
+        return cls.load(path)
 
     # --- persistence: the package's one model format (discourse._internal.bundle) -------------
     def _get_state(self) -> tuple[dict[str, Any], dict[str, np.ndarray]]:

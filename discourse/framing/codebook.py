@@ -27,6 +27,7 @@ from ..errors import ConfigError, closest
 from ..resources import resource
 
 DEFAULT_CODEBOOK = ("codebooks", "migration_crime_frames.toml")
+PRETRAINED_MODEL = ("models", "frames_real")       # the shipped classifier, under corpora/
 TOP_KEYS = {"name", "version", "unit", "description", "coding_rules", "frame"}
 FRAME_KEYS = ("id", "label", "side", "dimension", "definition", "include", "exclude", "cues_ja", "cues_en", "examples")
 LIST_KEYS = {"include", "exclude", "cues_ja", "cues_en", "examples"}

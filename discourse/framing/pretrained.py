@@ -30,9 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import ConfigError
 
-MODEL_PARTS = ("models", "frames_real")
 ANNOTATION_PARTS = ("real", "annotations")
 SETTINGS: dict[str, Any] = {"context": True, "C": 10.0, "random_state": 0}
 REAL_WEIGHT = 2            # real training sentences are counted twice beside the demo gold
@@ -43,18 +41,16 @@ def model_path() -> Path:
     """Folder of the shipped model (``model.json`` + ``arrays.npz`` + ``manifest.json``)."""
     from ..resources import corpora_dir
 
-    return corpora_dir().joinpath(*MODEL_PARTS)
+    from .codebook import PRETRAINED_MODEL
+
+    return corpora_dir().joinpath(*PRETRAINED_MODEL)
 
 
 def load_pretrained() -> Any:
-    """The shipped classifier (checked on load like every saved model)."""
+    """The shipped classifier (``FramingClassifier.pretrained()``; checked on load like every saved model)."""
     from .classifier import FramingClassifier
 
-    path = model_path()
-    if not (path / "model.json").exists():
-        raise ConfigError(f"{path}: the pretrained frame model is missing: reinstall the package, or train it with "
-                          "python corpora/real/train.py after fetching the real corpus")
-    return FramingClassifier.load(path)
+    return FramingClassifier.pretrained()
 
 
 def manifest() -> dict[str, Any]:

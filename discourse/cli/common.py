@@ -34,7 +34,7 @@ def os_error_message(exc: OSError, path: str | Path | None = None) -> str:
     """One line for an :class:`OSError`: the path, what went wrong, and what to do.
 
     >>> os_error_message(FileNotFoundError(2, "No such file or directory", "x.jsonl"))
-    "x.jsonl: no such file or folder: check the path (relative paths start at the current folder)"
+    'x.jsonl: no such file or folder: check the path (relative paths start at the current folder)'
     """
     where = path if path is not None else exc.filename
     prefix = f"{where}: " if where is not None else ""

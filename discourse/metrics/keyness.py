@@ -11,7 +11,7 @@ Example
 >>> import pandas as pd
 >>> toks = Tokens.from_lists([["外国人", "犯罪", "犯罪"], ["外国人", "人権", "人権"]],
 ...     pd.DataFrame({"side": ["state", "ngo"]}, index=pd.Index(["s1", "n1"], name="doc_id")))
->>> top = keyness(toks, target="state", measure="log_ratio").iloc[0]
+>>> top = keyness(toks, by="side", target="state", measure="log_ratio").iloc[0]
 >>> top["term"], float(top["log_ratio"])   # log2((2/3) / (0.5/3)): 犯罪 is absent from the NGO text
 ('犯罪', 2.0)
 """

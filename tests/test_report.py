@@ -114,3 +114,25 @@ def test_a_run_whose_names_lack_a_glyph_completes_and_says_so(tmp_path, monkeypa
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "\U00020BB7田事務所 vs 山田会" in page and "U+20BB7" in page      # text keeps the name; the note says what the figure shows
     assert Path(out / "figures" / "keyness.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_statistic_columns_link_to_their_explanation(tmp_path):
+    """Every statistic column in a table links to the glossary, which explains it (what, how to read,
+    pitfall); the glossary covers every page of the statistics mapping."""
+    import re
+
+    import pandas as pd
+
+    from discourse.report.html import Report, statistics
+
+    report = Report("t")
+    s = report.section("k", "keyness")
+    s.tables.append(("key", pd.DataFrame({"term": ["外国人"], "G2": [12.5], "p_adj": [0.01], "dp_target": [0.2], "n_target": [3]})))
+    page = report.write_html(tmp_path / "r.html").read_text(encoding="utf-8")
+    for anchor in ("stat-g2", "stat-p-adj", "stat-dp"):
+        assert f'href="#{anchor}"' in page and f'id="{anchor}"' in page
+    assert 'href="#stat-' not in page.split("<th>n_target</th>")[0].split("dp_target")[1]   # n_target is a count: no link
+    assert len(re.findall(r'<h3 id="stat-', page)) == 3 and "How to read it:" in page and "Pitfall:" in page
+    table = statistics()
+    anchors = {e["anchor"] for e in table["columns"].values()}
+    assert anchors == set(table["explain"]), "every statistics page has an explanation and vice versa"

@@ -24,7 +24,7 @@ def _anchors(page: Path) -> set[str]:
 
 
 def test_links_toml_points_to_existing_pages_and_anchors():
-    columns = tomllib.loads((DOCS / "stats" / "links.toml").read_text(encoding="utf-8"))["columns"]
+    columns = tomllib.loads((ROOT / "discourse" / "report" / "statistics.toml").read_text(encoding="utf-8"))["columns"]
     for name in ["G2", "log_ratio", "p_adj", "dp_target", "log_dice", "frex", "c_v", "share", "ci_low",
                  "macro_f1", "kappa", "alpha", "lift", "pmi", "log_odds_ratio", "u_mass", "c_npmi", "alpha_masi"]:
         assert name in columns, f"links.toml lacks the column {name!r}"

@@ -6,6 +6,7 @@ keyness and collocation tables link to their KWIC lines further down the page (`
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import io
 from dataclasses import dataclass, field
@@ -58,8 +59,12 @@ class Report:
         return self.kwic_anchors.setdefault(term, f"kwic-{len(self.kwic_anchors)}")
 
     def write_html(self, path: Path) -> Path:
-        nav = " ".join(f'<a href="#{s.key}">{html.escape(s.title)}</a>' for s in self.sections)
+        self._used: set[str] = set()
         body = "\n".join(self._section_html(s) for s in self.sections)
+        glossary = glossary_html(self._used)
+        nav = " ".join(f'<a href="#{s.key}">{html.escape(s.title)}</a>' for s in self.sections)
+        nav += ' <a href="#glossary">統計量の説明</a>' if glossary else ""
+        body += "\n" + glossary
         font = embedded_font_css(self.title + self.subtitle + nav + body)
         page = (f"<!DOCTYPE html><html lang='ja'><head><meta charset='utf-8'><title>{html.escape(self.title)}</title>"
                 f"<style>{font}{CSS}</style></head><body><h1>{html.escape(self.title)}</h1><p class='note'>{html.escape(self.subtitle)}</p>"
@@ -71,7 +76,7 @@ class Report:
         parts = [f'<h2 id="{s.key}">{html.escape(s.title)}</h2>']
         parts += [f"<p>{html.escape(p)}</p>" for p in s.paragraphs]
         for caption, df in s.tables:
-            parts.append(f"<h3>{html.escape(caption)}</h3>{table_html(df, self.kwic_anchors)}")
+            parts.append(f"<h3>{html.escape(caption)}</h3>{table_html(df, self.kwic_anchors, used=getattr(self, '_used', None))}")
         for caption, png in s.figures:
             data = base64.b64encode(Path(png).read_bytes()).decode("ascii")
             parts.append(f"<figure><img alt='{html.escape(caption)}' src='data:image/png;base64,{data}'>"
@@ -124,10 +129,59 @@ def _fmt(value: object) -> str:
     return "" if value is None or value is pd.NA else str(value)
 
 
-def table_html(df: pd.DataFrame, anchors: dict[str, str] | None = None, max_rows: int = 30) -> str:
-    """An HTML table; cells in a ``term``/``collocate`` column link to KWIC anchors when known."""
+@functools.lru_cache(maxsize=1)
+def statistics() -> dict:
+    """``discourse/report/statistics.toml``: statistic columns -> explanation anchors, and the
+    explanations (shared with the documentation site's statistics pages)."""
+    import sys
+
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    return tomllib.loads((Path(__file__).with_name("statistics.toml")).read_text(encoding="utf-8"))
+
+
+def column_anchor(column: str) -> str | None:
+    """The glossary anchor of a statistic column (``G2`` -> ``stat-g2``), or None."""
+    entry = statistics()["columns"].get(str(column))
+    return f"stat-{entry['anchor']}" if entry else None
+
+
+def header_html(column: object, used: set[str] | None = None) -> str:
+    """A table header cell; a statistic column links to its explanation in the report's glossary."""
+    anchor = column_anchor(str(column))
+    text = html.escape(str(column))
+    if anchor is None:
+        return f"<th>{text}</th>"
+    if used is not None:
+        used.add(anchor)
+    title = html.escape(statistics()["columns"][str(column)]["title"])
+    return f'<th><a class="stat" href="#{anchor}" title="{title}">{text}</a></th>'
+
+
+def glossary_html(used: set[str]) -> str:
+    """The explanations of the statistics the report's tables show (what, how to read, pitfall)."""
+    if not used:
+        return ""
+    explain, titles = statistics()["explain"], {}
+    for entry in statistics()["columns"].values():
+        titles.setdefault(entry["anchor"], entry["title"])
+    parts = ['<h2 id="glossary">統計量の説明 (statistics explained)</h2>']
+    for anchor in sorted(used):
+        key = anchor.removeprefix("stat-")
+        e = explain[key]
+        parts.append(f'<h3 id="{anchor}">{html.escape(titles[key])}</h3><p>{html.escape(e["what"])}</p>'
+                     f'<p><b>How to read it:</b> {html.escape(e["read"])}</p><p><b>Pitfall:</b> {html.escape(e["pitfall"])}</p>')
+    return "\n".join(parts)
+
+
+def table_html(df: pd.DataFrame, anchors: dict[str, str] | None = None, max_rows: int = 30,
+               used: set[str] | None = None) -> str:
+    """An HTML table; cells in a ``term``/``collocate`` column link to KWIC anchors when known, and
+    statistic column headers to their explanation (collected in ``used``)."""
     anchors = anchors or {}
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
+    head = "".join(header_html(c, used) for c in df.columns)
     rows = []
     for _, row in df.head(max_rows).iterrows():
         cells = []

@@ -3,7 +3,7 @@
 - ``index.md``: the repository's README (its ``docs/`` links made relative to the site);
 - ``experiments.md`` and ``datasheets/*.md``: the experiments guide and the corpus datasheets;
 - ``codebook.md``: the frame codebook rendered from its TOML file by ``codebook.py``;
-- ``stats/index.md``: its column table rendered from ``docs/stats/links.toml``.
+- ``stats/index.md``: its column table rendered from ``discourse/report/statistics.toml``.
 """
 from __future__ import annotations
 
@@ -41,12 +41,12 @@ def page_source(uri: str) -> str:
     return _readme(text) if uri == "index.md" else text
 
 
-LINKS = HERE.parent / "stats" / "links.toml"
+LINKS = HERE.parent.parent / "discourse" / "report" / "statistics.toml"   # one source: the report uses it too
 LINKS_MARKER = "<!-- stats-links-table -->"
 
 
 def links_table(path: Path = LINKS) -> str:
-    """``docs/stats/links.toml`` as a Markdown table (column, statistic, page link)."""
+    """``discourse/report/statistics.toml`` as a Markdown table (column, statistic, page link)."""
     try:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10

@@ -222,7 +222,7 @@ def plot_network(net: Network, *, color_by: Literal["community", "group"] = "com
     """Static figure of the network: node size by frequency, colour by community or over-using group."""
     from ..report.plots_analyses import plot_network as _plot
 
-    return _plot(net, color_by=color_by, random_state=random_state, title=title)
+    return _plot(net, layout(net, random_state=random_state), node_colors(net, color_by), color_by=color_by, title=title)
 
 
 def network_html(net: Network, *, color_by: Literal["community", "group"] = "community", random_state: int = 0,

@@ -70,12 +70,9 @@ def _period_marks(ax, bounds: pd.DataFrame, over: str | None) -> None:
             last = start
 
 
-def plot_network(net: "Network", *, color_by: str = "community", random_state: int = 0, title: str = "") -> Figure:
-    """The co-occurrence network: node area by frequency, edge width by weight, colour by
-    community or by the group that over-uses the term (seeded spring layout)."""
-    from ..metrics.network import layout, node_colors
-
-    pos, colors = layout(net, random_state=random_state), node_colors(net, color_by)
+def plot_network(net: "Network", pos: dict, colors: dict, *, color_by: str = "community", title: str = "") -> Figure:
+    """The co-occurrence network: node area by frequency, edge width by weight; ``pos`` (term ->
+    (x, y)) and ``colors`` (term -> colour) come from :func:`discourse.metrics.network.plot_network`."""
     fmax = max(int(net.nodes["freq"].max()), 1) if len(net.nodes) else 1
     wmax = max(float(net.edges["weight"].max()), 1e-12) if len(net.edges) else 1.0
     with japanese_font():

@@ -338,3 +338,25 @@ def test_partial_folders_of_killed_runs_are_closed_at_the_next_run(tmp_path):
     manifest = json.loads((folder / "20200101-000000-000000-deadbeef-failed" / "manifest.json").read_text())
     assert manifest["status"] == "killed" and manifest["files"] == ["tables/keyness.csv"]
     assert not (out / ".pid").exists()
+
+
+def test_frequency_and_trend_tables_from_a_config(tmp_path):
+    """The analyses that return tables are metric kinds: a config reaches them, and the tables equal
+    the functions called directly on the same tokens."""
+    import pandas as pd
+
+    from discourse import metrics
+    from discourse.load import read_corpus
+    from discourse.tokenize import tokenize
+
+    body = BASE + ('[[metrics]]\nkind = "frequency"\nparams = { by = "side", min_count = 5 }\n'
+                   '[[metrics]]\nkind = "term_trends"\nparams = { terms = ["外国人", "人権"], over = "year", n_boot = 50 }\n')
+    out = run_experiment(load_experiment(_write(tmp_path, body), [f"outputs.dir='{tmp_path / 'runs'}'"]))
+    freq = pd.read_csv(out / "tables" / "frequency.csv", encoding="utf-8-sig")
+    tokens = tokenize(read_corpus(DEMO).subset(side=["state", "ngo"], language="ja"))
+    direct = metrics.frequency(tokens, by="side", min_count=5)
+    top = direct.sort_values(["group", "rank"]).groupby("group").head(3)
+    got = freq.merge(top[["group", "term", "freq"]], on=["group", "term"], suffixes=("", "_direct"))
+    assert len(got) == len(top) and (got["freq"] == got["freq_direct"]).all()
+    trends = pd.read_csv(out / "tables" / "term_trends.csv", encoding="utf-8-sig")
+    assert set(trends["term"]) == {"外国人", "人権"} and (trends["ci_low"] <= trends["ci_high"]).all()

@@ -123,7 +123,8 @@ def metric_kinds() -> dict[str, MetricKind]:
     if not _BUNDLED:
         from .. import metrics
 
-        for kind in ("keyness", "collocations", "kwic", "cooccurrence", "crime_figures"):
+        for kind in ("keyness", "collocations", "kwic", "cooccurrence", "crime_figures", "frequency", "term_trends",
+                     "keyness_over"):
             METRICS.setdefault(kind, MetricKind(kind, getattr(metrics, kind), kind != "crime_figures"))
         _BUNDLED.append(True)
     return METRICS

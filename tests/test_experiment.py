@@ -360,3 +360,14 @@ def test_frequency_and_trend_tables_from_a_config(tmp_path):
     assert len(got) == len(top) and (got["freq"] == got["freq_direct"]).all()
     trends = pd.read_csv(out / "tables" / "term_trends.csv", encoding="utf-8-sig")
     assert set(trends["term"]) == {"外国人", "人権"} and (trends["ci_low"] <= trends["ci_high"]).all()
+
+
+def test_topics_stage_with_the_tomotopy_backend(tmp_path):
+    """[topics] backend = "tomotopy" runs the stage (and select_k) with the same tables, twice identical."""
+    body = BASE.replace("[topics]\nenabled = false\n", '[topics]\nenabled = true\nn_topics = 4\nbackend = "tomotopy"\n'
+                        "iterations = 150\nn_boot = 50\nn_draws = 5\nselect_k = [3, 4]\n")
+    cfg = load_experiment(_write(tmp_path, body), [f"outputs.dir='{tmp_path / 'runs'}'"])
+    first, second = run_experiment(cfg), run_experiment(cfg)
+    for name in ("topics_labels.csv", "topics_doc_topics.csv", "topics_select_k.csv"):
+        assert (first / "tables" / name).read_bytes() == (second / "tables" / name).read_bytes(), name
+    assert json.loads((first / "config.json").read_text(encoding="utf-8"))["topics"]["backend"] == "tomotopy"

@@ -80,6 +80,7 @@ class TopicsConfig:
     n_draws: int = 20
     n_boot: int = 500
     n_jobs: int = 1                                       # processes for select_k
+    backend: Literal["gensim", "tomotopy"] = "gensim"     # tomotopy: iterations = Gibbs sweeps (use a few hundred)
 
 
 @dataclass(frozen=True)

@@ -240,7 +240,7 @@ def stage_topics(ctx: Context, cfg: TopicsConfig) -> None:
 
     dtm, seed, compare = ctx.results["dtm"], ctx.cfg.seed, ctx.cfg.compare
     model = tp.TopicModel(cfg.n_topics, passes=cfg.passes, iterations=cfg.iterations, chunksize=cfg.chunksize,
-                          alpha=cfg.alpha, random_state=seed).fit(dtm)
+                          alpha=cfg.alpha, random_state=seed, backend=cfg.backend).fit(dtm)
     theta, gamma = model.transform(dtm), model.posterior(dtm)
     labels = tp.label_topics(model)
     spec = effects_spec(ctx.cfg)
@@ -271,7 +271,7 @@ def stage_topics(ctx: Context, cfg: TopicsConfig) -> None:
     tables["topics_representative_docs"] = tp.representative_docs(theta, n=3, texts=texts)
     if cfg.select_k:
         table = tp.select_k(dtm, list(cfg.select_k), texts=ctx.results["dtm_tokens"], n_jobs=cfg.n_jobs, random_state=seed,
-                            passes=cfg.passes, chunksize=cfg.chunksize, iterations=cfg.iterations)
+                            passes=cfg.passes, chunksize=cfg.chunksize, iterations=cfg.iterations, backend=cfg.backend)
         ctx.timings["topics_select_k_fit_seconds"] = table["fit_seconds"].round(3).tolist()
         tables["topics_select_k"] = table.drop(columns="fit_seconds")  # wall-clock: not part of byte-identical tables
         figs.append(("choosing the number of topics", "topics_select_k", tp.plot_select_k(table)))

@@ -72,6 +72,13 @@ class TopicModel(SavedEstimator, BaseEstimator):
     random_state : seed (int) for initialisation and inference; same seed, same result.
     multicore : train with ``LdaMulticore`` (non-deterministic; ``alpha="auto"`` not allowed).
     workers : worker processes for ``multicore`` (None: gensim's default, cores - 1).
+    backend : ``"gensim"`` (online variational Bayes, the default) or ``"tomotopy"`` (collapsed
+        Gibbs sampling, single thread, deterministic with ``random_state``; several times faster on
+        many documents: ``benchmarks/topics_backend.py``). With tomotopy, ``iterations`` counts Gibbs
+        sweeps over the corpus (use a few hundred), ``passes``, ``chunksize`` and the online-VB settings
+        are not used, ``alpha`` is ``"symmetric"``, ``"auto"`` or a float, and ``eta`` defaults to 0.01.
+        Either way the fitted topics are held as a gensim model, so inference, labels, effects and
+        save/load are the same for both backends.
 
     Attributes
     ----------
@@ -97,7 +104,8 @@ class TopicModel(SavedEstimator, BaseEstimator):
                  alpha: str | float | Sequence[float] = "symmetric", eta: str | float | Sequence[float] | None = None,
                  chunksize: int = 2000, update_every: int = 1, decay: float = 0.5, offset: float = 1.0,
                  gamma_threshold: float = 0.001, dtype: Literal["float32", "float64"] = "float64",
-                 random_state: int = 0, multicore: bool = False, workers: int | None = None) -> None:
+                 random_state: int = 0, multicore: bool = False, workers: int | None = None,
+                 backend: Literal["gensim", "tomotopy"] = "gensim") -> None:
         self.n_topics = n_topics
         self.passes = passes
         self.iterations = iterations
@@ -112,6 +120,7 @@ class TopicModel(SavedEstimator, BaseEstimator):
         self.random_state = random_state
         self.multicore = multicore
         self.workers = workers
+        self.backend = backend
 
     # --- validation ---------------------------------------------------------------------
     def _check_params(self) -> None:
@@ -126,6 +135,11 @@ class TopicModel(SavedEstimator, BaseEstimator):
             check_choice("alpha", self.alpha, ALPHA_CHOICES)
         if isinstance(self.eta, str):
             check_choice("eta", self.eta, ETA_CHOICES)
+        check_choice("backend", self.backend, ("gensim", "tomotopy"))
+        if self.backend == "tomotopy" and not (self.alpha in ("symmetric", "auto") or isinstance(self.alpha, numbers.Real)):
+            raise ConfigError(f"alpha={self.alpha!r} is not available with backend='tomotopy': use 'symmetric', 'auto' or a float")
+        if self.backend == "tomotopy" and self.multicore:
+            raise ConfigError("multicore=True is a gensim setting: the tomotopy backend runs one deterministic thread")
         if self.multicore and self.alpha == "auto":
             raise ConfigError("alpha='auto' is not available with multicore=True (gensim's LdaMulticore cannot "
                               "learn alpha): use multicore=False or a fixed alpha such as 'symmetric'")
@@ -144,7 +158,10 @@ class TopicModel(SavedEstimator, BaseEstimator):
         """
         self._check_params()
         _require_counts(dtm)
-        self.model_ = self._train(BowCorpus(dtm.matrix, self.chunksize), dict(enumerate(dtm.vocab)))
+        if self.backend == "tomotopy":
+            self.model_ = self._train_tomotopy(dtm)
+        else:
+            self.model_ = self._train(BowCorpus(dtm.matrix, self.chunksize), dict(enumerate(dtm.vocab)))
         self._set_learned(tuple(dtm.vocab), dtm.term_totals().astype(np.float64), dtm.n_docs)
         return self
 
@@ -159,6 +176,35 @@ class TopicModel(SavedEstimator, BaseEstimator):
         if self.multicore:
             return LdaMulticore(workers=self.workers, **common)
         return LdaModel(update_every=self.update_every, **common)
+
+    def _train_tomotopy(self, dtm: "DocTermMatrix") -> "LdaModel":
+        """Gibbs sampling with tomotopy, then the sampled topic-word counts as a gensim model's state
+        (``lambda = counts + eta``), so that inference and persistence are the gensim backend's."""
+        from scipy.special import psi
+
+        from .backends import fit_lda
+
+        eta = 0.01 if self.eta is None else self.eta
+        if not isinstance(eta, numbers.Real):
+            raise ConfigError(f"eta={self.eta!r}: the tomotopy backend takes one float (or None for 0.01)")
+        res = fit_lda(dtm.matrix, dtm.vocab, n_topics=self.n_topics, backend="tomotopy", iterations=self.iterations,
+                      alpha=self.alpha, eta=float(eta), random_state=int(self.random_state))
+        topic_counts = np.maximum((res.doc_gamma - res.alpha).sum(axis=0), 0.0)        # tokens per topic
+        n_terms = len(dtm.vocab)
+        lam = res.topic_word * (topic_counts + n_terms * float(eta))[:, None]          # counts + eta, per topic
+        sstats = np.maximum(lam - float(eta), 0.0)
+        lam = sstats + float(eta)
+        arrays = {"sstats": sstats, "alpha": res.alpha, "eta": np.full(n_terms, float(eta)),
+                  "expElogbeta": np.exp(psi(lam) - psi(lam.sum(axis=1))[:, None])}
+        return rebuild_lda(tuple(dtm.vocab), arrays, {"numdocs": dtm.n_docs}, dtype=DTYPES[self.dtype],
+                           n_topics=self.n_topics, chunksize=self.chunksize, passes=self.passes, decay=self.decay,
+                           offset=self.offset, iterations=self._inference_iterations(), gamma_threshold=self.gamma_threshold,
+                           random_state=self.random_state)
+
+    def _inference_iterations(self) -> int:
+        """Variational iterations per document at inference: ``iterations`` under gensim; gensim's
+        default 100 under tomotopy (where ``iterations`` counts Gibbs sweeps of training)."""
+        return 100 if self.backend == "tomotopy" else self.iterations
 
     def _set_learned(self, vocab: tuple[str, ...], term_counts: np.ndarray, n_docs: int) -> None:
         model = self.model_
@@ -255,7 +301,7 @@ class TopicModel(SavedEstimator, BaseEstimator):
         estimator.model_ = rebuild_lda(
             vocab, arrays, meta, dtype=DTYPES[estimator.dtype], n_topics=estimator.n_topics,
             chunksize=estimator.chunksize, passes=estimator.passes, decay=estimator.decay, offset=estimator.offset,
-            iterations=estimator.iterations, gamma_threshold=estimator.gamma_threshold,
+            iterations=estimator._inference_iterations(), gamma_threshold=estimator.gamma_threshold,
             random_state=estimator.random_state)
         estimator._set_learned(vocab, arrays["term_counts"].astype(np.float64), int(meta["n_docs"]))
         return estimator

@@ -309,17 +309,10 @@ def _scale_rows(x: sparse.csr_matrix, factors: np.ndarray) -> sparse.csr_matrix:
 
 def _tfidf(x: sparse.csr_matrix, df: np.ndarray, *, smooth_idf: bool, sublinear_tf: bool,
            norm: str | None) -> sparse.csr_matrix:
-    n = x.shape[0] + int(smooth_idf)
-    idf = np.log(n / (df + int(smooth_idf))) + 1.0
-    if sublinear_tf:
-        x.data = 1.0 + np.log(x.data)
-    x = (x @ sparse.diags(idf)).tocsr()
-    if norm is not None:
-        sq = x.multiply(x) if norm == "l2" else abs(x)
-        size = np.asarray(sq.sum(axis=1)).ravel()
-        size = np.sqrt(size) if norm == "l2" else size
-        x = _scale_rows(x, np.where(size > 0, 1.0 / np.where(size > 0, size, 1.0), 0.0))
-    return x
+    """scikit-learn's TF-IDF (the package's one implementation, :mod:`discourse._internal.tfidf`)."""
+    from ._internal.tfidf import smooth_idf as idf_of, tfidf
+
+    return tfidf(x, idf_of(df, x.shape[0], smooth=smooth_idf), sublinear=sublinear_tf, norm=norm)
 
 
 def _group_docvars(docvars: pd.DataFrame, by: str, codes: np.ndarray, uniques: Any) -> pd.DataFrame:

@@ -186,3 +186,29 @@ def test_diet_query_validator_catches_bad_queries():
     assert any("unique" in p for p in problems)
     assert any("'12345'" in p for p in problems)
     assert not any("'115913206X00220030312_001'" in p for p in problems)
+
+
+def test_datasheet_reports_the_agreement_the_package_computes():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("real_agreement", Path(__file__).resolve().parents[1] / "corpora" / "real" / "agreement.py")
+    agreement = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(agreement)
+    per_frame, sets = agreement.agreement_table().set_index("frame"), agreement.set_table().iloc[0]
+    readme = (Path(__file__).resolve().parents[1] / "corpora" / "real" / "README.md").read_text(encoding="utf-8")
+    pooled = per_frame.loc["(pooled frame decisions)"]
+    assert f"| (pooled frame decisions) | {int(pooled.n_units)} |" in readme and f"| {pooled.kappa} | {pooled.alpha} |" in readme
+    assert f"| {int(sets.n_units)} | {sets.exact_set} | {sets.alpha_exact_set} | {sets.mean_jaccard} | {sets.alpha_masi} |" in readme
+
+
+def test_replace_between_markers_fills_an_empty_section(tmp_path):
+    from discourse.report.html import replace_between_markers
+
+    page = tmp_path / "README.md"
+    page.write_text("a\n<!-- t:start -->\n<!-- t:end -->\nb\n", encoding="utf-8")
+    replace_between_markers(page, "t", "| x |")
+    assert page.read_text(encoding="utf-8") == "a\n<!-- t:start -->\n| x |\n<!-- t:end -->\nb\n"
+    replace_between_markers(page, "t", "| y |")
+    assert page.read_text(encoding="utf-8") == "a\n<!-- t:start -->\n| y |\n<!-- t:end -->\nb\n"
+    with pytest.raises(ValueError, match="no <!-- u:start -->"):
+        replace_between_markers(page, "u", "z")

@@ -9,13 +9,12 @@ discourse.framing.frame_agreement and set_agreement.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pandas as pd
 
-from discourse.framing import frame_agreement, load_codebook, set_agreement
-from discourse.report.html import markdown_table
+from discourse.framing import agreement_tables, load_codebook
+from discourse.report.html import markdown_table, replace_between_markers
 
 HERE = Path(__file__).resolve().parent
 
@@ -34,11 +33,11 @@ def codings() -> tuple[pd.DataFrame, pd.DataFrame, tuple[str, ...]]:
 
 
 def agreement_table() -> pd.DataFrame:
-    return frame_agreement(*codings()).round({"pct_agree": 3, "kappa": 3, "alpha": 3})
+    return agreement_tables(*codings())[0]
 
 
 def set_table() -> pd.DataFrame:
-    return set_agreement(*codings()).round({"exact_set": 3, "alpha_exact_set": 3, "mean_jaccard": 3, "alpha_masi": 3})
+    return agreement_tables(*codings())[1]
 
 
 def adjudication_counts() -> pd.DataFrame:
@@ -48,14 +47,11 @@ def adjudication_counts() -> pd.DataFrame:
 
 
 def main() -> None:
-    text = (markdown_table(agreement_table()) + "\n\nSet level (each sentence's whole set of frames):\n\n"
-            + markdown_table(set_table()) + "\n\nAdjudicated disagreements:\n\n" + markdown_table(adjudication_counts()))
+    per_frame, sets = agreement_tables(*codings())
+    text = (markdown_table(per_frame) + "\n\nSet level (each sentence's whole set of frames):\n\n"
+            + markdown_table(sets) + "\n\nAdjudicated disagreements:\n\n" + markdown_table(adjudication_counts()))
     print(text)
-    readme = HERE / "README.md"
-    body = readme.read_text(encoding="utf-8")
-    body = re.sub(r"(<!-- agreement:start -->\n).*?(\n<!-- agreement:end -->)", lambda m: m.group(1) + text + m.group(2),
-                  body, flags=re.S)
-    readme.write_text(body, encoding="utf-8")
+    replace_between_markers(HERE / "README.md", "agreement", text)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ Example
 from __future__ import annotations
 
 from .active import rank_for_annotation, uncertainty
-from .agreement import alpha_distance, cohen_kappa, frame_agreement, krippendorff_alpha, masi_distance, set_agreement
+from .agreement import (agreement_tables, alpha_distance, cohen_kappa, frame_agreement, krippendorff_alpha, masi_distance,
+                        set_agreement)
 from .annotate import AnnotationError, annotation_table, export_annotation, import_annotation
 from .classifier import FramingClassifier, load_model, save_model
 from .codebook import Codebook, Frame, load_codebook
@@ -25,7 +26,7 @@ from .rules import Rule, RuleError, RuleSet, parse_rule, parse_rules, read_rules
 from .scores import bootstrap_intervals, frame_confusion, lrap, pair_confusion, prf_table
 
 __all__ = [
-    "Codebook", "Frame", "load_codebook", "cohen_kappa", "krippendorff_alpha", "frame_agreement", "set_agreement",
+    "Codebook", "Frame", "load_codebook", "cohen_kappa", "krippendorff_alpha", "frame_agreement", "set_agreement", "agreement_tables",
     "masi_distance", "alpha_distance",
     "Rule", "RuleSet", "RuleError", "parse_rule", "parse_rules", "read_rules",
     "DictionaryCoder", "CueMatcher", "codebook_rules",

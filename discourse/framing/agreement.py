@@ -174,3 +174,12 @@ def _agreement_row(frame: str, a: np.ndarray, b: np.ndarray) -> dict:
     return {"frame": frame, "n_units": len(a), "n_first": int(a.sum()), "n_second": int(b.sum()),
             "n_both": int((a & b).sum()), "pct_agree": float(np.mean(a == b)),
             "kappa": cohen_kappa(a, b), "alpha": krippendorff_alpha(np.vstack([a, b]))}
+
+
+def agreement_tables(first: pd.DataFrame, second: pd.DataFrame, frames: Sequence[str], *,
+                     digits: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The two tables of an annotation datasheet, rounded: :func:`frame_agreement` (per frame and
+    pooled) and :func:`set_agreement` (each unit's whole set of frames)."""
+    per_frame = frame_agreement(first, second, frames).round({c: digits for c in ("pct_agree", "kappa", "alpha")})
+    sets = set_agreement(first, second, frames)
+    return per_frame, sets.round({c: digits for c in ("exact_set", "alpha_exact_set", "mean_jaccard", "alpha_masi")})

@@ -213,3 +213,18 @@ def markdown_table(df: pd.DataFrame) -> str:
 
 def paragraphs(items: Iterable[str]) -> list[str]:
     return [i for i in items if i]
+
+
+def replace_between_markers(path: str | Path, name: str, text: str) -> Path:
+    """Rewrite the text between ``<!-- name:start -->`` and ``<!-- name:end -->`` lines of a Markdown
+    file (a datasheet's computed tables); the rest of the file is kept as it is."""
+    import re
+
+    path = Path(path)
+    pattern = rf"(<!-- {re.escape(name)}:start -->\n)(?:.*?\n)?(<!-- {re.escape(name)}:end -->)"   # empty or filled
+    body = path.read_text(encoding="utf-8")
+    if not re.search(pattern, body, flags=re.S):
+        raise ValueError(f"{path}: no <!-- {name}:start --> ... <!-- {name}:end --> lines to replace")
+    path.write_text(re.sub(pattern, lambda m: m.group(1) + text + "\n" + m.group(2), body, count=1, flags=re.S),
+                    encoding="utf-8")
+    return path

@@ -96,14 +96,20 @@ def load_gold(path: str | Path | None = None, *, codebook: Codebook | None = Non
     return labels
 
 
-def _gold_record(line: str, path: Path, n: int, frames: Sequence[str]) -> dict[str, Any]:
+def json_record(line: str, path: Path, n: int, keys: Sequence[str]) -> dict[str, Any]:
+    """One JSON Lines record with the required ``keys``; errors name the file and line."""
     try:
         rec = json.loads(line)
     except json.JSONDecodeError as exc:
         raise CorpusError(f"{where(path, n)}: not valid JSON ({exc.msg} at column {exc.colno})") from None
-    missing = [k for k in GOLD_KEYS if k not in rec]
+    missing = [k for k in keys if k not in rec]
     if missing:
-        raise CorpusError(f"{where(path, n)}: missing keys {missing}: every line needs {list(GOLD_KEYS)}")
+        raise CorpusError(f"{where(path, n)}: missing keys {missing}: every line needs {list(keys)}")
+    return rec
+
+
+def _gold_record(line: str, path: Path, n: int, frames: Sequence[str]) -> dict[str, Any]:
+    rec = json_record(line, path, n, GOLD_KEYS)
     for f in rec["frames"]:
         if f not in frames:
             raise CorpusError(f"{where(path, n)}: unknown frame {f!r}{closest(f, frames)}: frames are {list(frames)}")

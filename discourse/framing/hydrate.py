@@ -26,6 +26,7 @@ import pandas as pd
 
 from ..errors import CorpusError, where
 from .codebook import Codebook, load_codebook
+from .data import corpus_sentences, json_record
 
 ANNOTATION_KEYS = ("doc_id", "sha256", "frames")
 _SHA = re.compile(r"[0-9a-f]{64}")
@@ -82,13 +83,7 @@ def read_annotations(path: str | Path, *, codebook: Codebook | None = None) -> p
 
 
 def _annotation(line: str, path: Path, n: int, frames: set[str]) -> dict[str, Any]:
-    try:
-        rec = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise CorpusError(f"{where(path, n)}: not valid JSON ({exc.msg} at column {exc.colno})") from None
-    missing = [k for k in ANNOTATION_KEYS if k not in rec]
-    if missing:
-        raise CorpusError(f"{where(path, n)}: missing keys {missing}: every line needs {list(ANNOTATION_KEYS)}")
+    rec = json_record(line, path, n, ANNOTATION_KEYS)
     if not isinstance(rec["sha256"], str) or not _SHA.fullmatch(rec["sha256"]):
         raise CorpusError(f"{where(path, n)}: field 'sha256' = {rec['sha256']!r}: give the 64 lower-case hex digits")
     unknown = [f for f in rec["frames"] if f not in frames]
@@ -107,7 +102,6 @@ def hydrate(annotations: str | Path | pd.DataFrame, corpus: Any, *, codebook: Co
     codebook : frames to accept (default: the bundled codebook).
     """
     from ..load import read_corpus
-    from .data import corpus_sentences
 
     table = annotations if isinstance(annotations, pd.DataFrame) else read_annotations(annotations, codebook=codebook)
     corpus = read_corpus(corpus) if isinstance(corpus, (str, Path)) else corpus

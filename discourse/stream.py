@@ -1,5 +1,5 @@
 """Streaming: read a large JSON Lines corpus in batches and tokenize batch by batch, so memory
-stays bounded by one batch (DESIGN.md, "Scale").
+stays bounded by one batch (``docs/scale.md``).
 
 ``DocTermMatrix.from_tokens`` accepts the resulting iterator of ``Tokens`` shards and merges
 their vocabularies, so a document-term matrix of a corpus that does not fit in memory as tokens

@@ -1,6 +1,9 @@
 """Rebuild crime_figures.csv from the project's source tables (run once by a maintainer).
 
-    python corpora/statistics/make_tidy.py ../shared/data
+    python corpora/statistics/make_tidy.py SOURCE_FOLDER
+
+SOURCE_FOLDER holds the maintainers' compiled source tables (not shipped; every figure in
+crime_figures.csv names its official publication and URL, so the table can be checked without them).
 
 Reads japan_foreign_crime_figures.csv and registered_foreigners_by_nationality_1950_1978_ipss.csv,
 adds `scope_group` (which scopes are comparable) and `nationality`, drops exact duplicate rows,

@@ -1,4 +1,4 @@
-"""Three framings of the same crime figures (DOMAIN.md, "The statistical argument").
+"""Three framings of the same crime figures (``corpora/statistics/README.md``; tutorial unit 7).
 
 The state compares foreign crime with itself (growth over time), NGOs compare it with the whole
 (share of all suspects) and with population (rate per resident); offences per offender separates

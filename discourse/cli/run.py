@@ -64,8 +64,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(f"report: {out / 'report.html'}")
     n_problems = int(manifest.get("n_problems", 0))
     # the last line says whether anything was skipped (and where to look)
-    print(completion_line(n_problems).replace("tables/corpus_problems.csv", str(out / "tables" / "corpus_problems.csv"))
-          if n_problems else f"run complete: {out}")
+    print(completion_line(n_problems, table=out / "tables" / "corpus_problems.csv") if n_problems else f"run complete: {out}")
     if n_problems:
         return OK if args.allow_skipped else SKIPPED
     return OK

@@ -56,7 +56,7 @@ def run_experiment(cfg: ExperimentConfig, *, progress: bool = False) -> Path:
     return run.finish(ok=True)
 
 
-def completion_line(n_problems: int | Path) -> str:
+def completion_line(n_problems: int | Path, *, table: str | Path = "tables/corpus_problems.csv") -> str:
     """The last line a run prints: ``run complete`` or ``run complete with 3 skipped documents: see
     tables/corpus_problems.csv``. Takes the number of problems or a finished run folder."""
     if isinstance(n_problems, Path):
@@ -67,7 +67,7 @@ def completion_line(n_problems: int | Path) -> str:
     if not n_problems:
         return "run complete"
     noun = "document" if n_problems == 1 else "documents"
-    return f"run complete with {n_problems} skipped {noun}: see tables/corpus_problems.csv"
+    return f"run complete with {n_problems} skipped {noun}: see {table}"
 
 
 def _log_to(path: Path) -> logging.Handler:

@@ -1,8 +1,11 @@
 """Reading corpora: ``read_corpus(path)`` for a ``.jsonl`` file or a folder, and
 ``import_folder(folder)`` for a folder of source files described by ``metadata.csv``.
 
-A folder holds either ``corpus.jsonl`` or source files plus ``metadata.csv`` (one row per file:
-``file`` and any docvars; ``doc_id`` defaults to the file name without extension), and may hold a
+A folder holds ``corpus.jsonl``, or source files plus ``metadata.csv`` (one row per file:
+``file`` and any docvars; ``doc_id`` defaults to the file name without extension), or JSON Lines
+shards ``part-00000.jsonl``, ``part-00001.jsonl`` ... with a ``manifest.json`` listing each
+shard's sha256, record count and size (written by :func:`write_shards`, e.g. by
+``discourse fetch kokkai --shards DIR``; :func:`corpus_files` lists and checks them). It may hold a
 ``schema.toml`` (:mod:`discourse.schema`) with the study's rules for the docvars. Every problem
 (bad JSON, a missing ``doc_id`` or ``text``, a value of the wrong type, a bad date or year, empty
 text, duplicate doc_id, duplicate or near-duplicate text, unreadable source file, a file outside
@@ -20,19 +23,24 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import heapq
 import io
 import json
+import os
 import re
+import tempfile
 import unicodedata
 import warnings
 from collections import defaultdict
+from itertools import chain
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
 from .corpus import Corpus, Document, Problem, document_from_record, located_error
-from .errors import CorpusError, coded, where
+from .cache import atomic_write_text
+from .errors import ConfigError, CorpusError, coded, where
 from .schema import Schema, SchemaLike, load_schema, schema_beside
 from .text import detect_language
 
@@ -78,7 +86,9 @@ def read_corpus(path: str | Path, *, strict: bool = False, schema: SchemaLike | 
 
     Parameters
     ----------
-    path : ``corpus.jsonl``, or a folder holding ``corpus.jsonl`` or files + ``metadata.csv``.
+    path : ``corpus.jsonl``, or a folder holding ``corpus.jsonl``, files + ``metadata.csv``, or
+        shards ``part-*.jsonl`` + ``manifest.json`` (read in name order, checksums verified: see
+        :func:`corpus_files`).
     strict : raise :class:`~discourse.errors.CorpusError` on the first problem instead of
         skipping the item and reporting it in ``corpus.problems``.
     schema : the study's rules for the docvars (:mod:`discourse.schema`): a ``Schema``, a dict or
@@ -96,9 +106,9 @@ def read_corpus(path: str | Path, *, strict: bool = False, schema: SchemaLike | 
     path = Path(path)
     if path.is_dir() and not (path / "corpus.jsonl").exists() and (path / "metadata.csv").exists():
         return _import(path, None, strict, schema)
-    path = resolve_jsonl(path)
-    corpus = _build(_jsonl_records(path), strict, schema=_schema(schema, path))
-    _warn(corpus, path)
+    files = corpus_files(path)
+    corpus = _build(files_records(files), strict, schema=_schema(schema, path))
+    _warn(corpus, files[0] if len(files) == 1 else path)
     return corpus
 
 
@@ -108,10 +118,320 @@ def resolve_jsonl(path: str | Path) -> Path:
     if path.is_dir():
         if (path / "corpus.jsonl").exists():
             return path / "corpus.jsonl"
-        raise CorpusError(f"{path}: folder has neither corpus.jsonl nor metadata.csv: add one of them")
+        raise CorpusError(f"{path}: folder has neither corpus.jsonl nor metadata.csv nor part-*.jsonl shards with "
+                          f"{MANIFEST}: add one of them")
     if not path.exists():
         raise CorpusError(f"{path}: no such file or folder")
     return path
+
+
+# --- shard folders: part-*.jsonl + manifest.json ------------------------------------------------
+MANIFEST = "manifest.json"
+SHARD_GLOB = "part-*.jsonl"
+SHARD_FORMAT = "discourse-jsonl-shards"
+DEFAULT_SHARD_BYTES = 64_000_000
+_SORT_BUFFER_BYTES = 128_000_000
+
+
+def shard_name(index: int) -> str:
+    """File name of shard ``index``: ``part-00000.jsonl``, ``part-00001.jsonl`` ...
+
+    >>> shard_name(12)
+    'part-00012.jsonl'
+    """
+    return f"part-{index:05d}.jsonl"
+
+
+def corpus_files(path: str | Path, *, verify: bool = True) -> list[Path]:
+    """The JSON Lines files holding the corpus at ``path``, in reading order.
+
+    This is the one place that says where a corpus's records are: :func:`read_corpus`,
+    :func:`discourse.stream.iter_corpus` and the per-shard runners all read these files.
+
+    Parameters
+    ----------
+    path : a ``.jsonl`` file (``[path]``); a folder holding ``corpus.jsonl`` (that file); or a
+        shard folder (``part-*.jsonl`` with a ``manifest.json`` beside them, as written by
+        :func:`write_shards`): the shards sorted by name.
+    verify : compare each shard's size and sha256 with the manifest (reads every shard once).
+        Without it only the list of shards is compared.
+
+    Returns
+    -------
+    list of Path : one record per line in each file, as in a corpus JSONL.
+
+    Raises
+    ------
+    CorpusError : nothing at ``path``; a shard folder without its manifest (an unfinished
+        write), a shard missing, unlisted, of another size or sha256 than the manifest says.
+
+    Examples
+    --------
+    >>> [p.name for p in corpus_files("diet-shards/")]  # doctest: +SKIP
+    ['part-00000.jsonl', 'part-00001.jsonl']
+    """
+    path = Path(path)
+    if path.is_dir() and not (path / "corpus.jsonl").exists() and _is_shard_folder(path):
+        return _checked_shards(path, verify)
+    return [resolve_jsonl(path)]
+
+
+def _is_shard_folder(folder: Path) -> bool:
+    return (folder / MANIFEST).exists() or any(folder.glob(SHARD_GLOB))
+
+
+def read_manifest(folder: str | Path) -> dict[str, Any]:
+    """The ``manifest.json`` of a shard folder (see :func:`write_shards` for its fields)."""
+    folder = Path(folder)
+    manifest = folder / MANIFEST
+    if not manifest.exists():
+        raise CorpusError(f"{folder}: has {SHARD_GLOB} shards but no {MANIFEST}: the write that made them did not "
+                          "finish (shards are listed only when all are complete); run the same command again "
+                          "(a fetch resumes from its page cache)")
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CorpusError(f"{manifest}: not valid JSON ({exc}): write the folder again") from None
+    shards = data.get("shards") if isinstance(data, dict) else None
+    if data.get("format") != SHARD_FORMAT or not isinstance(shards, list) or not all(
+            isinstance(s, dict) and {"file", "sha256", "n_bytes"} <= set(s) for s in shards):
+        raise CorpusError(f"{manifest}: not a {SHARD_FORMAT} manifest (needs 'format' and a 'shards' list with "
+                          "file, sha256 and n_bytes): write the folder again")
+    return data
+
+
+def _checked_shards(folder: Path, verify: bool) -> list[Path]:
+    entries = read_manifest(folder)["shards"]
+    listed = [entry["file"] for entry in entries]
+    on_disk = sorted(p.name for p in folder.glob(SHARD_GLOB))
+    fix = "restore it from a copy, or write the folder again (e.g. the same 'discourse fetch kokkai ... --shards' command)"
+    for name in listed:
+        if name not in on_disk:
+            raise CorpusError(f"{folder / name}: listed in {folder / MANIFEST} but missing: {fix}")
+    for name in on_disk:
+        if name not in listed:
+            raise CorpusError(f"{folder / name}: not listed in {folder / MANIFEST} (left from another write?): "
+                              "remove it, or write the folder again")
+    if listed != sorted(listed):
+        raise CorpusError(f"{folder / MANIFEST}: shards are not listed in name order: write the folder again")
+    for entry in entries if verify else ():
+        _check_shard(folder / entry["file"], entry, fix)
+    return [folder / name for name in listed]
+
+
+def _check_shard(path: Path, entry: Mapping[str, Any], fix: str) -> None:
+    size = path.stat().st_size
+    if size != entry["n_bytes"]:
+        raise CorpusError(f"{path}: {size} bytes, but {MANIFEST} says {entry['n_bytes']} (the shard changed after it "
+                          f"was written): {fix}")
+    digest = _sha256_file(path)
+    if digest != entry["sha256"]:
+        raise CorpusError(f"{path}: sha256 {digest[:16]}... does not match {MANIFEST} ({str(entry['sha256'])[:16]}...; "
+                          f"the shard changed after it was written): {fix}")
+
+
+def _sha256_file(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_shards(documents: Iterable[Document], folder: str | Path, *, shard_bytes: int = DEFAULT_SHARD_BYTES,
+                 key: Callable[[Document], Sequence[str | int]] | None = None, order: str = "as given",
+                 meta: Mapping[str, Any] | Callable[[], Mapping[str, Any]] | None = None,
+                 sort_buffer_bytes: int = _SORT_BUFFER_BYTES) -> dict[str, Any]:
+    """Write documents as a shard folder: ``part-00000.jsonl`` ... of at most ``shard_bytes`` bytes
+    each (cut between records; a record longer than that gets a shard of its own) and
+    ``manifest.json``.
+
+    Documents are written as by :meth:`Corpus.to_jsonl <discourse.corpus.Corpus.to_jsonl>`, one
+    per line. With ``key`` they are sorted by it first (an external merge sort: memory stays
+    bounded by ``sort_buffer_bytes`` however many documents there are). Every shard is written
+    under a temporary name; when all are complete, the old manifest is removed, the shards take
+    their names, shards left from an earlier, longer write are removed and the manifest is written
+    last. A write that is killed therefore never leaves a folder that reads as complete, and one
+    that fails before the end leaves an earlier complete folder as it was.
+
+    Parameters
+    ----------
+    documents : the documents (read once, lazily).
+    folder : the shard folder (created; must not hold ``corpus.jsonl``, which would be read instead).
+    shard_bytes : the largest shard, in bytes of UTF-8 JSON Lines.
+    key : sort key of a document (a tuple of strings and integers); None keeps the given order.
+    order : how the records are ordered, in words (recorded in the manifest).
+    meta : more fields for the manifest (the query, the fetch date, the rules file ...), or a
+        function returning them, called after the last document is read (for counts known only then).
+    sort_buffer_bytes : how many bytes of records are sorted in memory at once.
+
+    Returns
+    -------
+    dict : the manifest: ``format``, ``format_version``, ``n_records``, ``n_bytes``,
+        ``shard_bytes``, ``order``, ``shards`` (one entry per file in name order: ``file``,
+        ``n_records``, ``n_bytes``, ``sha256``, ``first_doc_id``, ``last_doc_id``), then ``meta``.
+
+    Examples
+    --------
+    >>> manifest = write_shards(read_corpus("corpora/demo"), "demo-shards", shard_bytes=100_000)  # doctest: +SKIP
+    >>> read_corpus("demo-shards").doc_ids == read_corpus("corpora/demo").doc_ids  # doctest: +SKIP
+    True
+    """
+    if not isinstance(shard_bytes, int) or shard_bytes < 1:
+        raise ConfigError(f"shard_bytes={shard_bytes!r}: give a shard size of 1 or more bytes, e.g. 64_000_000")
+    folder = _shard_folder(Path(folder))
+    spool = _Spool(folder, key, sort_buffer_bytes)
+    written: list[tuple[Path, dict[str, Any]]] = []
+    try:
+        for doc in documents:
+            spool.add(doc)
+        written = _write_parts(spool.lines(), folder, shard_bytes)
+    except BaseException:
+        for tmp, _ in written:
+            tmp.unlink(missing_ok=True)
+        raise
+    finally:
+        spool.close()
+    extra = dict((meta() if callable(meta) else meta) or {})
+    entries = _publish(folder, written)
+    manifest = {"format": SHARD_FORMAT, "format_version": 1, "n_records": sum(e["n_records"] for e in entries),
+                "n_bytes": sum(e["n_bytes"] for e in entries), "shard_bytes": shard_bytes, "order": order,
+                "shards": entries, **extra}
+    atomic_write_text(folder / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
+    return manifest
+
+
+def _shard_folder(folder: Path) -> Path:
+    if folder.exists() and not folder.is_dir():
+        raise ConfigError(f"{folder}: is a file: give a folder for the shards (e.g. {folder.with_suffix('')}-shards/)")
+    if (folder / "corpus.jsonl").exists():
+        raise ConfigError(f"{folder}: holds corpus.jsonl, which readers would take instead of the shards: "
+                          "give another folder")
+    folder.mkdir(parents=True, exist_ok=True)
+    for leftover in chain(folder.glob(".part-*.tmp"), folder.glob(".sort-*.tmp")):   # from a killed write
+        leftover.unlink(missing_ok=True)
+    return folder
+
+
+class _Spool:
+    """Collects JSON lines; with a sort key, sorts them in runs of ``buffer_bytes`` spilled to
+    temporary files and merges the runs (heapq.merge) when read back."""
+
+    def __init__(self, folder: Path, key: Callable[[Document], Sequence[str | int]] | None, buffer_bytes: int):
+        self.folder, self.key, self.buffer_bytes = folder, key, max(1, buffer_bytes)
+        self.buffer: list[tuple[list[Any], str, str]] = []
+        self.size = 0
+        self.runs: list[Path] = []
+        self.unsorted: Path | None = None
+
+    def add(self, doc: Document) -> None:
+        line = json.dumps(doc.to_dict(), ensure_ascii=False) + "\n"
+        sort_key = [*self.key(doc), doc.doc_id] if self.key is not None else []
+        self.buffer.append((sort_key, doc.doc_id, line))
+        self.size += len(line.encode("utf-8"))
+        if self.size >= self.buffer_bytes:
+            self._spill()
+
+    def _spill(self) -> None:
+        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".sort-", suffix=".tmp")
+        self.runs.append(Path(tmp))
+        if self.key is not None:
+            self.buffer.sort(key=lambda item: item[0])
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            for sort_key, doc_id, line in self.buffer:
+                fh.write(json.dumps([sort_key, doc_id], ensure_ascii=False) + "\t" + line)
+        self.buffer, self.size = [], 0
+
+    def lines(self) -> Iterator[tuple[str, str]]:
+        """``(doc_id, line)`` in order."""
+        if not self.runs:
+            if self.key is not None:
+                self.buffer.sort(key=lambda item: item[0])
+            yield from ((doc_id, line) for _, doc_id, line in self.buffer)
+            return
+        if self.buffer:
+            self._spill()
+        streams = [self._read_run(run) for run in self.runs]
+        merged = heapq.merge(*streams, key=lambda item: item[0]) if self.key is not None else chain(*streams)
+        yield from ((doc_id, line) for _, doc_id, line in merged)
+
+    @staticmethod
+    def _read_run(run: Path) -> Iterator[tuple[list[Any], str, str]]:
+        with run.open(encoding="utf-8", newline="\n") as fh:
+            for raw in fh:
+                head, _, line = raw.partition("\t")
+                sort_key, doc_id = json.loads(head)
+                yield sort_key, doc_id, line
+
+    def close(self) -> None:
+        for run in self.runs:
+            run.unlink(missing_ok=True)
+        self.buffer = []
+
+
+def _write_parts(lines: Iterator[tuple[str, str]], folder: Path, shard_bytes: int) -> list[tuple[Path, dict[str, Any]]]:
+    """Write ``lines`` to temporary shard files of at most ``shard_bytes``; the list of
+    ``(temporary path, manifest entry)`` (one empty shard when there are no lines)."""
+    written: list[tuple[Path, dict[str, Any]]] = []
+    part: _Part | None = None
+    try:
+        for doc_id, line in lines:
+            data = line.encode("utf-8")
+            if part is not None and part.n_bytes and part.n_bytes + len(data) > shard_bytes:
+                written.append(part.close())
+                part = None
+            part = part or _Part(folder, len(written))
+            part.write(doc_id, data)
+        written.append((part or _Part(folder, 0)).close())
+    except BaseException:
+        if part is not None:
+            part.discard()
+        for tmp, _ in written:
+            tmp.unlink(missing_ok=True)
+        raise
+    return written
+
+
+class _Part:
+    """One shard being written under a temporary name, hashed as it is written."""
+
+    def __init__(self, folder: Path, index: int):
+        self.name = shard_name(index)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{self.name}.", suffix=".tmp")
+        self.tmp, self.fh = Path(tmp), os.fdopen(fd, "wb")
+        self.digest = hashlib.sha256()
+        self.n_bytes = self.n_records = 0
+        self.first = self.last = ""
+
+    def write(self, doc_id: str, data: bytes) -> None:
+        self.fh.write(data)
+        self.digest.update(data)
+        self.n_bytes += len(data)
+        self.n_records += 1
+        self.first, self.last = self.first or doc_id, doc_id
+
+    def close(self) -> tuple[Path, dict[str, Any]]:
+        self.fh.close()
+        os.chmod(self.tmp, 0o644)
+        return self.tmp, {"file": self.name, "n_records": self.n_records, "n_bytes": self.n_bytes,
+                          "sha256": self.digest.hexdigest(), "first_doc_id": self.first, "last_doc_id": self.last}
+
+    def discard(self) -> None:
+        self.fh.close()
+        self.tmp.unlink(missing_ok=True)
+
+
+def _publish(folder: Path, written: list[tuple[Path, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Give the complete shards their names: the old manifest goes first, stale shards last."""
+    (folder / MANIFEST).unlink(missing_ok=True)
+    names = set()
+    for tmp, entry in written:
+        os.replace(tmp, folder / entry["file"])
+        names.add(entry["file"])
+    for stale in folder.glob(SHARD_GLOB):
+        if stale.name not in names:
+            stale.unlink()
+    return [entry for _, entry in written]
 
 
 def _schema(schema: SchemaLike | None | bool, path: Path) -> Schema | None:
@@ -173,6 +493,12 @@ def _import(folder: Path, metadata: str | Path | None, strict: bool, schema: Sch
 def _jsonl_records(path: Path) -> Iterator[Record]:
     for n, record in _iter_lines(path):
         yield str(path), n, record
+
+
+def files_records(files: Iterable[Path]) -> Iterator[Record]:
+    """``(file, line, record or error)`` of every line of ``files`` in turn (the records of a
+    corpus spread over shards, with each shard's own line numbers)."""
+    return chain.from_iterable(_jsonl_records(Path(f)) for f in files)
 
 
 def _folder_records(folder: Path, metadata: Path, listed: set[str] | None = None) -> Iterator[Record]:

@@ -16,14 +16,15 @@ from typing import Any, Iterator
 
 from .corpus import Corpus, Problem
 from .errors import ConfigError
-from .load import _build, _jsonl_records, _schema, _Seen, _warn, resolve_jsonl
+from .load import _build, _schema, _Seen, _warn, corpus_files, files_records
 from .schema import SchemaLike
 
 
 def iter_corpus(path: str | Path, *, batch_size: int = 5000, strict: bool = False,
                 schema: SchemaLike | None | bool = None) -> Iterator[Corpus]:
-    """Consecutive corpora of at most ``batch_size`` documents from a ``.jsonl`` file (or a folder
-    holding ``corpus.jsonl``), read lazily.
+    """Consecutive corpora of at most ``batch_size`` documents from a ``.jsonl`` file, a folder
+    holding ``corpus.jsonl``, or a shard folder (``part-*.jsonl`` + ``manifest.json``, read in name
+    order after the checksums are verified: :func:`discourse.load.corpus_files`), read lazily.
 
     Each record is validated exactly as :func:`~discourse.read_corpus` validates it (same code,
     same ``schema`` default: the ``schema.toml`` next to the file); each batch's ``problems`` are
@@ -33,9 +34,9 @@ def iter_corpus(path: str | Path, *, batch_size: int = 5000, strict: bool = Fals
     """
     if batch_size < 1:
         raise ConfigError(f"batch_size={batch_size}: give 1 or more documents per batch")
-    path = resolve_jsonl(path)
-    rules = _schema(schema, path)
-    records = _jsonl_records(path)
+    files = corpus_files(path)
+    rules = _schema(schema, Path(path))
+    records = files_records(files)
     seen = _Seen()
     problems: list[Problem] = []
     while True:
@@ -46,7 +47,7 @@ def iter_corpus(path: str | Path, *, batch_size: int = 5000, strict: bool = Fals
         seen.forget_texts()
         problems.extend(corpus.problems)
         yield corpus
-    _warn(Corpus([], problems), path, stacklevel=3)
+    _warn(Corpus([], problems), files[0] if len(files) == 1 else path, stacklevel=3)
 
 
 def iter_tokens(path: str | Path, *, batch_size: int = 5000, strict: bool = False,

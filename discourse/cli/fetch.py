@@ -2,7 +2,8 @@
 
     discourse fetch kokkai --any "外国人 犯罪" --from 1990-01-01 --until 2010-12-31 \\
         [--speaker NAME] [--house 衆議院] [--meeting 法務委員会] [--rules corpora/rules/kokkai_side.toml] \\
-        [--api-url URL] [--cache DIR] [--delay S] [--limit N] [--refresh] -o diet.jsonl
+        [--api-url URL] [--cache DIR] [--delay S] [--limit N] [--refresh] (-o diet.jsonl | --shards DIR \
+        [--shard-bytes 64MB])
     discourse fetch urls recipe.csv -o corpus.jsonl [--cache DIR] [--delay S] [--record-checksums] \\
         [--allow-failures]
     discourse fetch check corpus.jsonl recipe.csv
@@ -12,6 +13,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 
 from ..errors import ConfigError
@@ -55,7 +57,12 @@ def _kokkai_parser(fetch: argparse._SubParsersAction) -> None:
     p.add_argument("--api-url", default=None, help="speech endpoint (default the public API)")
     p.add_argument("--limit", type=int, default=None, help="stop after N records (a preview)")
     p.add_argument("--refresh", action="store_true", help="ignore cached pages")
-    p.add_argument("-o", "--output", required=True, help="output corpus .jsonl")
+    out = p.add_mutually_exclusive_group(required=True)
+    out.add_argument("-o", "--output", help="output corpus .jsonl (speeches in the API's order)")
+    out.add_argument("--shards", metavar="DIR", help="output folder of JSON Lines shards part-00000.jsonl ... sorted "
+                                                     "by date then speech id, with manifest.json (checksums, query)")
+    p.add_argument("--shard-bytes", type=byte_size, default="64MB", metavar="SIZE",
+                   help="largest shard with --shards: bytes, or with kB/MB/GB (default 64MB = 64,000,000 bytes)")
     _common(p, 1.0)
     p.set_defaults(func=run_kokkai)
 
@@ -72,6 +79,24 @@ def _urls_parser(fetch: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run_urls)
 
 
+_UNITS = {"": 1, "b": 1, "kb": 10**3, "k": 10**3, "mb": 10**6, "m": 10**6, "gb": 10**9, "g": 10**9,
+          "kib": 2**10, "mib": 2**20, "gib": 2**30}
+
+
+def byte_size(text: str) -> int:
+    """A size such as ``64MB``, ``500kB``, ``1.5GB``, ``64MiB`` or ``1000000`` in bytes (kB/MB/GB are
+    powers of 1000, KiB/MiB/GiB powers of 1024).
+
+    >>> byte_size("64MB"), byte_size("2 KiB"), byte_size("1000")
+    (64000000, 2048, 1000)
+    """
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*", str(text))
+    unit = m.group(2).lower() if m else ""
+    if not m or unit not in _UNITS or float(m.group(1)) * _UNITS[unit] < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size: write e.g. 64MB, 500kB, 1GB or a number of bytes")
+    return int(float(m.group(1)) * _UNITS[unit])
+
+
 def _params(items: list[str]) -> dict[str, str]:
     out = {}
     for item in items:
@@ -83,7 +108,7 @@ def _params(items: list[str]) -> dict[str, str]:
 
 
 def run_kokkai(args: argparse.Namespace) -> int:
-    """``discourse fetch kokkai``: fetch, assign rules, write the corpus, print the counts."""
+    """``discourse fetch kokkai``: fetch, assign rules, write the corpus (a file or shards), print the counts."""
     from ..sources.kokkai import DEFAULT_API_URL, KokkaiFetcher, KokkaiQuery
 
     query = KokkaiQuery(args.any, args.speaker, args.house, args.meeting, args.from_date, args.until_date,
@@ -91,8 +116,12 @@ def run_kokkai(args: argparse.Namespace) -> int:
     fetcher = KokkaiFetcher(query, api_url=args.api_url or DEFAULT_API_URL, cache_dir=args.cache,
                             delay=args.delay, max_retries=args.max_retries, refresh=args.refresh,
                             progress=False if args.quiet else None)
-    n = fetcher.write_jsonl(args.output, rules=args.rules, limit=args.limit)
-    print(f"wrote {n} speeches to {args.output} ({fetcher.n_records} records; pages: "
+    if args.shards:
+        manifest = fetcher.write_shards(args.shards, rules=args.rules, limit=args.limit, shard_bytes=args.shard_bytes)
+        n, where = manifest["n_records"], f"{len(manifest['shards'])} shard(s) in {args.shards} (manifest.json beside them)"
+    else:
+        n, where = fetcher.write_jsonl(args.output, rules=args.rules, limit=args.limit), args.output
+    print(f"wrote {n} speeches to {where} ({fetcher.n_records} records; pages: "
           f"{fetcher.pages_fetched} fetched, {fetcher.pages_cached} from the cache)")
     for p in fetcher.problems:
         print(f"skipped: {p}")

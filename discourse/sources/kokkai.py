@@ -39,12 +39,13 @@ from typing import Any, Iterator, Mapping
 from ..cache import CorruptCacheEntry, atomic_write_text, default_cache_dir, stable_hash
 from ..corpus import Corpus, Document, Problem
 from ..errors import ConfigError, closest
+from ..load import DEFAULT_SHARD_BYTES, _sha256_file, write_shards
 from ..text import normalize
 from .http import FetchError, PoliteClient, Response, read_raw, write_raw
 from .rules import RuleCounts, Rules, RuleTally, load_rules
 
-__all__ = ["DEFAULT_API_URL", "PAGE_SIZE", "SPEECH_DOCVARS", "KokkaiQuery", "KokkaiFetcher", "fetch_kokkai",
-           "speech_document", "strip_speaker_label"]
+__all__ = ["DEFAULT_API_URL", "PAGE_SIZE", "SHARD_ORDER", "SPEECH_DOCVARS", "KokkaiQuery", "KokkaiFetcher",
+           "fetch_kokkai", "speech_document", "speech_sort_key", "strip_speaker_label"]
 
 log = logging.getLogger("discourse.sources")
 
@@ -57,6 +58,7 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _OPTIONS = {"any": "any", "speaker": "speaker", "house": "nameOfHouse", "meeting": "nameOfMeeting",
             "from_date": "from", "until_date": "until"}
 _PAGING = ("startRecord", "maximumRecords", "recordPacking")
+SHARD_ORDER = "date, then speech id (issue_id, then speech_order as a number, then doc_id)"
 
 
 @dataclass(frozen=True)
@@ -194,6 +196,18 @@ def speech_document(record: Mapping[str, Any]) -> Document | None:
                     source="kokkai", language="ja", extra=extra)
 
 
+def speech_sort_key(doc: Document) -> tuple[str, str, int]:
+    """The order of speeches in shards: date, then speech id (its meeting record ``issue_id``, then
+    the speech's ``speech_order`` in it, as a number); ties are broken by ``doc_id``.
+
+    >>> doc = speech_document({"speechID": "100_12", "speechOrder": 12, "issueID": "100", "speech": "はい。",
+    ...                        "date": "2004-05-11"})
+    >>> speech_sort_key(doc)
+    ('2004-05-11', '100', 12)
+    """
+    return doc.date, str(doc.extra.get("issue_id") or ""), int(doc.extra.get("speech_order") or 0)
+
+
 # --- fetching ---------------------------------------------------------------------------------
 class KokkaiFetcher:
     """Fetch every speech of a :class:`KokkaiQuery`, page by page, through a page cache.
@@ -317,6 +331,31 @@ class KokkaiFetcher:
             raise
         return n
 
+    def write_shards(self, folder: str | Path, *, rules: Rules | str | Path | None = None, limit: int | None = None,
+                     shard_bytes: int = DEFAULT_SHARD_BYTES) -> dict[str, Any]:
+        """Stream the speeches to a shard folder (:func:`discourse.load.write_shards`):
+        ``part-00000.jsonl`` ... of at most ``shard_bytes`` bytes, sorted by date then speech id
+        (:func:`speech_sort_key`), and ``manifest.json`` with each shard's sha256, record count and
+        size, the query, the fetch time, the rules file and its sha256, and the skipped speeches.
+
+        Memory stays bounded (the sort spills to temporary files in the folder). Shards are written
+        under temporary names and the manifest last, so an interrupted fetch never leaves a folder
+        that reads as complete; run it again and it resumes from the page cache. Returns the
+        manifest. ``read_corpus(folder)`` and ``iter_corpus(folder)`` read the folder back.
+        """
+        rules = _rules(rules) if rules is not None else None
+        return write_shards(self.documents(rules=rules, limit=limit), folder, shard_bytes=shard_bytes,
+                            key=speech_sort_key, order=SHARD_ORDER, meta=lambda: self.manifest_fields(rules, limit))
+
+    def manifest_fields(self, rules: Rules | None = None, limit: int | None = None) -> dict[str, Any]:
+        """What a shard manifest records about this fetch (after :meth:`documents` has run):
+        ``source``, ``query`` (endpoint and parameters), ``fetched_at`` (UTC), ``n_api_records``,
+        ``limit``, ``rules`` (``file`` and ``sha256``, or None) and ``skipped`` (the problems)."""
+        now = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+        return {"source": "kokkai", "query": {"api_url": self.api_url, "params": self.query.params()},
+                "fetched_at": now, "n_api_records": self.n_records, "limit": limit, "rules": _rules_note(rules),
+                "skipped": [str(p) for p in self.problems]}
+
     # --- pages and the cache --------------------------------------------------------------
     def _page(self, start: int) -> dict[str, Any]:
         path = self.folder / f"page-{start:09d}.raw"
@@ -360,6 +399,13 @@ def _rules(rules: Rules | str | Path) -> Rules:
     if isinstance(rules, Rules):
         return rules
     return load_rules(rules, fields=SPEECH_DOCVARS + ("doc_id", "text", "title", "genre", "actor", "side"))
+
+
+def _rules_note(rules: Rules | None) -> dict[str, Any] | None:
+    if rules is None:
+        return None
+    path = Path(rules.path)
+    return {"file": rules.path, "sha256": _sha256_file(path) if path.is_file() else None}
 
 
 def _problem(doc: Document, seen: set[str]) -> Problem | None:
@@ -415,7 +461,8 @@ def fetch_kokkai(query: str | KokkaiQuery = "", *, speaker: str = "", house: str
                  api_url: str = DEFAULT_API_URL, cache_dir: str | Path | None = None,
                  rules: Rules | str | Path | None = None, delay: float = 1.0, max_retries: int = 4,
                  backoff: float = 2.0, limit: int | None = None, refresh: bool = False,
-                 progress: bool | None = None, output: str | Path | None = None) -> Corpus:
+                 progress: bool | None = None, output: str | Path | None = None, shards: str | Path | None = None,
+                 shard_bytes: int = DEFAULT_SHARD_BYTES) -> Corpus:
     """Fetch the Diet speeches matching a query as a corpus (one document per speech).
 
     Parameters
@@ -431,7 +478,9 @@ def fetch_kokkai(query: str | KokkaiQuery = "", *, speaker: str = "", house: str
     max_retries, backoff : retries of 429, 5xx and network errors, with exponential backoff.
     limit : stop after this many records (a preview). refresh : ignore the page cache.
     progress : tqdm bar (default when stderr is a terminal).
-    output : also write the corpus as JSON Lines there.
+    output : also write the corpus as JSON Lines there (in the API's order).
+    shards, shard_bytes : also write the corpus as a shard folder there (see
+        :meth:`KokkaiFetcher.write_shards`), shards of at most ``shard_bytes`` bytes.
 
     Raises
     ------
@@ -451,9 +500,13 @@ def fetch_kokkai(query: str | KokkaiQuery = "", *, speaker: str = "", house: str
         query = KokkaiQuery(query, speaker, house, meeting, from_date, until_date, dict(params or {}))
     fetcher = KokkaiFetcher(query, api_url=api_url, cache_dir=cache_dir, delay=delay, max_retries=max_retries,
                             backoff=backoff, refresh=refresh, progress=progress)
+    rules = _rules(rules) if rules is not None else None
     corpus = fetcher.fetch(rules=rules, limit=limit)
     if fetcher.counts is not None:
         log.info("%s", fetcher.counts)
     if output is not None:
         corpus.to_jsonl(output)
+    if shards is not None:
+        write_shards(corpus, shards, shard_bytes=shard_bytes, key=speech_sort_key, order=SHARD_ORDER,
+                     meta=fetcher.manifest_fields(rules, limit))
     return corpus

@@ -30,8 +30,11 @@ demo: $(STAMP)
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q
 
+# Every benchmark script (not the helpers _*.py), each writing benchmarks/results/<script>.json, then the
+# README's performance table rewritten from those files.
 bench: $(TEST_STAMP)
-	for b in benchmarks/*.py; do $(BIN)/python $$b || exit 1; done
+	for b in benchmarks/[!_]*.py; do [ $$b = benchmarks/table.py ] || $(BIN)/python $$b || exit 1; done
+	$(BIN)/python benchmarks/table.py
 
 docs: $(DOCS_STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m mkdocs build --strict --site-dir site

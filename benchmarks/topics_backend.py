@@ -34,6 +34,7 @@ from scipy import sparse  # noqa: E402
 from discourse import read_corpus  # noqa: E402
 from discourse.resources import corpora_dir  # noqa: E402
 from discourse.topics.backends import fit_lda  # noqa: E402
+from _results import Result, write_results  # noqa: E402
 
 
 def short_documents(n_docs: int, seed: int = 0) -> tuple[sparse.csr_matrix, list[str]]:
@@ -108,6 +109,12 @@ def main() -> None:
     print(f"{'c_v difference (b)-(a), target >= -0.02':52}{'':18}{m_coh - g_coh:+9.3f}")
     for name, res in (("gensim", g), ("tomotopy", m)):
         print(f"{name} topic 0-2 top terms: " + " | ".join(" ".join(t[:6]) for t in res.top_terms(6)[:3]))
+    write_results("topics_backend", [
+        Result(f"LDA fit, {X.shape[0]:,} short documents, k={args.k}: tomotopy ({args.tomotopy_iterations} iterations, "
+               f"1 thread) vs gensim ({args.passes} passes)", g_time / m_time, "x", ">= 3",
+               f"{g_time:.1f} s vs {m_time:.1f} s, CPU time {g_cpu / m_cpu:.1f}x"),
+        Result("c_v coherence of the top 10 terms: tomotopy minus gensim", m_coh - g_coh, "", ">= -0.02",
+               f"{m_coh:.3f} vs {g_coh:.3f}")], args=args, parser=ap)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,11 @@ date range reaches into the present, where new minutes keep arriving.
 Study variables (``side`` ...) come from a rules file (:mod:`discourse.sources.rules`), never
 from this module.
 
+A large query is best written as a shard folder (:meth:`KokkaiFetcher.write_shards`,
+``discourse fetch kokkai ... --shards DIR``): ``part-00000.jsonl`` ... of at most 64 MB each,
+speeches sorted by date then speech id, and ``manifest.json`` with each shard's sha256; memory
+stays flat, and ``read_corpus(DIR)``, ``iter_corpus(DIR)`` and the per-shard runners read it.
+
 Example
 -------
 >>> from discourse.sources import fetch_kokkai

@@ -130,7 +130,7 @@ MANIFEST = "manifest.json"
 SHARD_GLOB = "part-*.jsonl"
 SHARD_FORMAT = "discourse-jsonl-shards"
 DEFAULT_SHARD_BYTES = 64_000_000
-_SORT_BUFFER_BYTES = 128_000_000
+_SORT_BUFFER_BYTES = 64_000_000
 
 
 def shard_name(index: int) -> str:
@@ -204,7 +204,8 @@ def _checked_shards(folder: Path, verify: bool) -> list[Path]:
     entries = read_manifest(folder)["shards"]
     listed = [entry["file"] for entry in entries]
     on_disk = sorted(p.name for p in folder.glob(SHARD_GLOB))
-    fix = "restore it from a copy, or write the folder again (e.g. the same 'discourse fetch kokkai ... --shards' command)"
+    fix = ("restore it from a copy, or write the folder again (e.g. the same 'discourse fetch kokkai ... --shards' "
+           "command)")
     for name in listed:
         if name not in on_disk:
             raise CorpusError(f"{folder / name}: listed in {folder / MANIFEST} but missing: {fix}")

@@ -24,7 +24,8 @@ from test_sources_kokkai import RULES, FakeApi, starts
 MEETINGS = [("2004-05-11", "100105206X00520040511", 11), ("1999-11-30", "114604582X00219991130", 3),
             ("2004-05-11", "100105206X00320040511", 4), ("2006-04-12", "116405254X00320060412", 6),
             ("2003-02-14", "115605206X00120030214", 2)]
-SPEAKERS = [("山田一郎", "法務大臣", ""), ("海野花子", "", ""), ("川口さくら", "架空支援ネットワーク代表", "参考人"),
+SPEAKERS = [("山田一郎", "法務大臣", ""), ("海野花子", "", ""),
+            ("川口さくら", "架空支援ネットワーク代表", "参考人"),
             ("森田次郎", "政府参考人", "警察庁刑事局長")]
 
 
@@ -36,8 +37,10 @@ def synthetic_records(seed: int = 0) -> list[dict]:
     for date, issue, n in MEETINGS:
         for order in range(n + 1):
             name, position, role = SPEAKERS[order % len(SPEAKERS)]
-            body = "会議録情報" if order == 0 else (f"{date}、記録{issue}の第{order}の発言です。" + "在留外国人の支援について申し上げます。" * (1 + (order * 7) % 9))
-            records.append({"speechID": f"{issue}_{order:03d}", "issueID": issue, "session": 150, "nameOfHouse": "衆議院",
+            filler = "在留外国人の支援について申し上げます。" * (1 + (order * 7) % 9)
+            body = "会議録情報" if order == 0 else f"{date}、記録{issue}の第{order}の発言です。{filler}"
+            records.append({"speechID": f"{issue}_{order:03d}", "issueID": issue, "session": 150,
+                            "nameOfHouse": "衆議院",
                             "nameOfMeeting": "法務委員会", "issue": "第1号", "date": date, "speechOrder": order,
                             "speaker": name, "speakerGroup": None, "speakerPosition": position or None,
                             "speakerRole": role or None, "speech": f"○{name}君　{body}",

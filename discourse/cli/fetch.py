@@ -118,7 +118,8 @@ def run_kokkai(args: argparse.Namespace) -> int:
                             progress=False if args.quiet else None)
     if args.shards:
         manifest = fetcher.write_shards(args.shards, rules=args.rules, limit=args.limit, shard_bytes=args.shard_bytes)
-        n, where = manifest["n_records"], f"{len(manifest['shards'])} shard(s) in {args.shards} (manifest.json beside them)"
+        n = manifest["n_records"]
+        where = f"{len(manifest['shards'])} shard(s) in {args.shards} (manifest.json beside them)"
     else:
         n, where = fetcher.write_jsonl(args.output, rules=args.rules, limit=args.limit), args.output
     print(f"wrote {n} speeches to {where} ({fetcher.n_records} records; pages: "

@@ -154,7 +154,7 @@ def table_terms(df: pd.DataFrame, *, cap: int = TABLE_ROW_CAP) -> list[str]:
     for col in head.columns:
         if col in TERM_COLUMNS:
             found.update((str(v), None) for v in head[col] if isinstance(v, str) and v)
-        elif col in TERM_LIST_COLUMNS and head[col].dtype == object:
+        elif col in TERM_LIST_COLUMNS:
             found.update((t, None) for v in head[col] if isinstance(v, str) for t in split_terms(v))
     return list(found)
 

@@ -102,8 +102,7 @@ def _keyness(report: Report, name: str, spec, df: pd.DataFrame, fig_dir: Path | 
         report.anchor(term)
     by_size = df.loc[df[stat].abs().sort_values(ascending=False, kind="stable").index]
     s.tables += [("target (top 15)", top), ("reference (top 15)", bottom),
-                 (f"every term by |{stat}| (the first {min(len(df), interactive.TABLE_ROW_CAP):,} of {len(df):,} in the page: "
-                  "type in the box to find one)", by_size)]
+                 (f"every term by |{stat}| (type in the box to find one)", by_size)]
     colors = (report.colors.get(target, figures.TARGET_COLOR), report.colors.get(reference, figures.REFERENCE_COLOR))
     fig = figures.keyness_bars(df, measure=stat, title=f"{target} vs {reference}", colors=colors)
     _add_figure(s, f"keyness ({measure}): {target} (positive) vs {reference} (negative)", _save(fig_dir, name, fig))

@@ -191,18 +191,20 @@ def kwic_lines(tokens: "Tokens", terms: Iterable[str], *, window: int = KWIC_WIN
     terms = list(dict.fromkeys(str(t) for t in terms))
     index = tokens.vocab_index
     single = {t: index[t] for t in terms if " " not in t and t in index}
-    out: dict[str, dict] = {}
     ids = np.asarray(tokens.ids)
     wanted = np.fromiter(single.values(), dtype=np.int64, count=len(single))
     positions = np.flatnonzero(np.isin(ids, wanted)) if len(wanted) else np.array([], dtype=np.int64)
     order = np.argsort(ids[positions], kind="stable")                 # by term id, document order within
     by_id = np.split(positions[order], np.flatnonzero(np.diff(ids[positions][order])) + 1) if len(positions) else []
     found = {int(ids[p[0]]): p for p in by_id if len(p)}
-    for term, tid in single.items():
-        if tid in found:
-            first = found[tid][:max_lines]
-            hits = pd.DataFrame({"first": first, "last": first, "pattern": term})
-            out[term] = {"n": int(len(found[tid])), "lines": _line_lists(_rows(tokens, hits, window), group, max_chars)}
+    counts = {t: len(found[i]) for t, i in single.items() if i in found}
+    first = [found[single[t]][:max_lines] for t in counts]
+    hits = pd.DataFrame({"first": np.concatenate(first) if first else np.array([], dtype=np.int64)})
+    hits["last"] = hits["first"]
+    hits["pattern"] = np.repeat(np.array(list(counts), dtype=object), [len(f) for f in first])
+    out: dict[str, dict] = {t: {"n": int(n), "lines": []} for t, n in counts.items()}
+    for term, line in zip(hits["pattern"], _line_lists(_rows(tokens, hits, window), group, max_chars)):
+        out[term]["lines"].append(line)                              # one pass over the corpus for every term
     for term in (t for t in terms if " " in t):
         frame = kwic(tokens, term, window=window, valuetype="fixed")
         if len(frame):

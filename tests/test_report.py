@@ -208,7 +208,7 @@ def test_the_scatter_caps_points_places_them_by_rate_and_labels_without_overlap(
     from discourse.report.interactive import select_points, term_scatter_svg
 
     df = _keyness_frame()
-    df.loc[0, ["n_target", "n_reference", "log_ratio", "G2"]] = [10, 20, 0.0, 0.0]      # equal rates: on the diagonal
+    df.loc[[0, 1, 2], ["n_target", "n_reference", "log_ratio", "G2"]] = [70, 140, 0.0, 0.0]  # equal rates: on the diagonal
     svg = term_scatter_svg(df, stat="G2", target="国", reference="NGO", n_target_tokens=1000, n_reference_tokens=2000,
                            max_points=25, n_labels=4, colors=("#ff0000", "#0000ff"))
     circles = re.findall(r"<circle class='pt' cx='([\d.]+)' cy='([\d.]+)' r='4' fill='(#\w+)' data-term='([^']+)'>"
@@ -223,17 +223,26 @@ def test_the_scatter_caps_points_places_them_by_rate_and_labels_without_overlap(
     left, top, w, h = 60, 20, 760 - 80, 560 - 70
     rates = np.log10(np.r_[np.maximum(chosen.n_reference, .5) / 2, np.maximum(chosen.n_target, .5)])  # per 1,000
     lo, hi = np.floor(rates.min()), np.ceil(rates.max())                  # one range of decades for both axes
+    expected = {}
     for term, (x, y, fill, tip) in pos.items():
         row = df.set_index("term").loc[term]
         rx = np.log10(max(row.n_reference, .5) / 2000 * 1000)
         ry = np.log10(max(row.n_target, .5) / 1000 * 1000)
-        assert (x - left) / w * (hi - lo) + lo == pytest.approx(rx, abs=0.01)
-        assert (1 - (y - top) / h) * (hi - lo) + lo == pytest.approx(ry, abs=0.01)
+        expected[term] = (left + (rx - lo) / (hi - lo) * w, top + (1 - (ry - lo) / (hi - lo)) * h)
         assert tip.startswith(f"{term}\n国: {int(row.n_target)} (") and f"p_adj {row.p_adj:.3g}" in tip
-        if row.log_ratio >= 3:
+        if row.log_ratio >= 3:                    # full colour from a log ratio of 3
             assert fill == "#ff0000"
         elif row.log_ratio <= -3:
             assert fill == "#0000ff"
+    places = pd.DataFrame(expected, index=["x", "y"]).T.round(1)
+    places["n"] = places.groupby(["x", "y"])["x"].transform("size")
+    assert (places["n"] > 1).any()                                            # equal counts share a place ...
+    for term, (ex, ey, n) in places.iterrows():
+        x, y = pos[term][:2]
+        assert abs(x - ex) <= (0.1 if n == 1 else 12.1) and abs(y - ey) <= (0.1 if n == 1 else 12.1)
+    for (ex, ey), group in places[places["n"] > 1].groupby(["x", "y"]):    # ... spread around it, mean kept
+        assert np.mean([pos[t][0] for t in group.index]) == pytest.approx(ex, abs=0.1)
+        assert len({pos[t][:2] for t in group.index}) == len(group)
     if "語00" in pos:
         assert pos["語00"][2] == "#bbbbbb"
     labels = re.findall(r"<text class='lbl' x='([\d.]+)' y='([\d.]+)' data-term='([^']+)'>", svg)

@@ -63,6 +63,8 @@ a.term{color:#08519c;text-decoration:none;border-bottom:1px dotted #08519c;curso
 border-top:2px solid #444;box-shadow:0 -2px 8px rgba(0,0,0,.2);padding:.4em 1em;z-index:10}
 #kwic-panel h4{margin:.2em 0}#kwic-panel button{float:right}
 svg.scatter .pt{cursor:pointer;stroke:#fff;stroke-width:.5}svg.scatter .pt:hover{stroke:#000;stroke-width:1.5}
+#tip{position:absolute;background:#fffff4;border:1px solid #888;padding:2px 6px;font-size:.8em;white-space:pre;
+pointer-events:none;z-index:20}
 svg.scatter text{font-size:11px}svg.scatter .lbl{cursor:pointer}svg.scatter .axis{stroke:#888}
 """
 
@@ -134,6 +136,18 @@ document.addEventListener('keydown', function(e){ if(e.key === 'Escape'){ var p 
 var close = document.querySelector('#kwic-panel button');
 if(close) close.addEventListener('click', function(){ document.getElementById('kwic-panel').hidden = true; });
 Array.prototype.forEach.call(document.querySelectorAll('table.it'), setupTable);
+/* tooltips drawn in the page (its embedded font), not by the system: the <title> moves to data-tip */
+var tip = document.createElement('div'); tip.id = 'tip'; tip.hidden = true; document.body.appendChild(tip);
+Array.prototype.forEach.call(document.querySelectorAll('svg.scatter .pt'), function(c){
+  var t = c.querySelector('title'); if(t){ c.setAttribute('data-tip', t.textContent); c.removeChild(t); }
+});
+document.addEventListener('mouseover', function(e){
+  var el = e.target.closest ? e.target.closest('[data-tip]') : null;
+  if(!el){ tip.hidden = true; return; }
+  var r = el.getBoundingClientRect();
+  tip.textContent = el.getAttribute('data-tip'); tip.hidden = false;
+  tip.style.left = (r.right + window.scrollX + 8) + 'px'; tip.style.top = (r.top + window.scrollY - 4) + 'px';
+});
 })();
 """
 
@@ -301,14 +315,16 @@ def term_scatter_svg(df: pd.DataFrame, *, stat: str, target: str, reference: str
     max_points : the size cap (:func:`select_points`); ``n_labels`` key terms per group get labels
         (skipped where they would overlap an earlier label).
     scale : ``"log"`` (rate per ``per`` tokens on a log axis; a count of 0 is drawn at half a count)
-        or ``"rank"`` (rank of the rate among the points, as scattertext does).
+        or ``"rank"`` (rank of the rate among the points, as scattertext does). Terms with equal
+        counts are spread around their common place (:func:`spread_coincident`).
     colors : the target and reference colours; grey means no difference (log ratio 0), the full
         colour a log ratio of 3 or more (8 times the rate) toward that group.
 
     Returns
     -------
     An ``<svg>`` element: each point is a ``<circle class="pt" data-term=...>`` with a ``<title>``
-    tooltip (term, counts, rates, log ratio, the statistic, ``p_adj``); clicks open its KWIC lines.
+    tooltip (term, counts, rates, log ratio, the statistic, ``p_adj``), which the page's script
+    turns into a tooltip drawn in the embedded font; clicks open its KWIC lines.
     """
     if scale not in ("log", "rank"):
         raise ValueError(f"scale={scale!r}: give 'log' or 'rank'")
@@ -319,6 +335,7 @@ def term_scatter_svg(df: pd.DataFrame, *, stat: str, target: str, reference: str
     w, h = width - left - right, height - top - bottom
     lo, hi = _decades(rate_t, rate_r)
     xs, ys = left + _positions(rate_r, scale, lo, hi) * w, top + (1 - _positions(rate_t, scale, lo, hi)) * h
+    xs, ys = spread_coincident(xs, ys)
     labelled = _label_rows(pts, stat, n_labels)
     parts = [f"<svg class='scatter' xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' "
              f"viewBox='0 0 {width} {height}' role='img' aria-label='{html.escape(target)} vs {html.escape(reference)} term scatter'>",
@@ -328,6 +345,27 @@ def term_scatter_svg(df: pd.DataFrame, *, stat: str, target: str, reference: str
     parts += _labels(pts, labelled, xs, ys, width)
     parts.append("</svg>")
     return "".join(parts)
+
+
+def spread_coincident(xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Points drawn at one place (terms with equal counts) moved onto a small circle around it
+    (radius 3 px plus 0.6 px per point, at most 12 px) so each can be pointed at; their mean stays.
+
+    >>> x, y = spread_coincident(np.array([10.0, 10.0, 50.0]), np.array([5.0, 5.0, 9.0]))
+    >>> x.round(1).tolist(), y.round(1).tolist()
+    ([14.2, 5.8, 50.0], [5.0, 5.0, 9.0])
+    """
+    groups: dict[tuple[float, float], list[int]] = {}
+    for i, key in enumerate(zip(np.round(xs, 1), np.round(ys, 1))):
+        groups.setdefault(key, []).append(i)
+    xs, ys = xs.astype(float).copy(), ys.astype(float).copy()
+    for members in (m for m in groups.values() if len(m) > 1):
+        radius = min(3 + 0.6 * len(members), 12.0)
+        for j, i in enumerate(members):
+            angle = 2 * math.pi * j / len(members)
+            xs[i] += radius * math.cos(angle)
+            ys[i] += radius * math.sin(angle)
+    return xs, ys
 
 
 def _label_rows(pts: pd.DataFrame, stat: str, n_labels: int) -> list[int]:

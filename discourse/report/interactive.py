@@ -65,7 +65,7 @@ border-top:2px solid #444;box-shadow:0 -2px 8px rgba(0,0,0,.2);padding:.4em 1em;
 svg.scatter .pt{cursor:pointer;stroke:#fff;stroke-width:.5}svg.scatter .pt:hover{stroke:#000;stroke-width:1.5}
 #tip{position:absolute;background:#fffff4;border:1px solid #888;padding:2px 6px;font-size:.8em;white-space:pre;
 pointer-events:none;z-index:20}
-svg.scatter text{font-size:11px}svg.scatter .lbl{cursor:pointer}svg.scatter .axis{stroke:#888}
+svg.scatter text{font-size:11px}svg.scatter .lbl{cursor:pointer;paint-order:stroke;stroke:#fff;stroke-width:3px}svg.scatter .axis{stroke:#888}
 """
 
 JS = r"""

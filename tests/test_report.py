@@ -251,6 +251,12 @@ def test_the_scatter_caps_points_places_them_by_rate_and_labels_without_overlap(
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
             assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3])
+    ranked = term_scatter_svg(df, stat="G2", target="国", reference="NGO", n_target_tokens=1000, n_reference_tokens=2000,
+                              max_points=25, scale="rank")
+    ys = {t: float(y) for y, t in re.findall(r"cy='([\d.]+)' r='4' fill='#\w+' data-term='([^']+)'", ranked)}
+    tied = ["語00", "語01", "語02"]          # the three largest target counts (70): average rank 24 of 25
+    assert np.mean([ys[t] for t in tied]) == pytest.approx(top + (1 - 23 / 24) * h, abs=0.1)
+    assert "rank of the rate" in ranked and "per 1,000" not in ranked.split("<circle")[0]
     with pytest.raises(ValueError, match="scale='sqrt'"):
         term_scatter_svg(df, stat="G2", target="a", reference="b", n_target_tokens=1, n_reference_tokens=1, scale="sqrt")
 

@@ -122,7 +122,8 @@ def _keyness_scatter(report: Report, s, df: pd.DataFrame, stat: str, target: str
     s.raw_html.append(
         f"<figure>{svg}<figcaption>Term scatter: each of the {min(len(df), cap):,} terms with the largest |{stat}| or the "
         f"highest frequency (at most {cap}) at its rate per 1,000 tokens in {target} (up) and {reference} (right); colour "
-        f"from grey (log ratio 0) to the group that uses it more (full colour: log ratio 3, eight times the rate). "
+        f"from grey (log ratio 0) to the group that uses it more (full colour: log ratio 3, eight times the rate). A count "
+        "of 0 is drawn at half a count; terms with equal counts are spread a few pixels around their common place. "
         "Hover over a point for its counts, log ratio and p_adj; a click opens its KWIC lines. The bar chart above is "
         "a picture and cannot link: its terms are in the tables and in this scatter.</figcaption></figure>")
 

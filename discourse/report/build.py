@@ -1,6 +1,7 @@
 """Compose the run report from the results of the stages (each section only if its result exists)."""
 from __future__ import annotations
 
+import functools
 import warnings
 from pathlib import Path
 from typing import Any
@@ -8,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from . import figures
+from . import interactive
 from .html import Report, kwic_html
 
 KWIC_TERMS_PER_TABLE = 8
@@ -41,7 +43,7 @@ def _sections(report: Report, results: dict[str, Any], fig_dir: Path | None, com
     for key, fn in (("topics", _topics), ("framing", _framing)):
         if key in results:
             fn(report, results[key], fig_dir)
-    _kwic_appendix(report, results)
+    _kwic_appendix(report, results, compare)
 
 
 def _headline(report: Report, results: dict[str, Any]) -> None:
@@ -93,14 +95,37 @@ def _keyness(report: Report, name: str, spec, df: pd.DataFrame, fig_dir: Path | 
     target, reference = _label(spec.params.get("target")), _label(spec.params.get("reference"))
     s = report.section(name, f"特徴語 (keyness, {measure}): {target} vs {reference}")
     s.paragraphs.append(f"Documents whose {spec.params.get('by')} is {target} (target) against {reference} (reference). "
-                        f"Positive values: over-used by {target}; negative: by {reference}. Terms link to their KWIC lines.")
+                        f"Positive values: over-used by {target}; negative: by {reference}. A click on a term opens its "
+                        "KWIC lines; a click on a column header sorts the table.")
     top, bottom = df.nlargest(15, stat), df.nsmallest(15, stat)
     for term in list(top["term"][:KWIC_TERMS_PER_TABLE]) + list(bottom["term"][:KWIC_TERMS_PER_TABLE]):
         report.anchor(term)
-    s.tables += [("target (top 15)", top), ("reference (top 15)", bottom)]
+    by_size = df.loc[df[stat].abs().sort_values(ascending=False, kind="stable").index]
+    s.tables += [("target (top 15)", top), ("reference (top 15)", bottom),
+                 (f"every term by |{stat}| (type in the box to find one)", by_size)]
     colors = (report.colors.get(target, figures.TARGET_COLOR), report.colors.get(reference, figures.REFERENCE_COLOR))
     fig = figures.keyness_bars(df, measure=stat, title=f"{target} vs {reference}", colors=colors)
     _add_figure(s, f"keyness ({measure}): {target} (positive) vs {reference} (negative)", _save(fig_dir, name, fig))
+    _keyness_scatter(report, s, df, stat, target, reference, colors)
+
+
+def _keyness_scatter(report: Report, s, df: pd.DataFrame, stat: str, target: str, reference: str,
+                     colors: tuple[str, str]) -> None:
+    """The two-group term scatter below the bar chart, its terms linked to their KWIC lines."""
+    n_t, n_r = df.attrs.get("n_target_tokens"), df.attrs.get("n_reference_tokens")
+    if not n_t or not n_r or df.empty:
+        return
+    cap = interactive.SCATTER_MAX_POINTS
+    svg = interactive.term_scatter_svg(df, stat=stat, target=target, reference=reference, n_target_tokens=n_t,
+                                       n_reference_tokens=n_r, colors=colors)
+    report.link_terms(interactive.select_points(df, stat=stat)["term"])
+    s.raw_html.append(
+        f"<figure>{svg}<figcaption>Term scatter: each of the {min(len(df), cap):,} terms with the largest |{stat}| or the "
+        f"highest frequency (at most {cap}) at its rate per 1,000 tokens in {target} (up) and {reference} (right); colour "
+        f"from grey (log ratio 0) to the group that uses it more (full colour: log ratio 3, eight times the rate). A count "
+        "of 0 is drawn at half a count; terms with equal counts are spread a few pixels around their common place. "
+        "Hover over a point for its counts, log ratio and p_adj; a click opens its KWIC lines. The bar chart above is "
+        "a picture and cannot link: its terms are in the tables and in this scatter.</figcaption></figure>")
 
 
 def _label(levels: Any) -> str:
@@ -182,15 +207,22 @@ def _framing(report: Report, framing: dict[str, Any], fig_dir: Path | None) -> N
         _add_figure(s, caption, _save(fig_dir, fig_name, fig))
 
 
-def _kwic_appendix(report: Report, results: dict[str, Any]) -> None:
-    if not report.kwic_anchors or "tokens" not in results:
+def _kwic_appendix(report: Report, results: dict[str, Any], compare: Any = None) -> None:
+    """Every term the page shows gets KWIC lines on click (looked up once per term when the page is
+    written); the top key terms also get a static block here (for print and without JavaScript)."""
+    if "tokens" not in results:
         return
     from ..metrics import kwic
 
+    tokens = results["tokens"]
+    by = compare.by if compare is not None and getattr(compare, "enabled", False) else None
+    report.kwic_lookup = functools.partial(interactive.kwic_lines, tokens, group=by)
     s = report.section("kwic", "KWIC (key words in context)")
-    s.paragraphs.append("Each key term of the tables above with its concordance lines (first 12, by document order).")
+    s.paragraphs.append(f"A click on a term in any table, or on a point of the term scatter, opens its concordance lines "
+                        f"(the first {interactive.KWIC_LINES_PER_TERM} in document order, {interactive.KWIC_WINDOW} tokens "
+                        "of context) at the bottom of the window. The top key terms also have their first 12 lines here.")
     for term, anchor in report.kwic_anchors.items():
-        s.raw_html.append(kwic_html(term, anchor, kwic(results["tokens"], term, window=6)))
+        s.raw_html.append(kwic_html(term, anchor, kwic(tokens, term, window=interactive.KWIC_WINDOW, valuetype="fixed")))
 
 
 SECTION_BUILDERS = {"keyness": _keyness, "collocations": _collocations, "cooccurrence": _cooccurrence,

@@ -41,6 +41,7 @@ def test_assertions_are_not_denials(text, language):
     ("「外国人住民の差別の解消に関する法律案」が提出された。", "NAMELAWが提出された。"),
     ("いわゆるヘイトスピーチ解消法が施行された。", "いわゆるNAMELAWが施行された。"),
     ("入管法改正案が衆議院で可決された。", "NAMELAWが衆議院で可決された。"),
+    ("「外国人の人権を考える市民連絡協議会」が集会を開いた。", "NAMEORGが集会を開いた。"),
 ])
 def test_names_are_masked(text, expected):
     assert mask_names(text) == expected

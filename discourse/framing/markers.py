@@ -94,8 +94,8 @@ def _ja_names(raw: Mapping[str, Any], where: str) -> tuple[tuple[re.Pattern, str
     end = "(?![一-龥々ァ-ヴー])"
     alt = lambda xs: "|".join(sorted(map(re.escape, xs), key=len, reverse=True))  # noqa: E731
     org, law = alt(raw["org_suffixes"]), alt(raw["law_suffixes"])
-    quoted = [f"{q[0]}[^{q[0]}{q[-1]}]{{2,80}}?(?:{org}|{law}|法){q[-1]}" for q in ("「」", "『』")]
-    pats = [("|".join(quoted), raw["law_placeholder"]),
+    quoted = lambda suffix: "|".join(f"{q[0]}[^{q[0]}{q[-1]}]{{2,80}}?(?:{suffix}){q[-1]}" for q in ("「」", "『』"))  # noqa: E731
+    pats = [(quoted(f"{law}|法"), raw["law_placeholder"]), (quoted(org), raw["org_placeholder"]),
             (f"(?:{raw['run']}[一-龥々ァ-ヴー](?:{law})|{raw['short_law']}){end}", raw["law_placeholder"]),
             (f"{raw['run']}[一-龥々ァ-ヴー](?:{org}){end}", raw["org_placeholder"])]
     return tuple((_join([p], "ja", where), repl) for p, repl in pats)

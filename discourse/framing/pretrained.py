@@ -185,7 +185,10 @@ def write_model(model: Any, summary: dict[str, Any], real: pd.DataFrame, folder:
     ann = Path(annotations) if annotations else corpora_dir().joinpath(*ANNOTATION_PARTS)
     model.save(folder)
     counts = real.groupby("split").agg(n_docs=("doc_id", "nunique"), n_sentences=("doc_id", "size"))
+    from .markers import load_markers
+
     info = {"package_version": __version__, "settings": SETTINGS, "real_weight": REAL_WEIGHT, "demo_gold": True,
+            "markers_version": load_markers().version,
             "annotations": {name: file_sha256(ann / name) for name in ("gold.jsonl", "split.csv")},
             "real_sentences": {s: {k: int(v) for k, v in row.items()} for s, row in counts.to_dict("index").items()},
             "held_out": {k: (round(v, 6) if isinstance(v, float) else v) for k, v in summary.items()}}

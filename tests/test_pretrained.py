@@ -68,3 +68,30 @@ def test_training_is_deterministic():
     assert np.array_equal(fits[0].coef_, fits[1].coef_) and np.array_equal(fits[0].thresholds_, fits[1].thresholds_)
     assert (table["doc_id"].str.startswith("r")).sum() == 2 * 9 * 4   # real training sentences counted twice
     del rng
+
+
+def test_shipped_gates_on_constructed_sentences(model):
+    """Coding rules 1 and 3 and the no-frame gate, on sentences written for this test."""
+    from discourse.framing.pretrained import THREAT
+
+    assert (model.mask_names, model.denial, model.procedural_margin) == (SETTINGS["mask_names"], SETTINGS["denial"],
+                                                                        SETTINGS["procedural_margin"])
+    denied = model.predict(["来日外国人が犯罪の温床となっているという根拠はない。"])[0]
+    assert not set(denied) & set(THREAT)
+    assert "integration" not in model.predict(["県の多文化共生推進室が窓口を担当している。"])[0]
+    assert "human_rights" not in model.predict(["法務省人権擁護局の職員が出席した。"])[0]
+    assert model.predict(["2024年5月10日、当会は会長声明を公表しました。"]) == [[]]
+
+
+def test_evaluation_tables_match_the_manifest():
+    """The held-out numbers written by train.py are the ones the manifest records."""
+    folder = model_path().parent.parent / "real" / "evaluation"
+    held = manifest()["held_out"]
+    ev = pd.read_csv(folder / "evaluation.csv").set_index("frame")
+    assert ev.loc["(macro)", "f1"] == pytest.approx(held["macro_f1"], abs=1e-6)
+    assert ev.loc["(micro)", "f1"] == pytest.approx(held["micro_f1"], abs=1e-6)
+    assert ev.loc["(macro)", "f1"] == pytest.approx(ev.drop(index=["(macro)", "(micro)"])["f1"].mean(), abs=1e-9)
+    transfer = pd.read_csv(folder / "transfer.csv")
+    assert transfer["macro_f1"].iloc[0] - transfer["macro_f1"].iloc[1] == pytest.approx(held["transfer_gap"], abs=1e-6)
+    none = pd.read_csv(folder / "no_frame.csv")
+    assert none["share_given_a_frame"].iloc[0] == pytest.approx(held["no_frame_share_given_a_frame"], abs=1e-6)

@@ -86,6 +86,16 @@ class FramingClassifier(SavedEstimator, BaseEstimator):
         with the cues: a negated or quoted threat cue can then count against the threat frame.
     context : add the cue counts of the previous and next sentence of the same document (needs
         ``doc_id`` and the sentences in document order; zeros otherwise).
+    mask_names : replace names of organisations, offices, events and laws (人権擁護局,
+        多文化共生推進室, 「…に関する法律案」) by a placeholder before any feature is computed, so a
+        cue word inside a name counts for nothing (:func:`~discourse.framing.markers.mask_names`).
+    denial : ``"suppress"``: a sentence that rejects a claim as unfounded, false or a myth
+        (…という根拠はない, no evidence that …) does not get the frames of the claims it rejects
+        (the marker file's ``denial.frames``; :func:`~discourse.framing.markers.denies_claim`);
+        ``"none"`` (default) leaves the decisions to the model.
+    procedural_margin : raise every frame's decision threshold by this much (decision-score
+        units) for procedural sentences: dated announcements, enactments and meetings, contact
+        lines (:func:`~discourse.framing.markers.is_procedural`); 0 (default) switches it off.
     block_weights : multipliers of the (word, char, cue[, markers, context]) blocks.
     thresholds : ``"cv"`` (per-frame F1-optimal threshold on grouped out-of-fold scores; a frame
         with fewer than 5 out-of-fold positives gets the calibrated 0.5 cut instead) or
@@ -121,6 +131,7 @@ class FramingClassifier(SavedEstimator, BaseEstimator):
     def __init__(self, frames: Sequence[str] | None = None, *, C: float = 10.0, class_weight: str | None = "balanced",
                  word_ngrams: int = 2, char_ngrams: tuple[int, int] | None = (2, 4), min_df: int = 2,
                  cue_features: bool = True, marker_features: bool = False, context: bool = False,
+                 mask_names: bool = False, denial: str = "none", procedural_margin: float = 0.0,
                  block_weights: tuple[float, ...] = (1.0, 1.0, 0.3),
                  thresholds: str = "cv", cv: int = 5, oof_sentences: int | None = 4000, calibration: str = "platt",
                  exclusive: str = "learned", codebook: Codebook | str | None = None, random_state: int = 0):
@@ -133,6 +144,9 @@ class FramingClassifier(SavedEstimator, BaseEstimator):
         self.cue_features = cue_features
         self.marker_features = marker_features
         self.context = context
+        self.mask_names = mask_names
+        self.denial = denial
+        self.procedural_margin = procedural_margin
         self.block_weights = block_weights
         self.thresholds = thresholds
         self.cv = cv
@@ -168,6 +182,9 @@ class FramingClassifier(SavedEstimator, BaseEstimator):
         check_choice("calibration", self.calibration, ("platt", "none"))
         check_choice("class_weight", self.class_weight, ("balanced", None))
         check_choice("exclusive", self.exclusive, ("learned", "none"))
+        check_choice("denial", self.denial, ("none", "suppress"))
+        if not (isinstance(self.procedural_margin, (int, float)) and self.procedural_margin >= 0):
+            raise ConfigError(f"procedural_margin={self.procedural_margin!r}: give a number >= 0 (0 switches the gate off)")
         if not (isinstance(self.cv, int) and self.cv >= 2):
             raise ConfigError(f"cv={self.cv!r}: the threshold cross-validation needs an integer >= 2 folds")
         if self.oof_sentences is not None and self.oof_sentences < 1:
@@ -214,6 +231,10 @@ class FramingClassifier(SavedEstimator, BaseEstimator):
     def _inputs(self, table: pd.DataFrame) -> tuple[list, list[str], list[str], list | None]:
         texts, langs = table["text"].tolist(), table["language"].tolist()
         docs = table["doc_id"].tolist() if "doc_id" in table.columns else None
+        if self.mask_names:
+            from .markers import mask_names
+
+            texts = [mask_names(t, lang) for t, lang in zip(texts, langs)]
         return tokenize_sentences(texts, langs), texts, langs, docs
 
     def _fit_one(self, Xm: sp.csr_matrix, y: np.ndarray) -> tuple[np.ndarray, float]:
@@ -309,8 +330,29 @@ class FramingClassifier(SavedEstimator, BaseEstimator):
         return self.features_.transform(*self._inputs(as_sentence_table(X)))
 
     def decision_function(self, X: Any) -> np.ndarray:
-        """Raw linear scores (n_sentences, n_frames)."""
-        return np.asarray(self.transform(X) @ self.coef_.T + self.intercept_)
+        """Linear scores (n_sentences, n_frames), after the denial and procedural gates when on."""
+        self._check_fitted()
+        table = as_sentence_table(X)
+        scores = np.asarray(self.features_.transform(*self._inputs(table)) @ self.coef_.T + self.intercept_)
+        return self._gate(table, scores)
+
+    def _gate(self, table: pd.DataFrame, scores: np.ndarray) -> np.ndarray:
+        """Scores of denied frames put below their thresholds; procedural sentences' scores lowered."""
+        if self.denial == "none" and not self.procedural_margin:
+            return scores
+        from .markers import denies_claim, is_procedural, load_markers
+
+        texts, langs = table["text"].tolist(), table["language"].tolist()
+        if self.procedural_margin:
+            proc = np.array([is_procedural(t, lang) for t, lang in zip(texts, langs)], dtype=bool)
+            scores[proc] -= self.procedural_margin
+        if self.denial == "suppress":
+            cols = [j for j, f in enumerate(self.frames_) if f in load_markers().denial_frames]
+            rows = np.flatnonzero([denies_claim(t, lang) for t, lang in zip(texts, langs)])
+            if len(rows) and cols:
+                block = np.ix_(rows, cols)
+                scores[block] = np.minimum(scores[block], self.thresholds_[cols] - 1.0)
+        return scores
 
     def _proba(self, scores: np.ndarray) -> np.ndarray:
         return sigmoid(self.calibration_[:, 0] * scores + self.calibration_[:, 1])

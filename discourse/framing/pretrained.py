@@ -10,8 +10,15 @@ retrains it to the same coefficients (``python corpora/real/train.py``).
 Settings were chosen by grouped 5-fold cross-validation on the real TRAINING documents only (the
 test documents were never used to choose): lemma and character n-grams, codebook cues, the cue
 counts of the neighbouring sentences (``context``), C = 10, real training sentences counted twice
-beside the demo gold. Never used as features: ``side``, ``actor``, ``genre`` or any docvar (a
-classifier that learns who is speaking would manufacture the difference the package measures).
+beside the demo gold, names of offices, events and laws masked before featurising
+(``mask_names``), and a no-frame gate for procedural sentences (``procedural_margin``). A sentence
+that rejects a claim as unfounded or false does not get the threat frames it rejects
+(``denial="suppress"``, coding rule 1); no sentence of the real training documents matches a
+denial pattern, so cross-validation cannot measure it: it rests on the codebook and on the
+constructed sentences of ``tests/test_denial.py``. The cues of
+all three live in ``corpora/codebooks/discourse_markers.toml``. Never used as features: ``side``,
+``actor``, ``genre`` or any docvar (a classifier that learns who is speaking would manufacture the
+difference the package measures).
 
 Example
 -------
@@ -32,7 +39,8 @@ import pandas as pd
 
 
 ANNOTATION_PARTS = ("real", "annotations")
-SETTINGS: dict[str, Any] = {"context": True, "C": 10.0, "random_state": 0}
+SETTINGS: dict[str, Any] = {"context": True, "C": 10.0, "mask_names": True, "denial": "suppress",
+                            "procedural_margin": 1.0, "random_state": 0}
 REAL_WEIGHT = 2            # real training sentences are counted twice beside the demo gold
 THREAT = ["crime_threat", "statistical_threat", "illegal_residence"]
 
@@ -185,7 +193,10 @@ def write_model(model: Any, summary: dict[str, Any], real: pd.DataFrame, folder:
     ann = Path(annotations) if annotations else corpora_dir().joinpath(*ANNOTATION_PARTS)
     model.save(folder)
     counts = real.groupby("split").agg(n_docs=("doc_id", "nunique"), n_sentences=("doc_id", "size"))
+    from .markers import load_markers
+
     info = {"package_version": __version__, "settings": SETTINGS, "real_weight": REAL_WEIGHT, "demo_gold": True,
+            "markers_version": load_markers().version,
             "annotations": {name: file_sha256(ann / name) for name in ("gold.jsonl", "split.csv")},
             "real_sentences": {s: {k: int(v) for k, v in row.items()} for s, row in counts.to_dict("index").items()},
             "held_out": {k: (round(v, 6) if isinstance(v, float) else v) for k, v in summary.items()}}

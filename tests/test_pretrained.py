@@ -95,3 +95,15 @@ def test_evaluation_tables_match_the_manifest():
     assert transfer["macro_f1"].iloc[0] - transfer["macro_f1"].iloc[1] == pytest.approx(held["transfer_gap"], abs=1e-6)
     none = pd.read_csv(folder / "no_frame.csv")
     assert none["share_given_a_frame"].iloc[0] == pytest.approx(held["no_frame_share_given_a_frame"], abs=1e-6)
+
+
+def test_by_side_scores_lie_inside_their_intervals():
+    """Each side's macro-F1 is averaged over the frames that occur on that side (gold or predicted), as
+    its bootstrap interval is: the point estimate lies inside the interval and at or above the
+    worst frame-level reading, and micro-F1 is given beside it."""
+    folder = model_path().parent.parent / "real" / "evaluation"
+    sides = pd.read_csv(folder / "by_side.csv")
+    assert set(sides["side"]) == {"ngo", "state"}
+    for row in sides.itertuples():
+        assert row.ci_low <= row.macro_f1 <= row.ci_high, row
+        assert 0 < row.micro_f1 <= 1

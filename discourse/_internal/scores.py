@@ -63,6 +63,19 @@ def micro(per_label: dict[str, np.ndarray]) -> dict[str, float]:
 
 
 def macro(per_label: dict[str, np.ndarray]) -> dict[str, float]:
-    """Macro average: the unweighted mean over labels (from :func:`prf`'s output)."""
-    return {k: float(np.mean(per_label[k])) for k in ("precision", "recall", "f1")} | \
+    """Macro average: the unweighted mean over the labels that occur (from :func:`prf`'s output).
+
+    A label with neither a gold nor a predicted positive in the scored units (``tp + fp + fn =
+    0``, F1 undefined) is left out of the mean, as the bootstrap intervals leave it out of each
+    resample: counting it as 0 would make a subset that lacks some labels (one side's sentences,
+    say) look worse for labels nobody could get wrong. With no label occurring, the average is 0.
+
+    >>> t = prf(np.array([[1, 0], [0, 0]]), np.array([[1, 0], [0, 0]]))   # label 2 never occurs
+    >>> macro(t)["f1"]
+    1.0
+    """
+    occurs = (per_label["tp"] + per_label["fp"] + per_label["fn"]) > 0
+    if not occurs.any():
+        return {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": int(np.sum(per_label["support"]))}
+    return {k: float(np.mean(per_label[k][occurs])) for k in ("precision", "recall", "f1")} | \
         {"support": int(np.sum(per_label["support"]))}

@@ -163,7 +163,7 @@ def evaluation_tables(model: Any, baseline: Any, test: pd.DataFrame, frames: lis
         part = score_predictions(side, test[m], Y[m], P[m], None, frames, n_boot=n_boot)
         sides.append({"side": side, "n_docs": part.summary["n_docs"], "n_sentences": part.summary["n_sentences"],
                       "macro_f1": part.summary["macro_f1"], "ci_low": part.summary["macro_f1_low"],
-                      "ci_high": part.summary["macro_f1_high"]})
+                      "ci_high": part.summary["macro_f1_high"], "micro_f1": part.summary["micro_f1"]})
     no_frame = pd.DataFrame([{"n_no_frame_sentences": int(none.sum()),
                               "share_given_a_frame": float((P[none].sum(axis=1) > 0).mean()) if none.any() else float("nan"),
                               "share_given_a_frame_demo_only": float((baseline.predict_indicator(X)[none].sum(axis=1) > 0).mean())

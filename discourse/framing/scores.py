@@ -43,7 +43,8 @@ def prf_table(Y: np.ndarray, P: np.ndarray, frames: Sequence[str]) -> pd.DataFra
     """Precision, recall, F1 and support per frame, then ``(macro)`` and ``(micro)`` rows.
 
     Precision (recall) of a frame never predicted (never true) is 0, as scikit-learn's
-    ``zero_division=0``; the F1 of a frame with neither gold nor predicted positives is 0 too.
+    ``zero_division=0``; the F1 of a frame with neither gold nor predicted positives is 0 too, but
+    such a frame is left out of the ``(macro)`` mean (as in the bootstrap intervals).
     """
     per = prf(Y, P)
     table = pd.DataFrame({"frame": list(frames), "precision": per["precision"], "recall": per["recall"],

@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import ConfigError, DiscourseError, closest
-from . import stages  # noqa: F401  (registers the stages whose checks are added below)
+from . import analyses, stages  # noqa: F401  (register the stages whose checks are added below)
 from .config import ExperimentConfig
 from .context import STAGES, metric_kinds, register_check
 from .stages import codebook_path, compared_mask, corpus_filters, effects_spec, spec_variables

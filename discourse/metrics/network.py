@@ -71,6 +71,10 @@ class Network:
     def __repr__(self) -> str:
         return f"Network({len(self.nodes)} nodes, {len(self.edges)} edges, measure={self.attrs.get('measure')!r})"
 
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables a run writes: ``{"": nodes, "edges": edges}`` (``""`` = the main table)."""
+        return {"": self.nodes, "edges": self.edges}
+
 
 def unit_term_matrix(x: "Tokens", unit: Unit = "sentence") -> sparse.csr_matrix:
     """Binary units x vocabulary matrix: 1 where the unit (sentence or document) contains the term."""

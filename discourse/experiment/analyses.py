@@ -86,7 +86,8 @@ def sentence_texts(labels: pd.DataFrame, corpus: Any) -> pd.Series:
 
 def claims_checked(labels: pd.DataFrame, docvars: pd.DataFrame, corpus: Any, cfg: StatisticsConfig,
                    table: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
-    """The claims of the sentences coded with one of ``cfg.claim_frames``, checked against ``table``.
+    """The claims of the sentences coded with one of ``cfg.claim_frames`` (every sentence of
+    ``labels`` when ``claim_frames`` is empty), checked against ``table``.
 
     Returns the columns of :func:`~discourse.metrics.claims.check_claims`, with the sentence's
     ``frames`` (those of ``claim_frames`` it is coded with, joined by ``+``) and the document's
@@ -96,13 +97,16 @@ def claims_checked(labels: pd.DataFrame, docvars: pd.DataFrame, corpus: Any, cfg
     from ..metrics.claims import check_claims, extract_claims
 
     frames = list(cfg.claim_frames)
-    coded = labels[labels[frames].to_numpy().any(axis=1)] if len(labels) else labels
+    missing = [f for f in frames if f not in labels.columns]
+    if missing:
+        raise ConfigError(f"claim frames {missing} are not columns of the frame labels (columns: {list(labels.columns)})")
+    coded = labels[labels[frames].to_numpy().any(axis=1)] if frames and len(labels) else labels
     sentences = pd.DataFrame({"doc_id": coded["doc_id"].to_numpy(), "text": sentence_texts(coded, corpus).to_numpy()})
     if cfg.year in docvars.columns:
         sentences["year"] = docvars[cfg.year].reindex(sentences["doc_id"]).to_numpy()
     checked = check_claims(extract_claims(sentences), table)
-    coded_as = coded[frames].to_numpy()
-    names = ["+".join(f for f, on in zip(frames, row) if on) for row in coded_as]
+    names = ["+".join(f for f, on in zip(frames, row) if on) for row in coded[frames].to_numpy()] if frames \
+        else [""] * len(coded)
     checked.insert(checked.columns.get_loc("doc_id") + 1, "frames", [names[i] for i in checked["sentence"]])
     extra = [c for c in dict.fromkeys([by, cfg.year]) if c and c in docvars.columns]
     for k, col in enumerate(extra):

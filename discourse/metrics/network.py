@@ -230,11 +230,12 @@ def plot_network(net: Network, *, color_by: Literal["community", "group"] = "com
 
 
 def network_html(net: Network, *, color_by: Literal["community", "group"] = "community", random_state: int = 0,
-                 title: str = "", width: int = 900, height: int = 700) -> str:
+                 title: str = "", width: int = 900, height: int = 700, colors: dict[str, str] | None = None) -> str:
     """A self-contained interactive HTML page (inline SVG and a few lines of plain JavaScript, no
     network access): hover a node or an edge for its figures, click a node to highlight its edges
-    (click the background to reset). Write it with ``Path("net.html").write_text(..., encoding="utf-8")``."""
-    pos, colors = layout(net, random_state=random_state), node_colors(net, color_by)
+    (click the background to reset). ``colors`` (term -> colour) overrides ``color_by``'s palette.
+    Write it with ``Path("net.html").write_text(..., encoding="utf-8")``."""
+    pos, colors = layout(net, random_state=random_state), colors or node_colors(net, color_by)
     pad = 60
     px = {t: (pad + a * (width - 2 * pad), pad + (1 - b) * (height - 2 * pad)) for t, (a, b) in pos.items()}
     fmax = max(net.nodes["freq"].max(), 1) if len(net.nodes) else 1

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from ..metrics.network import Network
 
 ROW_COLOR, COL_COLOR = "#2166ac", "#b2182b"
+FIGURE_COLOR = "#333333"                     # the official series beside the frames (group colours stay free)
 
 
 def plot_dispersion(positions: pd.DataFrame, *, title: str = "") -> Figure:
@@ -98,7 +99,11 @@ def _network_legend(ax, net: "Network", colors: dict, color_by: str) -> None:
 
     key = "group" if color_by == "group" else "community"
     seen = dict.fromkeys(zip(net.nodes[key], (colors[t] for t in net.nodes["term"])))
-    handles = [Line2D([], [], marker="o", linestyle="", color=c, markersize=8, label=str(v)) for v, c in sorted(seen, key=str)]
+    def order(item: tuple) -> tuple:
+        value = item[0]
+        return (0, int(value), "") if isinstance(value, (int, np.integer)) else (1, 0, str(value))
+
+    handles = [Line2D([], [], marker="o", linestyle="", color=c, markersize=8, label=str(v)) for v, c in sorted(seen, key=order)]
     if handles:
         ax.legend(handles=handles, title=key, fontsize=8, loc="lower right")
 
@@ -185,22 +190,42 @@ def plot_trends(trends: pd.DataFrame, *, title: str = "") -> Figure:
     return fig
 
 
-def plot_frames_vs_figures(merged: pd.DataFrame, *, title: str = "") -> Figure:
-    """A frame's yearly prevalence (left axis) beside an official series (right axis), from
-    ``frames_vs_figures(...).attrs["series"]`` (columns ``year``, ``prevalence``, ``figure``)."""
+def plot_frames_vs_figures(merged: pd.DataFrame, *, title: str = "", group: str | None = None,
+                           colors: dict | None = None) -> Figure:
+    """Yearly frame prevalence (left axis) beside an official series (right axis), from
+    ``frames_vs_figures(...).attrs["series"]`` (columns ``year``, ``prevalence``, ``figure``, and
+    ``frame`` and the ``group`` column when there are several series). One line per frame and
+    group: colour by group (``colors``: group label -> colour), line style by frame; a shaded band
+    where ``ci_low`` / ``ci_high`` are given. The official series is drawn once."""
     for col in ("year", "prevalence", "figure"):
         if col not in merged:
             raise ConfigError(f"merged lacks column {col!r}: pass frames_vs_figures(...).attrs['series']")
+    if group is not None and group not in merged:
+        raise ConfigError(f"group={group!r} is not a column of merged (has {list(merged.columns)})")
+    keys = [k for k in ("frame", group) if k and k in merged]
+    parts = list(merged.groupby(keys, sort=False)) if keys else [((), merged)]
+    frames = list(dict.fromkeys(merged["frame"])) if "frame" in merged else []
     with japanese_font():
-        fig = Figure(figsize=(7.0, 3.6), layout="constrained")
+        fig = Figure(figsize=(7.5, 3.9), layout="constrained")
         ax = fig.subplots()
-        a = merged.dropna(subset=["prevalence"]).sort_values("year")
-        ax.plot(a["year"], a["prevalence"], marker="o", color=ROW_COLOR, label="フレームの割合")
-        ax.set_ylabel("フレームの割合", color=ROW_COLOR)
+        for n, (key, part) in enumerate(parts):
+            label = dict(zip(keys, key if isinstance(key, tuple) else (key,)))
+            color = (colors or {}).get(str(label.get(group)), None) if group else None
+            style = ("-", "--", ":", "-.")[frames.index(label["frame"]) % 4] if "frame" in label else "-"
+            a = part.dropna(subset=["prevalence"]).sort_values("year")
+            ax.plot(a["year"], a["prevalence"], marker="o", markersize=3, linestyle=style,
+                    color=color or (ROW_COLOR if len(parts) == 1 else None), label=" / ".join(map(str, label.values())) or "フレームの割合")
+            if {"ci_low", "ci_high"} <= set(a.columns) and len(parts) <= 2:
+                ax.fill_between(a["year"], a["ci_low"], a["ci_high"], alpha=0.12, color=ax.lines[-1].get_color())
+        ax.set_ylabel("フレームの割合 (文)", color=ROW_COLOR if len(parts) == 1 else "black")
         ax2 = ax.twinx()
-        b = merged.dropna(subset=["figure"]).sort_values("year")
-        ax2.plot(b["year"], b["figure"], marker="s", color=COL_COLOR, label="公式統計")
-        ax2.set_ylabel("公式統計", color=COL_COLOR)
+        b = merged.dropna(subset=["figure"]).drop_duplicates("year").sort_values("year")
+        official = COL_COLOR if len(parts) == 1 else FIGURE_COLOR
+        ax2.plot(b["year"], b["figure"], marker="s", color=official, linewidth=2.0, label="公式統計")
+        ax2.set_ylabel("公式統計 (■)", color=official)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        if len(parts) > 1:
+            ax.legend(fontsize=7, loc="upper left")
         ax.set_xlabel("年")
         ax.set_title(title)
     return fig

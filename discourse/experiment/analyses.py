@@ -45,7 +45,7 @@ def statistics_table(cfg: StatisticsConfig) -> pd.DataFrame:
 
 
 @register_stage("statistics", section="statistics", after="framing",
-                enabled=lambda cfg: cfg.statistics.enabled and cfg.framing.enabled)
+                enabled=lambda cfg: cfg.statistics.enabled)
 def stage_statistics(ctx: Context, cfg: StatisticsConfig) -> None:
     """Claims checked against the figures, and frames set beside them (see the module docstring)."""
     from ..resources import resource

@@ -343,7 +343,7 @@ def _frames_vs_figures(report: Report, s, vs: pd.DataFrame, labels: str, fig_dir
     _add_figure(s, f"frame prevalence by year beside {indicator}", _save(fig_dir, "frames_vs_figures", fig))
 
 
-CLAIM_SHOWN = ["doc_id", "frames", "span", "year", "base_year", "population", "indicator", "figure", "status",
+CLAIM_SHOWN = ["doc_id", "frames", "span", "text", "year", "base_year", "population", "indicator", "figure", "status",
                "scope_change", "population_mixing", "growth_vs_share", "note"]
 
 

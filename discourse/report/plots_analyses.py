@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
 from ..errors import ConfigError
@@ -39,8 +40,11 @@ def plot_dispersion(positions: pd.DataFrame, *, title: str = "") -> Figure:
     if terms is None or docs is None:
         raise ConfigError("positions: pass the output of dispersion_positions()")
     groups = list(dict.fromkeys(docs["group"])) or ["all"]
+    panel, gap, top, bottom = 0.32 * len(terms) + 0.25, 0.6, 0.75, 0.55          # inches (fixed layout: fast)
+    height = top + bottom + panel * len(groups) + gap * (len(groups) - 1)
     with japanese_font():
-        fig = Figure(figsize=(8.0, 0.9 + (0.35 * len(terms) + 0.6) * len(groups)), layout="constrained")
+        fig = Figure(figsize=(8.0, height))
+        fig.subplots_adjust(left=0.13, right=0.98, top=1 - top / height, bottom=bottom / height, hspace=gap / panel)
         axes = np.atleast_1d(fig.subplots(len(groups), 1, squeeze=False).ravel())
         for ax, group in zip(axes, groups):
             part, bounds = positions[positions["group"] == group], docs[docs["group"] == group]
@@ -79,14 +83,15 @@ def plot_network(net: "Network", pos: dict, colors: dict, *, color_by: str = "co
     with japanese_font():
         fig = Figure(figsize=(8.0, 7.0), layout="constrained")
         ax = fig.subplots()
-        for e in net.edges.itertuples():
-            (x1, y1), (x2, y2) = pos[e.term_a], pos[e.term_b]
-            ax.plot([x1, x2], [y1, y2], color="#999999", linewidth=0.4 + 2.5 * e.weight / wmax, zorder=1)
-        for n in net.nodes.itertuples():
-            x0, y0 = pos[n.term]
-            ax.scatter([x0], [y0], s=40 + 700 * n.freq / fmax, color=colors[n.term], edgecolors="#555555",
-                       linewidths=0.6, zorder=2)
-            ax.annotate(n.term, (x0, y0), ha="center", va="center", fontsize=9, zorder=3)
+        segments = [(pos[a], pos[b]) for a, b in zip(net.edges["term_a"], net.edges["term_b"])]
+        ax.add_collection(LineCollection(segments, colors="#999999", zorder=1,
+                                         linewidths=(0.4 + 2.5 * net.edges["weight"] / wmax).tolist()))
+        terms = net.nodes["term"].tolist()
+        xy = np.array([pos[t] for t in terms], dtype=float).reshape(-1, 2)
+        ax.scatter(xy[:, 0], xy[:, 1], s=(40 + 700 * net.nodes["freq"] / fmax).to_numpy(), c=[colors[t] for t in terms],
+                   edgecolors="#555555", linewidths=0.6, zorder=2)           # one call for all nodes (fast)
+        for term, (x0, y0) in zip(terms, xy):
+            ax.text(x0, y0, term, ha="center", va="center", fontsize=9, zorder=3)
         _network_legend(ax, net, colors, color_by)
         ax.set_axis_off()
         ax.margins(0.08)

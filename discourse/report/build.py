@@ -226,24 +226,23 @@ def _network_figure(net, colors: dict, by: str):
 
 
 def _network_frame(name: str, net, colors: dict, by: str, fig_dir: Path | None) -> str:
-    """The interactive network as an ``<iframe srcdoc>`` (its own font subset embedded, no network
-    access), also written to ``figures/<name>.html`` when figures are written."""
+    """The interactive network embedded in the report (inline SVG and script, scoped to its own id,
+    drawn in the report's embedded font), also written to ``figures/<name>.html`` as a page of its
+    own when figures are written (that page uses the system's Japanese fonts)."""
     import html
 
     from ..metrics.network import network_html
-    from .html import embedded_font_css
 
-    page = network_html(net, color_by="community", colors=colors, title=f"共起ネットワーク ({by})")
-    font = embedded_font_css("".join(net.nodes["term"].astype(str)) + "共起ネットワーク()" + by)
-    page = page.replace("</style>", f"{font}\nbody, g.n text {{ font-family: 'ReportJa', sans-serif; }}\n</style>", 1)
+    title = f"共起ネットワーク ({by})"
     link = ""
     if fig_dir is not None:
         fig_dir.mkdir(parents=True, exist_ok=True)
-        (fig_dir / f"{name}.html").write_text(page, encoding="utf-8")
-        link = f" (also <a href='figures/{html.escape(name)}.html'>figures/{html.escape(name)}.html</a>)"
-    return (f"<figure><iframe title='{html.escape(name)}' srcdoc=\"{html.escape(page, quote=True)}\" width='940' "
-            f"height='800' style='border:1px solid #ddd'></iframe><figcaption>interactive network: hover a node or edge "
-            f"for its figures, click a node to show its neighbours{link}</figcaption></figure>")
+        (fig_dir / f"{name}.html").write_text(network_html(net, colors=colors, title=title), encoding="utf-8")
+        link = f" (also as a page of its own: <a href='figures/{html.escape(name)}.html'>figures/{html.escape(name)}.html</a>)"
+    fragment = network_html(net, colors=colors, title=title, page=False, element_id=f"net-{name}")
+    return (f"<figure class='network'>{fragment}<figcaption>interactive network, colour by {html.escape(by)}: hover a "
+            f"node or an edge for its figures, click a node to show its neighbours, click the background to reset{link}"
+            "</figcaption></figure>")
 
 
 def _correspondence(report: Report, name: str, spec, ca, fig_dir: Path | None) -> None:

@@ -297,6 +297,31 @@ def test_report_has_the_sections_figures_and_the_embedded_network(run):
     assert "verdicts by group" in html and "population_mixing" in html
 
 
+def test_clicking_a_node_of_the_embedded_network_in_chromium_shows_its_edges(run, tmp_path):
+    import re
+    import shutil
+    import subprocess
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    if browser is None:
+        pytest.skip("no headless Chromium on this machine")
+    edges = _table(run, "network_docs_edges")
+    term = pd.concat([edges["term_a"], edges["term_b"]]).value_counts().index[0]
+    click = (f"<script>document.querySelector('#net-network_docs g.n[data-t=\"{term}\"]')"
+             ".dispatchEvent(new MouseEvent('click', {bubbles: true}));</script></body>")
+    page = tmp_path / "report.html"
+    page.write_text((run / "report.html").read_text(encoding="utf-8").replace("</body>", click), encoding="utf-8")
+    dom = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", page.as_uri()],
+                         capture_output=True, text=True, timeout=120).stdout
+    svg = dom[dom.index('<svg id="net-network_docs"'):]
+    svg = svg[:svg.index("</svg>")]
+    on = re.findall(r'<line class="e on" data-a="([^"]*)" data-b="([^"]*)"', svg)
+    assert sorted(on) == sorted((a, b) for a, b in zip(edges["term_a"], edges["term_b"]) if term in (a, b))
+    neighbours = {t for pair in on for t in pair}
+    shown = set(re.findall(r'<g class="n" data-t="([^"]*)"', svg))
+    assert shown == neighbours and len(re.findall(r'<line class="e off"', svg)) == len(edges) - len(on)
+
+
 # --- validate --------------------------------------------------------------------------------------
 @pytest.mark.parametrize("change, message", [
     ("[framing]\nenabled = false\n", r"\[statistics\] .* reads the frame labels of \[framing\], which is disabled"),

@@ -330,6 +330,10 @@ def test_clicking_a_node_of_the_embedded_network_in_chromium_shows_its_edges(run
     ('[statistics]\nclaims = true\n', r"statistics.claims = true needs statistics.claim_frames"),
     ('[statistics]\nindicator = "raini_penal_person"\n', r"statistics.indicator = 'raini_penal_person': .*did you mean"),
     ('[statistics]\nindicator = "raini_penal_persons"\nyear = "yr"\n', r"statistics.year = 'yr' is not a docvar"),
+    ('[statistics]\nindicator = "raini_penal_persons"\nlags = []\n', r"statistics.lags = \[\]: give at least one lag"),
+    ('[statistics]\nindicator = "raini_penal_persons"\nlags = [-1]\n', r"statistics.lags\[0\] = -1 must not be negative"),
+    ('[statistics]\nclaims = true\nclaim_frames = ["crime_threat"]\ntable = "missing.csv"\n',
+     r"statistics.table = '.*missing.csv' does not exist"),
     ('[statistics]\nindicator = "raini_penal_persons"\nscope_group = "general"\n', r"statistics.scope_group = 'general' has no figure"),
 ])
 def test_validate_names_the_statistics_key_and_fix(tmp_path, monkeypatch, change, message):

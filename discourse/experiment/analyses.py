@@ -182,6 +182,8 @@ def check_statistics(cfg: ExperimentConfig, corpus: Any) -> list[str]:
     if s.year not in corpus.docvars.columns:
         raise ConfigError(f"{where}: statistics.year = {s.year!r} is not a docvar of the corpus{closest(s.year, corpus.docvars.columns)}: "
                           f"the docvars are {list(corpus.docvars.columns)}")
+    if s.indicator and not s.lags:
+        raise ConfigError(f"{where}: statistics.lags = []: give at least one lag in years, e.g. lags = [0, 1, 2]")
     table = _checked_table(s, where)
     lines = [f"statistics: table {s.table or 'bundled crime_figures.csv'} ({len(table)} rows)"]
     if s.indicator:

@@ -326,13 +326,13 @@ def _frames_vs_figures(report: Report, s, vs: pd.DataFrame, labels: str, fig_dir
     from .plots_analyses import plot_frames_vs_figures
 
     by, indicator = vs.attrs.get("by"), vs.attrs.get("indicator")
-    n = int(vs.loc[vs["lag"] == 0, "n"].max()) if len(vs) else 0
+    n = int(vs["n"].max()) if len(vs) else 0
     s.paragraphs.append(
         f"Frame prevalence (share of sentences, {labels} labels) by year{f' and {by}' if by else ''}, beside the official "
         f"series {indicator} (corpora/statistics). Lag k pairs the talk of year t with the figure of year t - k (figures "
         "are published the following year). pearson_diff correlates year-to-year changes, which removes a shared trend.")
     warning = vs["warning"].iloc[0] if len(vs) else ""
-    s.paragraphs.append(f"Read with care: {n} years have both a prevalence and a figure. " + warning)
+    s.paragraphs.append(f"Read with care: at most {n} years have both a prevalence and a figure. " + warning)
     dropped = vs.attrs.get("dropped") or []
     if dropped:
         s.paragraphs.append("Years of the series left out: " + "; ".join(f"{d['year']} ({d['reason']})" for d in dropped) + ".")

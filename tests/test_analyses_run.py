@@ -64,6 +64,18 @@ params = {{ n_terms = 15, n_clusters = 3 }}
 kind = "dispersion"
 name = "two"
 params = {{ terms = ["外国人", "共生", "存在しない語"] }}
+[[metrics]]
+kind = "term_trends"
+name = "two"
+params = {{ terms = ["外国人", "共生"], n_boot = 20 }}
+[[metrics]]
+kind = "frequency"
+name = "side"
+params = {{ min_count = 3 }}
+[[metrics]]
+kind = "keyness_over"
+name = "year"
+params = {{ n_top = 5 }}
 '''
 
 
@@ -197,6 +209,25 @@ def test_dispersion_positions_count_every_occurrence(run, doc_terms):
     first = pos.iloc[0]
     doc = docs[docs["doc_id"] == first["doc_id"]].iloc[0]
     assert doc_terms[first["doc_id"]][first["position"] - doc["start"]] == first["term"]
+
+
+def test_term_trends_and_frequency_tables_by_hand(run, doc_terms):
+    trends, freq = _table(run, "term_trends_two"), _table(run, "frequency_side")
+    dv = _docvars()
+    for row in trends.sample(6, random_state=0).itertuples():
+        docs = [d for d in doc_terms if dv.loc[d, "side"] == row.side and dv.loc[d, "year"] == row.year]
+        hits, size = sum(doc_terms[d].count(row.term) for d in docs), sum(len(doc_terms[d]) for d in docs)
+        assert (row.n_docs, row.freq, row.n_tokens) == (len(docs), hits, size)
+        assert row.per_10k == pytest.approx(10_000 * hits / size) and row.ci_low <= row.per_10k <= row.ci_high
+    for row in freq.head(5).itertuples():
+        docs = [d for d in doc_terms if dv.loc[d, "side"] == row.group]
+        assert row.freq == sum(doc_terms[d].count(row.term) for d in docs)
+        assert row.docfreq == sum(row.term in doc_terms[d] for d in docs)
+    assert (freq["freq"] >= 3).all()
+    html = (run / "report.html").read_text(encoding="utf-8")
+    for key in ("term_trends_two", "frequency_side", "keyness_over_year"):
+        assert f'<h2 id="{key}">' in html
+    assert (run / "figures" / "term_trends_two.png").is_file()
 
 
 # --- frames against the figures ----------------------------------------------------------------------
@@ -351,7 +382,7 @@ def test_validate_names_the_statistics_key_and_fix(tmp_path, monkeypatch, change
 def test_shipped_configs_use_the_new_analyses():
     for name in ("state_vs_ngo", "real_state_vs_ngo"):
         cfg = load_experiment(ROOT / "experiments" / f"{name}.toml")
-        assert {"network", "correspondence", "clustering", "dispersion"} <= {m.kind for m in cfg.metrics}
+        assert {"network", "correspondence", "clustering", "dispersion", "term_trends", "frequency"} <= {m.kind for m in cfg.metrics}
         assert cfg.statistics.claims and cfg.statistics.indicator
 
 

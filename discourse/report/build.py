@@ -313,6 +313,47 @@ def _dispersion(report: Report, name: str, spec, df: pd.DataFrame, fig_dir: Path
         _add_figure(s, "dispersion plot", _save(fig_dir, name, plot_dispersion(df, title="分散プロット")))
 
 
+def _frequency(report: Report, name: str, spec, df: pd.DataFrame, fig_dir: Path | None) -> None:
+    """Frequency lists: the 15 most frequent terms (or n-grams) of each group, with dispersion."""
+    n = df.attrs.get("n", 1)
+    s = report.section(name, f"頻度表 (frequency list{f', {n}-grams' if n > 1 else ''})")
+    s.paragraphs.append("freq: occurrences; rel_freq: per million tokens of the group; docfreq: documents with the term; "
+                        "range: their share of the group's documents; dp: Gries' DP (0 = spread in proportion to "
+                        "document sizes, near 1 = concentrated in a few documents). The whole list is in the CSV.")
+    for group, part in df.groupby("group", sort=False):
+        top = part.head(15)
+        for term in top["term"][:5]:
+            report.anchor(str(term))
+        s.tables.append((f"{group}", top.drop(columns=["group", "n_docs", "n_tokens"])))
+
+
+def _term_trends(report: Report, name: str, spec, df: pd.DataFrame, fig_dir: Path | None) -> None:
+    """Terms over time: rate per 10,000 tokens by period (and group) with the bootstrap interval."""
+    from .plots_analyses import plot_trends
+
+    over, by = df.attrs.get("over"), df.attrs.get("by")
+    terms = df.attrs.get("terms", [])
+    s = report.section(name, f"語の推移 (terms over {over}: {', '.join(map(str, terms))})")
+    s.paragraphs.append(f"Occurrences per 10,000 tokens of each {over}" + (f" and {by}" if by else "") + ", with a "
+                        f"{df.attrs.get('ci', 0.95):.0%} percentile interval from {df.attrs.get('n_boot')} resamples of the "
+                        "cell's documents. A cell of few documents has a wide interval: read n_docs before the line.")
+    for term in terms:
+        report.anchor(str(term))
+    s.tables.append(("by period (first rows; all in the CSV)", df))
+    _add_figure(s, f"terms over {over} (per 10,000 tokens, interval band)", _save(fig_dir, name, plot_trends(df)))
+
+
+def _keyness_over(report: Report, name: str, spec, df: pd.DataFrame, fig_dir: Path | None) -> None:
+    """Keyness of each period against all other periods: the top terms of each period side by side."""
+    over, measure = df.attrs.get("over"), df.attrs.get("measure", "G2")
+    s = report.section(name, f"時期別の特徴語 (keyness of each {over} against the others, {measure})")
+    s.paragraphs.append(f"For each {over}, the terms it over-uses against all other {over}s together (one keyness table "
+                        "per period; p_adj is Benjamini-Hochberg within the period).")
+    top = df[df["rank"] <= 5]
+    wide = top.pivot_table(index="rank", columns=over, values="term", aggfunc="first")
+    s.tables.append((f"top 5 terms of each {over}", wide.reset_index()))
+
+
 def _statistics(report: Report, st: dict[str, Any], fig_dir: Path | None) -> None:
     """Frames beside the official figures (figure, correlations, the warning) and claims checked."""
     s = report.section("statistics", "公式統計との照合 (frames and claims against the official figures)")
@@ -377,4 +418,5 @@ def _kwic_appendix(report: Report, results: dict[str, Any]) -> None:
 
 SECTION_BUILDERS = {"keyness": _keyness, "collocations": _collocations, "cooccurrence": _cooccurrence,
                     "crime_figures": _crime_figures, "network": _network, "correspondence": _correspondence,
-                    "clustering": _clustering, "dispersion": _dispersion}
+                    "clustering": _clustering, "dispersion": _dispersion, "frequency": _frequency,
+                    "term_trends": _term_trends, "keyness_over": _keyness_over}

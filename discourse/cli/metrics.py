@@ -4,9 +4,18 @@
     discourse kwic 来日外国人 --window 5 [--valuetype glob|regex | --regex] -o kwic.csv
     discourse collocations 外国人 [--by side] -o collocates.csv
 
+    discourse metrics network [--by side --target state] [--unit document] -o nodes.csv --edges edges.csv \
+        --figure net.png --html net.html
+    discourse metrics ca --by side [--n-terms 60] -o coordinates.csv --inertia inertia.csv --figure ca.png
+    discourse metrics ca --table counts.csv -o coordinates.csv          (any count table: rows x columns)
+    discourse metrics cluster [--items terms|documents] [--n-clusters 5] -o leaves.csv --figure dendrogram.png
+    discourse metrics dispersion 外国人 犯罪 [--by side] [--over year] -o positions.csv --figure dispersion.png
+    discourse metrics claims [--labels labels.csv] [--frames statistical_threat ...] -o claims.csv
+
 Each reads a corpus (default: the bundled demo corpus), tokenizes it with the default settings
-(cached) and writes a tidy table to ``-o FILE.csv`` (or prints the first rows). Comparisons name
-their groups: ``--by`` and ``--target`` have no default. Exit 3 when corpus lines were skipped.
+(cached) and writes a tidy table to ``-o FILE.csv`` (or prints the first rows); ``--figure FILE.png``
+draws the analysis's figure. Comparisons name their groups: ``--by`` and ``--target`` have no
+default. Exit 3 when corpus lines were skipped.
 """
 from __future__ import annotations
 
@@ -50,6 +59,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--by", default=None, help="a docvar: one table per value (column group)")
     p.add_argument("--min-count", type=int, default=2)
     p.set_defaults(func=cmd_collocations)
+    _add_analyses(sub)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -131,3 +141,226 @@ def cmd_collocations(args: argparse.Namespace) -> int:
     tokens, skipped = _tokens(args)
     table = collocations(tokens, args.node, window=tuple(args.window), by=args.by, min_count=args.min_count)
     return _emit(table, args, skipped)
+
+
+# --- discourse metrics ANALYSIS ----------------------------------------------------------------------
+def _add_analyses(sub: argparse._SubParsersAction) -> None:
+    """``discourse metrics network|ca|cluster|dispersion|claims``."""
+    p = sub.add_parser("metrics", help="analyses: co-occurrence network, correspondence analysis, clustering, "
+                                       "dispersion plot, claims checked against the official figures")
+    verbs = p.add_subparsers(dest="analysis", metavar="ANALYSIS", required=True)
+    p = verbs.add_parser("network", help="co-occurrence network of terms: nodes CSV, edges CSV, PNG, interactive HTML")
+    _common(p)
+    _comparison(p)
+    p.add_argument("--unit", default="sentence", choices=["sentence", "document"])
+    p.add_argument("--measure", default="jaccard", choices=["jaccard", "dice", "cosine", "count"])
+    p.add_argument("--min-freq", type=int, default=2, help="a node occurs in at least this many units")
+    p.add_argument("--top-edges", type=int, default=60, help="keep the strongest edges")
+    p.add_argument("--color-by", default="community", choices=["community", "group"], help="group: needs --by/--target")
+    p.add_argument("--edges", default=None, help="CSV file for the edges table (-o writes the nodes)")
+    p.add_argument("--html", default=None, help="interactive, self-contained HTML page")
+    _figure(p)
+    p.set_defaults(func=cmd_network)
+    p = verbs.add_parser("ca", help="correspondence analysis of terms x groups, or of a count table (CSV, biplot)")
+    _common(p)
+    p.add_argument("--by", default=None, help="the docvar whose levels are the columns (terms x levels)")
+    p.add_argument("--n-terms", type=int, default=60, help="the most frequent terms as rows")
+    p.add_argument("--table", default=None, help="a count table CSV instead of a corpus: first column = row labels")
+    p.add_argument("--inertia", default=None, help="CSV file for the principal inertias")
+    _figure(p)
+    p.set_defaults(func=cmd_ca)
+    p = verbs.add_parser("cluster", help="hierarchical clustering of terms or documents (CSV, dendrogram)")
+    _common(p)
+    p.add_argument("--items", default="terms", choices=["terms", "documents"])
+    p.add_argument("--n-terms", type=int, default=50, help="terms: the most frequent terms")
+    p.add_argument("--method", default="ward", choices=["ward", "average", "complete", "single"])
+    p.add_argument("--metric", default=None, choices=["jaccard", "cosine", "euclidean", "correlation", "cityblock"],
+                   help="default: jaccard for terms, euclidean for documents")
+    p.add_argument("--unit", default="document", choices=["sentence", "document"], help="terms: co-occurrence unit")
+    p.add_argument("--n-clusters", type=int, default=None, help="cut the tree into this many clusters")
+    _figure(p)
+    p.set_defaults(func=cmd_cluster)
+    p = verbs.add_parser("dispersion", help="where terms occur across documents and time (positions CSV, plot)")
+    _common(p)
+    p.add_argument("terms", nargs="+")
+    p.add_argument("--by", default=None, help="one panel per level of this docvar")
+    p.add_argument("--over", default="year", help="order documents by this docvar ('' = input order)")
+    _figure(p)
+    p.set_defaults(func=cmd_dispersion)
+    p = verbs.add_parser("claims", help="numeric claims checked against the official figures (CSV)")
+    _common(p)
+    p.add_argument("--labels", default=None, help="sentence labels (CSV from `discourse frames code`, or gold .jsonl); "
+                                                  "default with --frames: the shipped classifier codes the corpus")
+    p.add_argument("--frames", nargs="+", default=None, help="only sentences coded with one of these frames "
+                                                             "(default: every sentence)")
+    p.add_argument("--table", default=None, help="statistics CSV (default: the bundled corpora/statistics table)")
+    p.add_argument("--year", default="year", help="the docvar holding the document's year (for 今年 / 昨年)")
+    p.set_defaults(func=cmd_claims)
+
+
+def _comparison(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--by", default=None, help="the docvar of the groups (with --target: colour by over-using group)")
+    p.add_argument("--target", default=None, nargs="+", help="value(s) of --by")
+    p.add_argument("--reference", default=None, nargs="+", help="value(s) of the reference (default: all others)")
+
+
+def _figure(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--figure", default=None, help="PNG file for the figure")
+
+
+def _outputs(args: argparse.Namespace, *options: str) -> None:
+    """Check every output file option before any work."""
+    for option in options:
+        value = getattr(args, option.lstrip("-").replace("-", "_"), None)
+        if value:
+            check_output_file(value, option)
+
+
+def _save_figure(fig, path: str | None) -> None:
+    if path:
+        from ..report import figures
+
+        figures.save(fig, path)
+        print(f"figure -> {path}")
+
+
+def _write_extra(df: "pd.DataFrame", path: str | None, args: argparse.Namespace, what: str) -> None:
+    if path:
+        write_table(df, path, bom=args.bom)
+        print(f"wrote {len(df)} {what} rows to {path}")
+
+
+def cmd_network(args: argparse.Namespace) -> int:
+    """Co-occurrence network: nodes (``-o``), edges (``--edges``), PNG (``--figure``), HTML (``--html``)."""
+    from pathlib import Path
+
+    from ..metrics.network import cooccurrence_network, network_html, plot_network
+
+    _outputs(args, "--edges", "--figure", "--html")
+    if args.color_by == "group" and not (args.by and args.target):
+        raise ConfigError("--color-by group needs --by and --target (the groups whose over-use colours the nodes)")
+    tokens, skipped = _tokens(args)
+    net = cooccurrence_network(tokens, unit=args.unit, measure=args.measure, min_freq=args.min_freq, top_edges=args.top_edges,
+                               by=args.by if args.target else None, target=_one_or_list(args.target),
+                               reference=_one_or_list(args.reference))
+    _write_extra(net.edges, args.edges, args, "edge")
+    if args.figure:
+        _save_figure(plot_network(net, color_by=args.color_by), args.figure)
+    if args.html:
+        Path(args.html).write_text(network_html(net, color_by=args.color_by), encoding="utf-8")
+        print(f"interactive network -> {args.html}")
+    return _emit(net.nodes, args, skipped)
+
+
+def cmd_ca(args: argparse.Namespace) -> int:
+    """Correspondence analysis: coordinates (``-o``), inertias (``--inertia``), biplot (``--figure``)."""
+    from ..metrics.correspondence import correspondence, correspondence_terms, plot_biplot
+
+    _outputs(args, "--inertia", "--figure")
+    if (args.table is None) == (args.by is None):
+        raise ConfigError("discourse metrics ca: give --by (terms x the levels of a docvar of the corpus) or --table "
+                          "(a count table CSV), not both and not neither")
+    if args.table:
+        if args.output:
+            check_output_file(args.output)
+        ca, skipped = correspondence(_count_table(args.table)), 0
+    else:
+        tokens, skipped = _tokens(args)
+        ca = correspondence_terms(tokens, by=args.by, n_terms=args.n_terms)
+    print(ca)
+    _write_extra(ca.inertia, args.inertia, args, "inertia")
+    if args.figure:
+        _save_figure(plot_biplot(ca), args.figure)
+    return _emit(ca.coordinates(), args, skipped)
+
+
+def _count_table(path: str) -> "pd.DataFrame":
+    """A count table CSV: the first column holds the row labels, the header the column labels."""
+    import pandas as pd
+
+    from pathlib import Path
+
+    if not Path(path).is_file():
+        raise ConfigError(f"--table {path}: no such file: give a CSV whose first column holds the row labels")
+    return pd.read_csv(path, index_col=0)
+
+
+def cmd_cluster(args: argparse.Namespace) -> int:
+    """Hierarchical clustering: leaves in dendrogram order with clusters (``-o``), dendrogram (``--figure``)."""
+    from ..metrics.clustering import cluster_documents, cluster_terms, plot_dendrogram
+
+    _outputs(args, "--figure")
+    tokens, skipped = _tokens(args)
+    if args.items == "terms":
+        result = cluster_terms(tokens, n_terms=args.n_terms, method=args.method, metric=args.metric or "jaccard",
+                               unit=args.unit, n_clusters=args.n_clusters)
+    else:
+        result = cluster_documents(tokens, method=args.method, metric=args.metric or "euclidean", n_clusters=args.n_clusters)
+    if args.figure:
+        _save_figure(plot_dendrogram(result), args.figure)
+    return _emit(result.leaves(), args, skipped)
+
+
+def cmd_dispersion(args: argparse.Namespace) -> int:
+    """Positions of the terms across the documents (``-o``) and the dispersion plot (``--figure``)."""
+    from ..metrics.frequency import dispersion_positions
+    from ..report.plots_analyses import plot_dispersion
+
+    _outputs(args, "--figure")
+    tokens, skipped = _tokens(args)
+    positions = dispersion_positions(tokens, args.terms, by=args.by, over=args.over or None)
+    for term in positions.attrs["missing"]:
+        print(f"note: {term!r} does not occur in the tokens (check its spelling or the compounds)", file=sys.stderr)
+    if args.figure:
+        _save_figure(plot_dispersion(positions, title="分散プロット"), args.figure)
+    return _emit(positions, args, skipped)
+
+
+def cmd_claims(args: argparse.Namespace) -> int:
+    """Numeric claims of the corpus's sentences (or of those coded with ``--frames``) checked
+    against the official figures."""
+    from ..experiment.analyses import claims_checked
+    from ..experiment.config import StatisticsConfig
+    from ..metrics.crime_figures import load_statistics
+
+    if args.output:
+        check_output_file(args.output)
+    if args.table and not __import__("pathlib").Path(args.table).is_file():
+        raise ConfigError(f"--table {args.table}: no such file: give a statistics CSV shaped like corpora/statistics/crime_figures.csv")
+    corpus = read_corpus_arg(args.corpus)
+    skipped = len(corpus.problems)
+    if args.language:
+        corpus = corpus.subset(language=args.language)
+    labels = _claim_labels(args, corpus)
+    cfg = StatisticsConfig(claims=True, claim_frames=tuple(args.frames or ()), year=args.year)
+    table = claims_checked(labels, corpus.docvars, corpus, cfg, load_statistics(args.table))
+    counts = table["status"].value_counts()
+    print(f"{len(table)} claims: " + ", ".join(f"{k} {int(counts.get(k, 0))}" for k in ("matches", "differs", "no_figure")))
+    return _emit(table, args, skipped)
+
+
+def _claim_labels(args: argparse.Namespace, corpus) -> "pd.DataFrame":
+    """Sentence labels: ``--labels`` (CSV or gold .jsonl), else the shipped classifier's codes (with
+    ``--frames``), else the corpus's sentences without labels."""
+    import pandas as pd
+
+    from pathlib import Path
+
+    if args.labels:
+        if not Path(args.labels).is_file():
+            raise ConfigError(f"--labels {args.labels}: no such file: give the CSV of `discourse frames code` or a gold .jsonl")
+        if args.labels.endswith(".jsonl"):
+            from ..framing.data import load_gold
+
+            labels = load_gold(args.labels)
+        else:
+            labels = pd.read_csv(args.labels)
+        keep = set(corpus.doc_ids)
+        return labels[labels["doc_id"].isin(keep)].reset_index(drop=True)
+    if args.frames:
+        from ..framing import FramingClassifier
+
+        return FramingClassifier.pretrained().code_corpus(corpus).labels
+    from ..framing.data import corpus_sentences
+
+    return corpus_sentences(corpus)

@@ -101,6 +101,27 @@ class FramingConfig:
 
 
 @dataclass(frozen=True)
+class StatisticsConfig:
+    """Frames and claims against the official figures (after ``[framing]``, from its frame labels):
+    ``claims`` checks the numeric claims of the sentences coded with ``claim_frames`` against the
+    statistics table; ``indicator`` sets the yearly prevalence of ``frames`` (by the ``[compare]``
+    groups) beside that official series, correlated at ``lags``."""
+
+    table: str = ""                                      # statistics CSV; "" = the bundled corpora/statistics/crime_figures.csv
+    claims: bool = False                                 # extract and check numeric claims
+    claim_frames: tuple[str, ...] = ()                   # frames whose sentences are searched for claims
+    indicator: str = ""                                  # official series id; "" = no frames-vs-figures
+    frames: tuple[str, ...] = ()                         # frames set beside the series; () = every frame
+    year: str = "year"                                   # the docvar holding the year
+    lags: tuple[int, ...] = (0, 1, 2)                    # talk of year t against the figure of t - lag
+    scope_group: str = ""                                # "" = the scope group with most years
+
+    @property
+    def enabled(self) -> bool:
+        return self.claims or bool(self.indicator)
+
+
+@dataclass(frozen=True)
 class CompareConfig:
     """The comparison of the study: documents whose docvar ``by`` is ``target`` against those whose
     value is ``reference`` (a value or a list; omitted = every other document with a value of ``by``),
@@ -161,6 +182,7 @@ class ExperimentConfig:
     dtm: DtmConfig = field(default_factory=DtmConfig)
     topics: TopicsConfig = field(default_factory=TopicsConfig)
     framing: FramingConfig = field(default_factory=FramingConfig)
+    statistics: StatisticsConfig = field(default_factory=StatisticsConfig)
     metrics: tuple[MetricSpec, ...] = ()
     outputs: OutputsConfig = field(default_factory=OutputsConfig)
     source: str = ""                 # the config file
@@ -241,7 +263,7 @@ def with_compare_defaults(cfg: ExperimentConfig) -> ExperimentConfig:
 
 #: config keys that are file or folder paths: resolved from the config file's folder
 PATH_KEYS = (("corpus", "path"), ("framing", "codebook"), ("framing", "annotations"), ("framing", "split"),
-             ("outputs", "dir"))
+             ("statistics", "table"), ("outputs", "dir"))
 #: the bundled file an empty path stands for
 BUNDLED = {("corpus", "path"): ("demo",), ("framing", "annotations"): ("demo", "annotations", "gold.jsonl"),
            ("framing", "split"): ("demo", "annotations", "split.csv")}

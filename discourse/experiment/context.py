@@ -99,21 +99,26 @@ def register_check(stage: str) -> Callable[[Check], Check]:
 
 @dataclass(frozen=True)
 class MetricKind:
-    """A ``[[metrics]]`` kind: the function (``discourse.metrics.<kind>``) and whether it reads the
-    run's tokens as its first argument."""
+    """A ``[[metrics]]`` kind: the function (``discourse.metrics.<kind>``), whether it reads the
+    run's tokens as its first argument, and for a function that returns an object rather than a
+    table (a network, a correspondence analysis, a clustering), ``tables``: ``result -> {suffix:
+    DataFrame}``, the tables written for it (``""`` = the main table ``<kind>_<name>``, others
+    ``<kind>_<name>_<suffix>``; the object itself is kept for the report)."""
 
     name: str
     func: Callable[..., Any]
     needs_tokens: bool = True
+    tables: Callable[[Any], dict[str, Any]] | None = None
 
 
 #: the ``[[metrics]]`` kinds
 METRICS: dict[str, MetricKind] = {}
 
 
-def register_metric(name: str, func: Callable[..., Any], *, needs_tokens: bool = True) -> MetricKind:
-    """Make ``func`` available as ``[[metrics]] kind = "<name>"``."""
-    METRICS[name] = MetricKind(name, func, needs_tokens)
+def register_metric(name: str, func: Callable[..., Any], *, needs_tokens: bool = True,
+                    tables: Callable[[Any], dict[str, Any]] | None = None) -> MetricKind:
+    """Make ``func`` available as ``[[metrics]] kind = "<name>"`` (``tables``: see :class:`MetricKind`)."""
+    METRICS[name] = MetricKind(name, func, needs_tokens, tables)
     return METRICS[name]
 
 
@@ -126,8 +131,22 @@ def metric_kinds() -> dict[str, MetricKind]:
         for kind in ("keyness", "collocations", "kwic", "cooccurrence", "crime_figures", "frequency", "term_trends",
                      "keyness_over"):
             METRICS.setdefault(kind, MetricKind(kind, getattr(metrics, kind), kind != "crime_figures"))
+        for kind, (func, tables) in _analysis_kinds().items():
+            METRICS.setdefault(kind, MetricKind(kind, func, True, tables))
         _BUNDLED.append(True)
     return METRICS
 
 
 _BUNDLED: list[bool] = []
+
+
+def _analysis_kinds() -> dict[str, tuple[Callable[..., Any], Callable[[Any], dict[str, Any]]]]:
+    """The kinds whose function returns an object (or a table with side tables): kind -> (function,
+    tables)."""
+    from ..metrics.clustering import Clustering, cluster_terms
+    from ..metrics.correspondence import CA, correspondence_terms
+    from ..metrics.frequency import dispersion_positions, dispersion_tables
+    from ..metrics.network import Network, cooccurrence_network
+
+    return {"network": (cooccurrence_network, Network.tables), "correspondence": (correspondence_terms, CA.tables),
+            "clustering": (cluster_terms, Clustering.tables), "dispersion": (dispersion_positions, dispersion_tables)}

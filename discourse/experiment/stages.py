@@ -204,10 +204,14 @@ def stage_metrics(ctx: Context, cfg: ExperimentConfig) -> None:
             from ..resources import resource
 
             ctx.add_input(params.get("table") or resource("statistics", "crime_figures.csv"))
-        df = kind.func(ctx.results["tokens"], **params) if kind.needs_tokens else kind.func(**params)
+        result = kind.func(ctx.results["tokens"], **params) if kind.needs_tokens else kind.func(**params)
         name = metric_table_name(spec)
-        ctx.results.setdefault("metrics", {})[name] = (spec, df)
-        ctx.table(name, df)
+        tables = kind.tables(result) if kind.tables else {"": result}
+        ctx.results.setdefault("metrics", {})[name] = (spec, tables[""])
+        if kind.tables:                       # the object (network, CA, clustering) for the report's figures
+            ctx.results.setdefault("metric_objects", {})[name] = result
+        for suffix, df in tables.items():
+            ctx.table(f"{name}_{suffix}" if suffix else name, df)
 
 
 # --- topics --------------------------------------------------------------------------------------
@@ -314,6 +318,7 @@ def stage_framing(ctx: Context, cfg: FramingConfig) -> None:
     for name in meta["tables"]:
         ctx.table(name, tables[name])
     ctx.results["provenance"] = framing_provenance(ctx, meta)
+    ctx.results["frame_labels"], ctx.results["frames"] = tables["_labels"], meta["frames"]   # read by later stages
     _frame_prevalence(ctx, tables["_labels"], meta["frames"], tables["_evaluation"], meta)
 
 

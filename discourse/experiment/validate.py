@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import ConfigError, DiscourseError, closest
-from . import stages  # noqa: F401  (registers the stages whose checks are added below)
+from . import analyses, stages  # noqa: F401  (register the stages whose checks are added below)
 from .config import ExperimentConfig
 from .context import STAGES, metric_kinds, register_check
 from .stages import codebook_path, compared_mask, corpus_filters, effects_spec, spec_variables
@@ -169,7 +169,8 @@ def check_metrics(cfg: ExperimentConfig, corpus: Any) -> list[str]:
         kind, p, key = kinds[spec.kind], spec.params, f"metrics[{n}].params"
         signature = list(inspect.signature(kind.func).parameters.values())[1 if kind.needs_tokens else 0:]
         for param in signature:
-            if param.default is inspect.Parameter.empty and param.name not in p:
+            if param.default is inspect.Parameter.empty and param.name not in p and \
+                    param.kind not in (inspect.Parameter.VAR_KEYWORD, inspect.Parameter.VAR_POSITIONAL):
                 raise ConfigError(f"{_where(cfg)}: metrics[{n}] ({spec.kind} {spec.name!r}) needs '{param.name}': give it in "
                                   f"params{' or state the comparison in [compare]' if param.name in ('by', 'target') else ''}")
         if p.get("by") is not None:

@@ -67,6 +67,18 @@ class Clustering:
     def __repr__(self) -> str:
         return f"Clustering({len(self.labels)} items, method={self.attrs.get('method')!r}, metric={self.attrs.get('metric')!r})"
 
+    def leaves(self) -> pd.DataFrame:
+        """The items in dendrogram leaf order: ``leaf`` (1 = first leaf, the bottom of a horizontal
+        dendrogram), then the columns of :attr:`clusters` (``term`` and ``freq``, or ``doc_id``; and
+        ``cluster`` when the tree was cut)."""
+        table = self.clusters.iloc[hierarchy.leaves_list(self.linkage)].reset_index(drop=True)
+        table.insert(0, "leaf", np.arange(1, len(table) + 1))
+        return table
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The table a run writes: ``{"": leaves()}``."""
+        return {"": self.leaves()}
+
     def cut(self, n_clusters: int) -> np.ndarray:
         """Cluster numbers (1..n_clusters, in dendrogram order from the left) of the items."""
         if not 1 <= n_clusters <= len(self.labels):

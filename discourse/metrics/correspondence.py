@@ -69,6 +69,17 @@ class CA:
         pct = ", ".join(f"{p:.1f}%" for p in self.inertia["pct"].head(3))
         return f"CA({len(self.rows)} rows x {len(self.columns)} columns, total inertia {self.total_inertia:.4g}; {pct})"
 
+    def coordinates(self) -> pd.DataFrame:
+        """Rows then columns in one table: ``point`` (``"row"`` or ``"column"``) followed by the
+        columns of :attr:`rows` (``label``, ``mass``, ``inertia``, ``dim1``..., ``std1``..., ``ctr1``...,
+        ``cos21``...)."""
+        return pd.concat([self.rows.assign(point="row"), self.columns.assign(point="column")], ignore_index=True)[
+            ["point", *self.rows.columns]]
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables a run writes: ``{"": coordinates(), "inertia": inertia}`` (``""`` = the main table)."""
+        return {"": self.coordinates(), "inertia": self.inertia}
+
 
 def correspondence(table: pd.DataFrame) -> CA:
     """Simple correspondence analysis of a non-negative table (rows x columns).

@@ -134,6 +134,13 @@ def dispersion_positions(x: "Tokens", terms: str | Sequence[str], *, by: str | N
     return out
 
 
+def dispersion_tables(positions: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The tables a run writes for :func:`dispersion_positions`: ``{"": positions, "docs": the
+    document boundaries}`` (``group``, ``doc_id``, ``over``, ``start``, ``end``)."""
+    docs = positions.attrs.get("docs")
+    return {"": positions, "docs": docs if docs is not None else pd.DataFrame(columns=["group", "doc_id", "over", "start", "end"])}
+
+
 def _doc_order(x: "Tokens", by: str | None, over: str | None) -> pd.DataFrame:
     frame = pd.DataFrame({"doc": np.arange(len(x)), "doc_id": x.doc_ids, "size": np.diff(x.doc_ptr),
                           "group": docvar_values(x.docvars, by) if by else "all",

@@ -71,6 +71,10 @@ class Network:
     def __repr__(self) -> str:
         return f"Network({len(self.nodes)} nodes, {len(self.edges)} edges, measure={self.attrs.get('measure')!r})"
 
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables a run writes: ``{"": nodes, "edges": edges}`` (``""`` = the main table)."""
+        return {"": self.nodes, "edges": self.edges}
+
 
 def unit_term_matrix(x: "Tokens", unit: Unit = "sentence") -> sparse.csr_matrix:
     """Binary units x vocabulary matrix: 1 where the unit (sentence or document) contains the term."""
@@ -226,11 +230,15 @@ def plot_network(net: Network, *, color_by: Literal["community", "group"] = "com
 
 
 def network_html(net: Network, *, color_by: Literal["community", "group"] = "community", random_state: int = 0,
-                 title: str = "", width: int = 900, height: int = 700) -> str:
+                 title: str = "", width: int = 900, height: int = 700, colors: dict[str, str] | None = None,
+                 page: bool = True, element_id: str = "net") -> str:
     """A self-contained interactive HTML page (inline SVG and a few lines of plain JavaScript, no
     network access): hover a node or an edge for its figures, click a node to highlight its edges
-    (click the background to reset). Write it with ``Path("net.html").write_text(..., encoding="utf-8")``."""
-    pos, colors = layout(net, random_state=random_state), node_colors(net, color_by)
+    (click the background to reset). ``colors`` (term -> colour) overrides ``color_by``'s palette.
+    Write it with ``Path("net.html").write_text(..., encoding="utf-8")``. With ``page=False``, only the
+    ``<style>``, ``<svg id=element_id>`` and ``<script>`` to embed in another page (styles scoped to
+    that id, so several networks can share a page)."""
+    pos, colors = layout(net, random_state=random_state), colors or node_colors(net, color_by)
     pad = 60
     px = {t: (pad + a * (width - 2 * pad), pad + (1 - b) * (height - 2 * pad)) for t, (a, b) in pos.items()}
     fmax = max(net.nodes["freq"].max(), 1) if len(net.nodes) else 1
@@ -251,28 +259,39 @@ def network_html(net: Network, *, color_by: Literal["community", "group"] = "com
                      f'fill="{colors[n.term]}"/><text x="{x0:.1f}" y="{y0 + 4:.1f}">{html.escape(n.term)}</text>'
                      f'<title>{tip}</title></g>')
     meta = html.escape(json.dumps({k: str(v) for k, v in net.attrs.items()}, ensure_ascii=False))
-    return _HTML.format(title=html.escape(title or "共起ネットワーク"), width=width, height=height, body="\n".join(parts),
-                        meta=meta)
+    sid = html.escape(element_id)
+    fragment = _FRAGMENT.format(sid=sid, width=width, height=height, body="\n".join(parts), meta=meta)
+    if not page:
+        return _STYLE.format(sid=sid) + fragment
+    return _HTML.format(title=html.escape(title or "共起ネットワーク"), style=_STYLE.format(sid=sid), fragment=fragment)
 
+
+_STYLE = """<style>
+#{sid} line.e {{ stroke: #888; stroke-opacity: .6; }}
+#{sid} line.e.on {{ stroke: #d62728; stroke-opacity: 1; }}
+#{sid} line.e.off, #{sid} g.n.off {{ opacity: .15; }}
+#{sid} g.n circle {{ stroke: #555; stroke-width: .8; cursor: pointer; }}
+#{sid} g.n text {{ font-size: 12px; text-anchor: middle; pointer-events: none; }}
+</style>
+"""
 
 _HTML = """<!DOCTYPE html>
 <html lang="ja"><head><meta charset="utf-8"><title>{title}</title>
 <style>
 body {{ font-family: "IPAexGothic", "Hiragino Sans", "Noto Sans CJK JP", sans-serif; margin: 1em; }}
-line.e {{ stroke: #888; stroke-opacity: .6; }}
-line.e.on {{ stroke: #d62728; stroke-opacity: 1; }}
-line.e.off, g.n.off {{ opacity: .15; }}
-g.n circle {{ stroke: #555; stroke-width: .8; cursor: pointer; }}
-g.n text {{ font-size: 12px; text-anchor: middle; pointer-events: none; }}
-</style></head><body>
+</style>{style}</head><body>
 <h1 style="font-size:1.1em">{title}</h1>
-<svg id="net" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" data-params="{meta}">
-<rect width="100%" height="100%" fill="white" id="bg"/>
+{fragment}
+</body></html>
+"""
+
+_FRAGMENT = """<svg id="{sid}" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" data-params="{meta}">
+<rect width="100%" height="100%" fill="white" id="{sid}-bg"/>
 {body}
 </svg>
 <script>
 (function () {{
-  var svg = document.getElementById("net");
+  var svg = document.getElementById("{sid}");
   function reset() {{
     svg.querySelectorAll(".on,.off").forEach(function (el) {{ el.classList.remove("on", "off"); }});
   }}
@@ -289,8 +308,7 @@ g.n text {{ font-size: 12px; text-anchor: middle; pointer-events: none; }}
       svg.querySelectorAll("g.n").forEach(function (n) {{ if (!near[n.getAttribute("data-t")]) n.classList.add("off"); }});
     }});
   }});
-  document.getElementById("bg").addEventListener("click", reset);
+  document.getElementById("{sid}-bg").addEventListener("click", reset);
 }})();
 </script>
-</body></html>
 """

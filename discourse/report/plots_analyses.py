@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
 from ..errors import ConfigError
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from ..metrics.network import Network
 
 ROW_COLOR, COL_COLOR = "#2166ac", "#b2182b"
+FIGURE_COLOR = "#333333"                     # the official series beside the frames (group colours stay free)
 
 
 def plot_dispersion(positions: pd.DataFrame, *, title: str = "") -> Figure:
@@ -38,8 +40,11 @@ def plot_dispersion(positions: pd.DataFrame, *, title: str = "") -> Figure:
     if terms is None or docs is None:
         raise ConfigError("positions: pass the output of dispersion_positions()")
     groups = list(dict.fromkeys(docs["group"])) or ["all"]
+    panel, gap, top, bottom = 0.32 * len(terms) + 0.25, 0.6, 0.75, 0.55          # inches (fixed layout: fast)
+    height = top + bottom + panel * len(groups) + gap * (len(groups) - 1)
     with japanese_font():
-        fig = Figure(figsize=(8.0, 0.9 + (0.35 * len(terms) + 0.6) * len(groups)), layout="constrained")
+        fig = Figure(figsize=(8.0, height))
+        fig.subplots_adjust(left=0.13, right=0.98, top=1 - top / height, bottom=bottom / height, hspace=gap / panel)
         axes = np.atleast_1d(fig.subplots(len(groups), 1, squeeze=False).ravel())
         for ax, group in zip(axes, groups):
             part, bounds = positions[positions["group"] == group], docs[docs["group"] == group]
@@ -78,14 +83,15 @@ def plot_network(net: "Network", pos: dict, colors: dict, *, color_by: str = "co
     with japanese_font():
         fig = Figure(figsize=(8.0, 7.0), layout="constrained")
         ax = fig.subplots()
-        for e in net.edges.itertuples():
-            (x1, y1), (x2, y2) = pos[e.term_a], pos[e.term_b]
-            ax.plot([x1, x2], [y1, y2], color="#999999", linewidth=0.4 + 2.5 * e.weight / wmax, zorder=1)
-        for n in net.nodes.itertuples():
-            x0, y0 = pos[n.term]
-            ax.scatter([x0], [y0], s=40 + 700 * n.freq / fmax, color=colors[n.term], edgecolors="#555555",
-                       linewidths=0.6, zorder=2)
-            ax.annotate(n.term, (x0, y0), ha="center", va="center", fontsize=9, zorder=3)
+        segments = [(pos[a], pos[b]) for a, b in zip(net.edges["term_a"], net.edges["term_b"])]
+        ax.add_collection(LineCollection(segments, colors="#999999", zorder=1,
+                                         linewidths=(0.4 + 2.5 * net.edges["weight"] / wmax).tolist()))
+        terms = net.nodes["term"].tolist()
+        xy = np.array([pos[t] for t in terms], dtype=float).reshape(-1, 2)
+        ax.scatter(xy[:, 0], xy[:, 1], s=(40 + 700 * net.nodes["freq"] / fmax).to_numpy(), c=[colors[t] for t in terms],
+                   edgecolors="#555555", linewidths=0.6, zorder=2)           # one call for all nodes (fast)
+        for term, (x0, y0) in zip(terms, xy):
+            ax.text(x0, y0, term, ha="center", va="center", fontsize=9, zorder=3)
         _network_legend(ax, net, colors, color_by)
         ax.set_axis_off()
         ax.margins(0.08)
@@ -98,7 +104,11 @@ def _network_legend(ax, net: "Network", colors: dict, color_by: str) -> None:
 
     key = "group" if color_by == "group" else "community"
     seen = dict.fromkeys(zip(net.nodes[key], (colors[t] for t in net.nodes["term"])))
-    handles = [Line2D([], [], marker="o", linestyle="", color=c, markersize=8, label=str(v)) for v, c in sorted(seen, key=str)]
+    def order(item: tuple) -> tuple:
+        value = item[0]
+        return (0, int(value), "") if isinstance(value, (int, np.integer)) else (1, 0, str(value))
+
+    handles = [Line2D([], [], marker="o", linestyle="", color=c, markersize=8, label=str(v)) for v, c in sorted(seen, key=order)]
     if handles:
         ax.legend(handles=handles, title=key, fontsize=8, loc="lower right")
 
@@ -185,22 +195,42 @@ def plot_trends(trends: pd.DataFrame, *, title: str = "") -> Figure:
     return fig
 
 
-def plot_frames_vs_figures(merged: pd.DataFrame, *, title: str = "") -> Figure:
-    """A frame's yearly prevalence (left axis) beside an official series (right axis), from
-    ``frames_vs_figures(...).attrs["series"]`` (columns ``year``, ``prevalence``, ``figure``)."""
+def plot_frames_vs_figures(merged: pd.DataFrame, *, title: str = "", group: str | None = None,
+                           colors: dict | None = None) -> Figure:
+    """Yearly frame prevalence (left axis) beside an official series (right axis), from
+    ``frames_vs_figures(...).attrs["series"]`` (columns ``year``, ``prevalence``, ``figure``, and
+    ``frame`` and the ``group`` column when there are several series). One line per frame and
+    group: colour by group (``colors``: group label -> colour), line style by frame; a shaded band
+    where ``ci_low`` / ``ci_high`` are given. The official series is drawn once."""
     for col in ("year", "prevalence", "figure"):
         if col not in merged:
             raise ConfigError(f"merged lacks column {col!r}: pass frames_vs_figures(...).attrs['series']")
+    if group is not None and group not in merged:
+        raise ConfigError(f"group={group!r} is not a column of merged (has {list(merged.columns)})")
+    keys = [k for k in ("frame", group) if k and k in merged]
+    parts = list(merged.groupby(keys, sort=False)) if keys else [((), merged)]
+    frames = list(dict.fromkeys(merged["frame"])) if "frame" in merged else []
     with japanese_font():
-        fig = Figure(figsize=(7.0, 3.6), layout="constrained")
+        fig = Figure(figsize=(7.5, 3.9), layout="constrained")
         ax = fig.subplots()
-        a = merged.dropna(subset=["prevalence"]).sort_values("year")
-        ax.plot(a["year"], a["prevalence"], marker="o", color=ROW_COLOR, label="フレームの割合")
-        ax.set_ylabel("フレームの割合", color=ROW_COLOR)
+        for n, (key, part) in enumerate(parts):
+            label = dict(zip(keys, key if isinstance(key, tuple) else (key,)))
+            color = (colors or {}).get(str(label.get(group)), None) if group else None
+            style = ("-", "--", ":", "-.")[frames.index(label["frame"]) % 4] if "frame" in label else "-"
+            a = part.dropna(subset=["prevalence"]).sort_values("year")
+            ax.plot(a["year"], a["prevalence"], marker="o", markersize=3, linestyle=style,
+                    color=color or (ROW_COLOR if len(parts) == 1 else None), label=" / ".join(map(str, label.values())) or "フレームの割合")
+            if {"ci_low", "ci_high"} <= set(a.columns) and len(parts) <= 2:
+                ax.fill_between(a["year"], a["ci_low"], a["ci_high"], alpha=0.12, color=ax.lines[-1].get_color())
+        ax.set_ylabel("フレームの割合 (文)", color=ROW_COLOR if len(parts) == 1 else "black")
         ax2 = ax.twinx()
-        b = merged.dropna(subset=["figure"]).sort_values("year")
-        ax2.plot(b["year"], b["figure"], marker="s", color=COL_COLOR, label="公式統計")
-        ax2.set_ylabel("公式統計", color=COL_COLOR)
+        b = merged.dropna(subset=["figure"]).drop_duplicates("year").sort_values("year")
+        official = COL_COLOR if len(parts) == 1 else FIGURE_COLOR
+        ax2.plot(b["year"], b["figure"], marker="s", color=official, linewidth=2.0, label="公式統計")
+        ax2.set_ylabel("公式統計 (■)", color=official)
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        if len(parts) > 1:
+            ax.legend(fontsize=7, loc="upper left")
         ax.set_xlabel("年")
         ax.set_title(title)
     return fig

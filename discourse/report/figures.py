@@ -8,20 +8,29 @@ silent tofu boxes (``missing="error"`` raises instead).
 
 Colours come from the levels of the comparison (:func:`level_colors`): one stable colour per level
 in every figure of a run.
+
+Inside :func:`figure_cache` (a run's report stage), :func:`save` reuses the PNG of a figure drawn
+earlier from the same data: every plotting function here (and :func:`keyed` for figures made
+elsewhere) labels its figure with a hash of its inputs, the plotting code and the matplotlib
+version; a cached PNG is checksummed, rebuilt if damaged, and its glyph warnings are repeated.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import warnings
 from pathlib import Path
-from typing import Literal, Mapping, Sequence
+from typing import Any, Callable, Iterator, Literal, Mapping, Sequence
 
 import matplotlib.pyplot as plt  # noqa: E402  (no matplotlib.use: headless machines fall back to Agg)
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 import matplotlib_fontja  # noqa: E402,F401  (registers IPAexGothic)
 import pandas as pd  # noqa: E402
 
+import numpy as np  # noqa: E402
+
+from ..cache import CorruptCacheEntry, atomic_write_bytes, code_fingerprint, read_arrays, stable_hash, write_arrays  # noqa: E402
 from ..errors import DiscourseError  # noqa: E402
 
 FONT = "IPAexGothic"
@@ -105,19 +114,98 @@ def setup() -> None:
                          "figure.dpi": 100, "savefig.dpi": 110})
 
 
+# --- the figure cache ------------------------------------------------------------------------
+_CACHE_DIR: list[Path] = []      # set by figure_cache(); empty: save() always draws
+KEY_ATTR = "_discourse_figure_key"
+
+
+@contextlib.contextmanager
+def figure_cache(folder: str | Path) -> Iterator[None]:
+    """Within this block, :func:`save` reuses PNGs stored in ``folder`` for figures labelled with a
+    data hash (:func:`keyed`) and stores the ones it draws."""
+    _CACHE_DIR.append(Path(folder))
+    try:
+        yield
+    finally:
+        _CACHE_DIR.pop()
+
+
+def _digest(value: Any) -> Any:
+    """A JSON-ready stand-in for a plotting input: DataFrames and Series by their CSV text, index
+    and dtypes; containers element by element; anything else by ``repr``."""
+    if isinstance(value, pd.Series):
+        value = value.to_frame()
+    if isinstance(value, pd.DataFrame):
+        return {"frame": value.to_csv(), "dtypes": [str(t) for t in value.dtypes], "index": str(value.index.dtype)}
+    if isinstance(value, Mapping):
+        return {"map": [[_digest(k), _digest(v)] for k, v in value.items()]}
+    if isinstance(value, (list, tuple)):
+        return [_digest(v) for v in value]
+    return repr(value)
+
+
+@functools.lru_cache(maxsize=1)
+def _drawing_code() -> list[str]:
+    """What else a drawn figure depends on: the plotting code, matplotlib's version and the font."""
+    import matplotlib
+
+    try:
+        font = font_path()
+    except ValueError:
+        font = ""
+    return [code_fingerprint("report/figures", "topics/plots"), matplotlib.__version__, font]
+
+
+def keyed(fig: Any, name: str, *args: Any, **kwargs: Any) -> Any:
+    """Label ``fig`` (drawn by ``name`` from ``args`` and ``kwargs``) with a hash of those inputs, so
+    that :func:`save` can reuse its PNG inside :func:`figure_cache`; returns ``fig``."""
+    setattr(fig, KEY_ATTR, stable_hash([name, _digest(list(args)), _digest(dict(sorted(kwargs.items()))), _drawing_code()], 32))
+    return fig
+
+
+def _labelled(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorator: the figure a plotting function returns is labelled by :func:`keyed`."""
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return keyed(func(*args, **kwargs), func.__qualname__, *args, **kwargs)
+    return wrapper
+
+
 def save(fig: plt.Figure, path: str | Path, *, missing: Literal["replace", "error"] = "replace") -> Path:
     """Write ``fig`` as PNG (no timestamp metadata, so reruns are identical). A character no figure
     font can draw is drawn as 〓 with a warning naming it (``missing="replace"``), or raises
-    :class:`MissingGlyphError` (``missing="error"``)."""
-    path = Path(path)
+    :class:`MissingGlyphError` (``missing="error"``). Inside :func:`figure_cache`, a labelled figure
+    drawn before from the same inputs is copied from the cache instead of drawn."""
+    key = getattr(fig, KEY_ATTR, None)
+    if not _CACHE_DIR or key is None:
+        return _draw(fig, Path(path), missing)[0]
+    entry = _CACHE_DIR[-1] / f"{key}-{missing}.bin"
+    if entry.exists():
+        try:
+            arrays, meta = read_arrays(entry)
+            plt.close(fig)
+            _warn_replaced(Path(path), meta["replaced"])
+            return atomic_write_bytes(Path(path), arrays["png"].tobytes())
+        except (CorruptCacheEntry, KeyError, ValueError) as exc:
+            log.warning("figure cache %s is damaged (%s): redrawing", entry, exc)
+    path, replaced = _draw(fig, Path(path), missing)
+    write_arrays(entry, {"png": np.frombuffer(path.read_bytes(), dtype=np.uint8)}, {"replaced": replaced})
+    return path
+
+
+def _warn_replaced(path: Path, replaced: list[str]) -> None:
+    if replaced:
+        chars = ", ".join(f"{ch} (U+{ord(ch):04X})" for ch in replaced)
+        message = f"{path.name}: no glyph for {chars} in {FONT} or {', '.join(FALLBACK_FONTS)}: drawn as {REPLACEMENT}"
+        log.warning(message)
+        warnings.warn(message, MissingGlyphWarning, stacklevel=3)
+
+
+def _draw(fig: plt.Figure, path: Path, missing: str) -> tuple[Path, list[str]]:
+    """Draw ``fig`` to ``path``; return it and the characters drawn as 〓."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    if missing == "replace":
-        replaced = replace_missing_glyphs(fig)
-        if replaced:
-            chars = ", ".join(f"{ch} (U+{ord(ch):04X})" for ch in replaced)
-            message = f"{path.name}: no glyph for {chars} in {FONT} or {', '.join(FALLBACK_FONTS)}: drawn as {REPLACEMENT}"
-            log.warning(message)
-            warnings.warn(message, MissingGlyphWarning, stacklevel=2)
+    replaced = replace_missing_glyphs(fig) if missing == "replace" else []
+    _warn_replaced(path, replaced)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         fig.savefig(path, format="png", bbox_inches="tight", metadata={"Software": None})
@@ -126,13 +214,14 @@ def save(fig: plt.Figure, path: str | Path, *, missing: Literal["replace", "erro
     if lost:
         path.unlink(missing_ok=True)
         raise MissingGlyphError(f"{path.name}: {lost[0]}: the label uses a character {FONT} cannot draw")
-    return path
+    return path, replaced
 
 
 class MissingGlyphWarning(UserWarning):
     """A figure label had characters no figure font can draw; they were drawn as 〓."""
 
 
+@_labelled
 def keyness_bars(df: pd.DataFrame, *, measure: str, n: int = 15, title: str = "",
                  colors: tuple[str, str] = (TARGET_COLOR, REFERENCE_COLOR)) -> plt.Figure:
     """Top ``n`` terms for the target (positive, ``colors[0]``) and reference (negative, ``colors[1]``)."""
@@ -148,6 +237,7 @@ def keyness_bars(df: pd.DataFrame, *, measure: str, n: int = 15, title: str = ""
     return fig
 
 
+@_labelled
 def grouped_intervals(df: pd.DataFrame, *, item: str, group: str, value: str = "share", low: str = "ci_low",
                       high: str = "ci_high", title: str = "", xlabel: str = "",
                       colors: Mapping[str, str] | None = None) -> plt.Figure:
@@ -173,6 +263,7 @@ def grouped_intervals(df: pd.DataFrame, *, item: str, group: str, value: str = "
     return fig
 
 
+@_labelled
 def lines_by_year(df: pd.DataFrame, *, year: str = "year", value: str, group: str, title: str = "",
                   ylabel: str = "", band: Sequence[str] | None = None, colors: Mapping[str, str] | None = None,
                   styles: Mapping[str, str] | None = None) -> plt.Figure:
@@ -196,6 +287,7 @@ def lines_by_year(df: pd.DataFrame, *, year: str = "year", value: str, group: st
     return fig
 
 
+@_labelled
 def crime_framings(wide: pd.DataFrame, *, title: str = "同じ数字の三つの読み方") -> plt.Figure:
     """The framings of the crime figures side by side: index (state) vs share and rate (NGO)."""
     setup()

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..cache import code_fingerprint, default_cache_dir, stable_hash
+from ..cache import code_fingerprint, stable_hash
 from ..dtm import DocTermMatrix
 from .config import CompareConfig, CorpusConfig, DtmConfig, ExperimentConfig, FramingConfig, OutputsConfig, TokenizeConfig, \
     TopicsConfig, plain
@@ -285,15 +285,10 @@ def _topic_tables(ctx: Context, cfg: TopicsConfig) -> tuple[dict[str, pd.DataFra
     return tables, plain(meta)
 
 
-def _keyed_plot(keyed, plot, *args: Any, **kwargs: Any) -> Any:
-    """``plot(*args, **kwargs)`` labelled with a hash of its inputs (the report reuses a cached PNG)."""
-    return keyed(plot(*args, **kwargs), f"topics.{plot.__name__}", *args, **kwargs)
-
-
 def _topic_results(ctx: Context, cfg: TopicsConfig, tables: dict[str, pd.DataFrame], meta: dict) -> dict[str, Any]:
     """The report's topics section (captions, figures, paragraph) from the topics tables."""
     from .. import topics as tp
-    from ..report.figures import keyed
+    from ..report.figures import lazy
 
     compare, spec, seed = ctx.cfg.compare, effects_spec(ctx.cfg), ctx.cfg.seed
     labels = tables["topics_labels"].set_index("topic")
@@ -303,14 +298,13 @@ def _topic_results(ctx: Context, cfg: TopicsConfig, tables: dict[str, pd.DataFra
         title = f"トピック比率の差 ({compare.label('target')} - {compare.label('reference')})"
         figs.append((f"{compare.label('target')} - {compare.label('reference')} difference in topic proportion "
                      "(95% interval, method of composition)", "topics_contrast",
-                     _keyed_plot(keyed, tp.plot_contrast, tables[f"topics_contrast_{pair}"], labels=labels["frex"].to_dict(),
-                                 title=title)))
+                     lazy(tp.plot_contrast, tables[f"topics_contrast_{pair}"], labels=labels["frex"].to_dict(), title=title)))
         captions = [(f"prevalence by {by} (mean topic share, 95% interval)", f"topics_prevalence_by_{slug(by)}"),
                     (f"{compare.label('target')} - {compare.label('reference')} contrast", f"topics_contrast_{pair}"),
                     ("Jensen-Shannon divergence", "topics_divergence")]
     if cfg.select_k:
         table = tables["topics_select_k"].assign(fit_seconds=meta["select_k_fit_seconds"])
-        figs.append(("choosing the number of topics", "topics_select_k", _keyed_plot(keyed, tp.plot_select_k, table)))
+        figs.append(("choosing the number of topics", "topics_select_k", lazy(tp.plot_select_k, table)))
         captions.append(("select k", "topics_select_k"))
     centred = "; ".join(f"{n} centred at {c}" for n, c in meta["centres"].items())
     return {
@@ -540,13 +534,12 @@ def _shown_levels(ctx: Context) -> list[str]:
 @register_stage("report", section="outputs", enabled=lambda cfg: cfg.outputs.report or cfg.outputs.figures)
 def stage_report(ctx: Context, cfg: OutputsConfig) -> None:
     """Figures, the self-contained ``report.html`` and the Markdown ``summary.md``. A figure drawn by an
-    earlier run from the same data is copied from the stage cache (``stages/figures``)."""
-    from ..report import figures
+    earlier run from the same data is copied from the stage cache (``stages/figures``, see
+    :func:`~discourse.report.figures.figure_cache`, entered by the run)."""
     from ..report.build import build_report
 
-    with figures.figure_cache(default_cache_dir() / "stages" / "figures"):
-        report = build_report(ctx.results, ctx.run.partial, title=f"discourse: {ctx.cfg.name}",
-                              subtitle=ctx.cfg.description, write_figures=cfg.figures, compare=ctx.cfg.compare)
+    report = build_report(ctx.results, ctx.run.partial, title=f"discourse: {ctx.cfg.name}",
+                          subtitle=ctx.cfg.description, write_figures=cfg.figures, compare=ctx.cfg.compare)
     if cfg.report:
         report.write_html(ctx.run.path("report.html"))
         report.write_markdown(ctx.run.path("summary.md"))

@@ -118,7 +118,14 @@ def _fixed_label(func, fix, x, pos=None):
 
 
 def font_path() -> str:
-    """The TTF file of the figure font (bundled with matplotlib-fontja)."""
+    """The TTF file of the figure font (bundled with matplotlib-fontja; found without importing
+    matplotlib, else asked of matplotlib's font manager)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("matplotlib_fontja")
+    bundled = Path(spec.origin).parent / "fonts" / "ipaexg.ttf" if spec and spec.origin else None
+    if bundled is not None and bundled.exists():
+        return str(bundled)
     from matplotlib import font_manager
 
     _plt()
@@ -163,14 +170,17 @@ def _digest(value: Any) -> Any:
 
 @functools.lru_cache(maxsize=1)
 def _drawing_code() -> list[str]:
-    """What else a drawn figure depends on: the plotting code, matplotlib's version and the font."""
-    import matplotlib
+    """What else a drawn figure depends on: the plotting code and the versions of matplotlib and of
+    the font package (read from package metadata: nothing is imported)."""
+    from importlib import metadata
 
-    try:
-        font = font_path()
-    except ValueError:
-        font = ""
-    return [code_fingerprint("report/figures", "topics/plots"), matplotlib.__version__, font]
+    versions = []
+    for dist in ("matplotlib", "matplotlib-fontja", "fonttools"):
+        try:
+            versions.append(f"{dist} {metadata.version(dist)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{dist} not installed")
+    return [code_fingerprint("report/figures", "topics/plots"), *versions]
 
 
 class LazyFigure:

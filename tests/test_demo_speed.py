@@ -162,6 +162,10 @@ def test_lazy_package_exports_are_the_modules_objects():
     assert set(framing.__all__) <= set(dir(framing))
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         framing.nope
+    code = ("import discourse.framing.explain, discourse.framing as f\n"      # the module first, then the name
+            "print(callable(f.explain), 'sklearn' in __import__('sys').modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "False"], out.stderr
 
 
 def _bars() -> pd.DataFrame:

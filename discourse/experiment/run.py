@@ -43,7 +43,7 @@ def run_experiment(cfg: ExperimentConfig, *, progress: bool = False) -> Path:
     run.write_json("config.json", cfg.to_dict())
     handler = _log_to(run.path("run.log"))
     try:
-        with _sigterm_as_exit():
+        with _sigterm_as_exit(), _figure_cache(cfg):
             for stage in _progress([s for s in STAGES.values() if s.enabled(cfg)], progress):
                 _timed(ctx, stage)
     except BaseException as exc:  # record, mark failed, re-raise (KeyboardInterrupt, SIGTERM too)
@@ -54,6 +54,17 @@ def run_experiment(cfg: ExperimentConfig, *, progress: bool = False) -> Path:
     log.info(completion_line(ctx.results.get("problems", {}).get("n", 0)))
     _manifest(ctx, config_hash, "ok", None, handler)
     return run.finish(ok=True)
+
+
+def _figure_cache(cfg: ExperimentConfig) -> contextlib.AbstractContextManager:
+    """In a run that writes figures, figures are drawn only when no earlier run drew the same ones
+    (:func:`~discourse.report.figures.figure_cache`, in the stage cache)."""
+    if not (cfg.outputs.figures and STAGES["report"].enabled(cfg)):
+        return contextlib.nullcontext()
+    from ..cache import default_cache_dir
+    from ..report.figures import figure_cache
+
+    return figure_cache(default_cache_dir() / "stages" / "figures")
 
 
 def completion_line(n_problems: int | Path, *, table: str | Path = "tables/corpus_problems.csv") -> str:

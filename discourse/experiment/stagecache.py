@@ -1,6 +1,7 @@
-"""Stage cache: tokens, the document-term matrix and the framing evaluation reused across runs when
-their inputs and settings are unchanged (checked array files or lossless JSON tables, no pickle; a
-damaged entry is rebuilt, never trusted)."""
+"""Stage cache: tokens, the document-term matrix, the topics tables and the framing evaluation reused
+across runs when their inputs and settings are unchanged (checked array files or lossless JSON
+tables, no pickle; a damaged entry is rebuilt, never trusted). Figures are cached beside them
+(``stages/figures``, :func:`discourse.report.figures.figure_cache`)."""
 from __future__ import annotations
 
 import json

@@ -184,6 +184,7 @@ def stage_dtm(ctx: Context, cfg: DtmConfig) -> None:
     ctx.cache_hits["dtm"] = hit
     ctx.results["dtm"] = dtm
     ctx.results["dtm_tokens"] = tokens
+    ctx.results["dtm_key"] = key
     ctx.table("dtm_summary", pd.DataFrame([{"n_docs": dtm.shape[0], "n_terms": dtm.shape[1],
                                             "n_tokens": int(dtm.matrix.sum()), "language": cfg.language}]))
 
@@ -239,54 +240,81 @@ def centre_numeric(docvars: pd.DataFrame, names: list[str]) -> tuple[pd.DataFram
 def stage_topics(ctx: Context, cfg: TopicsConfig) -> None:
     """LDA topics on the DTM: labels (prob, FREX, lift), prevalence by the compared docvar, the
     target - reference contrast and covariate effects with the method of composition, JS divergence,
-    representative documents, and ``select_k`` when a grid is given."""
+    representative documents, and ``select_k`` when a grid is given. The tables are stage-cached
+    (checksummed JSON) by the DTM, the topic settings, ``[compare]`` and the seed: a rerun does not
+    refit the model."""
+    key = stable_hash({"dtm": ctx.results["dtm_key"], "topics": asdict(cfg), "compare": asdict(ctx.cfg.compare),
+                       "effects": effects_spec(ctx.cfg), "seed": ctx.cfg.seed, "code": code_fingerprint("topics", "experiment/stages")})
+    tables, meta, hit = cached_tables("topics", key, lambda: _topic_tables(ctx, cfg))
+    ctx.cache_hits["topics"] = hit
+    if "select_k_fit_seconds" in meta:
+        ctx.timings["topics_select_k_fit_seconds"] = meta["select_k_fit_seconds"]
+    for name in meta["tables"]:
+        ctx.table(name, tables[name])
+    ctx.results["topics"] = _topic_results(ctx, cfg, tables, meta)
+
+
+def _topic_tables(ctx: Context, cfg: TopicsConfig) -> tuple[dict[str, pd.DataFrame], dict]:
+    """Fit the model and compute every topics table (the cached part of the stage)."""
     from .. import topics as tp
 
     dtm, seed, compare = ctx.results["dtm"], ctx.cfg.seed, ctx.cfg.compare
     model = tp.TopicModel(cfg.n_topics, passes=cfg.passes, iterations=cfg.iterations, chunksize=cfg.chunksize,
                           alpha=cfg.alpha, random_state=seed, backend=cfg.backend).fit(dtm)
     theta, gamma = model.transform(dtm), model.posterior(dtm)
-    labels = tp.label_topics(model)
     spec = effects_spec(ctx.cfg)
     docvars, centres = centre_numeric(dtm.docvars, spec_variables(spec))
     texts = dict(zip(docvars.index, ctx.results["dtm_tokens"].texts))
-    tables = {"topics_labels": labels.reset_index(), "topics_doc_topics": theta.reset_index()}
-    figs, captions = [], []
+    tables = {"topics_labels": tp.label_topics(model).reset_index(), "topics_doc_topics": theta.reset_index()}
     if compare.enabled:
         by, t, r, pair = compare.by, compare.target, compare.reference, pair_name(compare)
         tables[f"topics_prevalence_by_{slug(by)}"] = tp.topic_prevalence(theta, docvars, by=by, posterior=gamma, n_boot=cfg.n_boot,
                                                                          random_state=seed)
-        contrast = tp.topic_contrast(theta, docvars, by=by, target=t, reference=r, posterior=gamma, n_draws=cfg.n_draws,
-                                     random_state=seed)
-        tables[f"topics_contrast_{pair}"] = contrast
+        tables[f"topics_contrast_{pair}"] = tp.topic_contrast(theta, docvars, by=by, target=t, reference=r, posterior=gamma,
+                                                              n_draws=cfg.n_draws, random_state=seed)
         tables["topics_divergence"] = tp.topic_divergence(theta, docvars, by=by, target=t, reference=r, random_state=seed)
-        title = f"トピック比率の差 ({compare.label('target')} - {compare.label('reference')})"
-        figs.append((f"{compare.label('target')} - {compare.label('reference')} difference in topic proportion "
-                     "(95% interval, method of composition)", "topics_contrast",
-                     tp.plot_contrast(contrast, labels=labels["frex"].to_dict(), title=title)))
-        captions = [(f"prevalence by {by} (mean topic share, 95% interval)", f"topics_prevalence_by_{slug(by)}"),
-                    (f"{compare.label('target')} - {compare.label('reference')} contrast", f"topics_contrast_{pair}"),
-                    ("Jensen-Shannon divergence", "topics_divergence")]
     if spec:
         reference = {compare.by: compare.levels("reference")[0]} if compare.enabled and len(compare.levels("reference")) == 1 \
             and compare.by in spec_variables(spec) else None
         tables["topics_effects"] = tp.topic_effects(theta, docvars, spec, posterior=gamma, n_draws=cfg.n_draws, reference=reference,
                                                     random_state=seed)
     tables["topics_representative_docs"] = tp.representative_docs(theta, n=3, texts=texts)
+    meta: dict[str, Any] = {"centres": centres, "n_docs": dtm.shape[0], "n_terms": dtm.shape[1]}
     if cfg.select_k:
         table = tp.select_k(dtm, list(cfg.select_k), texts=ctx.results["dtm_tokens"], n_jobs=cfg.n_jobs, random_state=seed,
                             passes=cfg.passes, chunksize=cfg.chunksize, iterations=cfg.iterations, backend=cfg.backend)
-        ctx.timings["topics_select_k_fit_seconds"] = table["fit_seconds"].round(3).tolist()
+        meta["select_k_fit_seconds"] = table["fit_seconds"].round(3).tolist()
         tables["topics_select_k"] = table.drop(columns="fit_seconds")  # wall-clock: not part of byte-identical tables
-        figs.append(("choosing the number of topics", "topics_select_k", tp.plot_select_k(table)))
+    meta["tables"] = list(tables)
+    return tables, plain(meta)
+
+
+def _topic_results(ctx: Context, cfg: TopicsConfig, tables: dict[str, pd.DataFrame], meta: dict) -> dict[str, Any]:
+    """The report's topics section (captions, figures, paragraph) from the topics tables."""
+    from .. import topics as tp
+    from ..report.figures import lazy
+
+    compare, spec, seed = ctx.cfg.compare, effects_spec(ctx.cfg), ctx.cfg.seed
+    labels = tables["topics_labels"].set_index("topic")
+    figs, captions = [], []
+    if compare.enabled:
+        by, pair = compare.by, pair_name(compare)
+        title = f"トピック比率の差 ({compare.label('target')} - {compare.label('reference')})"
+        figs.append((f"{compare.label('target')} - {compare.label('reference')} difference in topic proportion "
+                     "(95% interval, method of composition)", "topics_contrast",
+                     lazy(tp.plot_contrast, tables[f"topics_contrast_{pair}"], labels=labels["frex"].to_dict(), title=title)))
+        captions = [(f"prevalence by {by} (mean topic share, 95% interval)", f"topics_prevalence_by_{slug(by)}"),
+                    (f"{compare.label('target')} - {compare.label('reference')} contrast", f"topics_contrast_{pair}"),
+                    ("Jensen-Shannon divergence", "topics_divergence")]
+    if cfg.select_k:
+        table = tables["topics_select_k"].assign(fit_seconds=meta["select_k_fit_seconds"])
+        figs.append(("choosing the number of topics", "topics_select_k", lazy(tp.plot_select_k, table)))
         captions.append(("select k", "topics_select_k"))
-    for name, df in tables.items():
-        ctx.table(name, df)
-    centred = "; ".join(f"{n} centred at {c}" for n, c in centres.items())
-    ctx.results["topics"] = {
+    centred = "; ".join(f"{n} centred at {c}" for n, c in meta["centres"].items())
+    return {
         "tables": [("labels", tables["topics_labels"])] + [(c, tables[n]) for c, n in captions],
         "figures": figs,
-        "paragraphs": [f"LDA with {cfg.n_topics} topics on {dtm.shape[0]} documents x {dtm.shape[1]} terms (seed {seed}). "
+        "paragraphs": [f"LDA with {cfg.n_topics} topics on {meta['n_docs']} documents x {meta['n_terms']} terms (seed {seed}). "
                        "Topic ids are never reordered. Intervals carry the model's own uncertainty: "
                        f"{cfg.n_draws} draws of document-topic proportions from their posterior."
                        + (f" Effects: {spec!r}" + (f" ({centred})." if centred else ".") if spec else "")]}
@@ -510,7 +538,9 @@ def _shown_levels(ctx: Context) -> list[str]:
 # --- report --------------------------------------------------------------------------------------
 @register_stage("report", section="outputs", enabled=lambda cfg: cfg.outputs.report or cfg.outputs.figures)
 def stage_report(ctx: Context, cfg: OutputsConfig) -> None:
-    """Figures, the self-contained ``report.html`` and the Markdown ``summary.md``."""
+    """Figures, the self-contained ``report.html`` and the Markdown ``summary.md``. A figure drawn by an
+    earlier run from the same data is copied from the stage cache (``stages/figures``, see
+    :func:`~discourse.report.figures.figure_cache`, entered by the run)."""
     from ..report.build import build_report
 
     report = build_report(ctx.results, ctx.run.partial, title=f"discourse: {ctx.cfg.name}",

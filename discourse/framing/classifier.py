@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -65,7 +66,7 @@ from .calibration import best_threshold, platt, sigmoid
 from .codebook import Codebook, load_codebook
 from .data import FrameCoding, as_sentence_table, corpus_sentences, frame_coding, frame_lists_to_matrix, matrix_to_frame_lists
 from .dictionary import CueMatcher
-from .features import FeatureSpace
+from .features import FeatureCache, FeatureSpace
 from .persist import STATE_ARRAYS, classifier_state, restore_classifier
 
 
@@ -157,18 +158,21 @@ class FramingClassifier(SavedEstimator, BaseEstimator):
         self.random_state = random_state
 
     # --- fitting ------------------------------------------------------------------------------
-    def fit(self, X: Any, y: Any, groups: Sequence[Any] | None = None) -> "FramingClassifier":
+    def fit(self, X: Any, y: Any, groups: Sequence[Any] | None = None, *, features: FeatureCache | None = None
+            ) -> "FramingClassifier":
         """Fit on sentences ``X`` (list of strings, or a table with ``text`` and optionally
         ``doc_id`` and ``language``) and frames ``y`` (lists of frame ids, a 0/1 matrix, or a
         DataFrame with one column per frame). ``groups`` (default: ``X["doc_id"]``) keeps each
-        document within one fold of the threshold cross-validation."""
+        document within one fold of the threshold cross-validation. ``features`` (from
+        :meth:`feature_cache`) supplies features extracted once for these sentences; the fit is
+        the same with or without it."""
         self._check_params()
         table = as_sentence_table(X)
         self.frames_ = self._frame_ids(y)
         Y = self._targets(y, len(table))
         groups = _groups(table, groups, X)
         self.features_ = self._feature_space()
-        Xm = self.features_.fit_transform(*self._inputs(table))
+        Xm = self._fit_features(table, features)
         self.coef_, self.intercept_, oof, rows = self._fit_linear(Xm, Y, groups)
         self.exclusive_ = self._exclusive(Y)
         self._tune(oof, Y[rows], None if groups is None else groups[rows])
@@ -222,20 +226,50 @@ class FramingClassifier(SavedEstimator, BaseEstimator):
         return Y.astype(np.int8)
 
     def _feature_space(self) -> FeatureSpace:
-        cues = CueMatcher(self._codebook()) if self.cue_features else None
+        cues = cue_matcher(self._codebook()) if self.cue_features else None
         char = tuple(self.char_ngrams) if self.char_ngrams else (1, 0)
         return FeatureSpace(word_ngrams=self.word_ngrams, char_ngrams=char, min_df=self.min_df,
                             weights=tuple(self.block_weights), cue_matcher=cues, markers=self.marker_features,
                             context=self.context)
 
     def _inputs(self, table: pd.DataFrame) -> tuple[list, list[str], list[str], list | None]:
-        texts, langs = table["text"].tolist(), table["language"].tolist()
-        docs = table["doc_id"].tolist() if "doc_id" in table.columns else None
+        texts, langs, docs = self._plain(table)
+        return tokenize_sentences(texts, langs), texts, langs, docs
+
+    def _plain(self, table: pd.DataFrame) -> tuple[list[str], list[str], list | None]:
+        """Texts (names masked when ``mask_names``), languages and doc ids of a sentence table: the
+        strings every feature is extracted from, with or without a :class:`FeatureCache`."""
+        texts, langs, docs = _plain_inputs(table)
         if self.mask_names:
             from .markers import mask_names
 
             texts = [mask_names(t, lang) for t, lang in zip(texts, langs)]
-        return tokenize_sentences(texts, langs), texts, langs, docs
+        return texts, langs, docs
+
+    def _fit_features(self, table: pd.DataFrame, cache: FeatureCache | None) -> sp.csr_matrix:
+        """The training matrix: from ``cache`` when it holds these sentences (fitted matrices of
+        the same training rows are reused), else extracted from the strings."""
+        plain = self._plain(table)
+        rows = cache.rows(self.features_, plain[0], plain[1]) if cache is not None else None
+        if rows is None:
+            return self.features_.fit_transform(*self._inputs(table))
+        fs = self.features_
+        key = (fs.word.min_df, fs.weights, fs.markers, fs.context, rows.tobytes(),
+               None if plain[2] is None or not fs.context else tuple(plain[2]))
+        if key not in cache.fitted:
+            Xm = fs.fit_transform_rows(cache, rows, *plain)
+            cache.fitted[key] = (Xm, (fs.word.vocabulary, fs.word.idf), (fs.char.vocabulary, fs.char.idf))
+        Xm, word, char = cache.fitted[key]
+        fs.word.set_state(*word)
+        fs.char.set_state(*char)
+        return Xm
+
+    def feature_cache(self, X: Any) -> FeatureCache:
+        """Features of sentences ``X`` extracted once, for repeated fits and predictions on subsets
+        of them (cross-validation, C tuning, learning curves): pass it as ``features=``."""
+        table = as_sentence_table(X)
+        tokens, texts, langs, _ = self._inputs(table)
+        return FeatureCache(self._feature_space(), tokens, texts, langs)
 
     def _fit_one(self, Xm: sp.csr_matrix, y: np.ndarray) -> tuple[np.ndarray, float]:
         """One frame's logistic regression (liblinear, dual: fast when features outnumber sentences)."""
@@ -281,13 +315,17 @@ class FramingClassifier(SavedEstimator, BaseEstimator):
         needed = math.ceil(len(folds) * self.oof_sentences / max(n, 1))
         return folds[:max(1, min(len(folds), needed))]
 
-    def _choose(self, oof: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Per-frame Platt calibration ``(a, b)`` and decision threshold from scores ``oof``."""
+    def _choose(self, oof: np.ndarray, Y: np.ndarray, *, thresholds_only: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """Per-frame Platt calibration ``(a, b)`` and decision threshold from scores ``oof``.
+        ``thresholds_only``: the calibration is fitted only where the threshold needs it (the
+        thresholds are the same; the returned calibration is then incomplete)."""
         n_frames = Y.shape[1]
         cal = np.tile([1.0, 0.0], (n_frames, 1))
         thr = np.zeros(n_frames)
         for j in range(n_frames):
-            if self.calibration == "platt" and 0 < Y[:, j].sum() < len(Y):
+            from_scores = self.thresholds == "cv" and Y[:, j].sum() >= MIN_TUNE_POSITIVES
+            needed = not thresholds_only or not (from_scores or not Y[:, j].any())
+            if needed and self.calibration == "platt" and 0 < Y[:, j].sum() < len(Y):
                 a, b = platt(oof[:, j], Y[:, j])
                 cal[j] = (a, b) if a > 0 else (MIN_PLATT_SLOPE, b)
             if not Y[:, j].any():
@@ -315,7 +353,7 @@ class FramingClassifier(SavedEstimator, BaseEstimator):
             return table.assign(precision=np.nan, recall=np.nan, f1=np.nan), pd.DataFrame(columns=FOLD_COLUMNS)
         P, rows = np.zeros_like(Y), []
         for k, (tune, scored) in enumerate(self._folds(len(Y), groups)):
-            _, thr = self._choose(oof[tune], Y[tune])
+            _, thr = self._choose(oof[tune], Y[tune], thresholds_only=True)
             P[scored] = apply_exclusive(oof[scored] - thr, self._exclusive(Y[tune]))
             seen, judged = set(units[tune].tolist()), set(units[scored].tolist())
             rows.append({"fold": k, "n_tuning_docs": len(seen), "n_tuning_sentences": len(tune),
@@ -324,16 +362,22 @@ class FramingClassifier(SavedEstimator, BaseEstimator):
         return _prf(Y, P, self.frames_), pd.DataFrame(rows, columns=FOLD_COLUMNS)
 
     # --- prediction ---------------------------------------------------------------------------
-    def transform(self, X: Any) -> sp.csr_matrix:
-        """The feature matrix of sentences (columns: ``features_.feature_names``)."""
-        self._check_fitted()
-        return self.features_.transform(*self._inputs(as_sentence_table(X)))
-
-    def decision_function(self, X: Any) -> np.ndarray:
-        """Linear scores (n_sentences, n_frames), after the denial and procedural gates when on."""
+    def transform(self, X: Any, *, features: FeatureCache | None = None) -> sp.csr_matrix:
+        """The feature matrix of sentences (columns: ``features_.feature_names``); ``features``
+        as in :meth:`fit` (same matrix)."""
         self._check_fitted()
         table = as_sentence_table(X)
-        scores = np.asarray(self.features_.transform(*self._inputs(table)) @ self.coef_.T + self.intercept_)
+        plain = self._plain(table)
+        rows = features.rows(self.features_, plain[0], plain[1]) if features is not None else None
+        if rows is not None:
+            return self.features_.transform_rows(features, rows, *plain)
+        return self.features_.transform(*self._inputs(table))
+
+    def decision_function(self, X: Any, *, features: FeatureCache | None = None) -> np.ndarray:
+        """Linear scores (n_sentences, n_frames), after the denial and procedural gates when on;
+        ``features`` as in :meth:`fit` (same scores)."""
+        table = as_sentence_table(X)
+        scores = np.asarray(self.transform(table, features=features) @ self.coef_.T + self.intercept_)
         return self._gate(table, scores)
 
     def _gate(self, table: pd.DataFrame, scores: np.ndarray) -> np.ndarray:
@@ -353,6 +397,11 @@ class FramingClassifier(SavedEstimator, BaseEstimator):
                 block = np.ix_(rows, cols)
                 scores[block] = np.minimum(scores[block], self.thresholds_[cols] - 1.0)
         return scores
+
+    def predict_with_proba(self, X: Any, *, features: FeatureCache | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """``(predict_indicator(X), predict_proba(X) as an array)`` from one featurization."""
+        scores = self.decision_function(X, features=features)
+        return self._decide(scores), self._proba(scores)
 
     def _proba(self, scores: np.ndarray) -> np.ndarray:
         return sigmoid(self.calibration_[:, 0] * scores + self.calibration_[:, 1])
@@ -438,6 +487,19 @@ def load_model(path: str | Path) -> FramingClassifier:
 
 
 FOLD_COLUMNS = ["fold", "n_tuning_docs", "n_tuning_sentences", "n_scored_docs", "n_scored_sentences", "n_shared_docs"]
+
+
+@lru_cache(maxsize=8)
+def cue_matcher(codebook: Codebook) -> CueMatcher:
+    """The cue matcher of a codebook, built once per codebook (it tokenizes every cue; matchers
+    are only read, so fits share one)."""
+    return CueMatcher(codebook)
+
+
+def _plain_inputs(table: pd.DataFrame) -> tuple[list[str], list[str], list | None]:
+    """Texts, languages and doc ids (None without a ``doc_id`` column) of a sentence table."""
+    docs = table["doc_id"].tolist() if "doc_id" in table.columns else None
+    return table["text"].tolist(), table["language"].tolist(), docs
 
 
 def _groups(table: pd.DataFrame, groups: Sequence[Any] | None, X: Any) -> np.ndarray | None:

@@ -24,7 +24,7 @@ from sklearn.base import clone
 from .classifier import FramingClassifier
 from .data import GoldSet, load_gold_set
 from .dictionary import DictionaryCoder
-from .evaluate import Evaluation, evaluate_holdout, learning_curve, side_by_side, tune_C
+from .evaluate import Evaluation, evaluate_holdout, feature_cache, learning_curve, side_by_side, tune_C
 
 TARGET_MACRO, TARGET_FRAME = 0.75, 0.60
 
@@ -117,16 +117,18 @@ def evaluate_demo(gold: GoldSet | None = None, *, classifier: FramingClassifier 
     gold = gold or load_gold_set()
     train, test, frames = gold.train(), gold.test(), list(gold.frames)
     base = classifier or FramingClassifier(codebook=codebook, random_state=random_state)
+    features = feature_cache(base, train, test)      # every sentence's features extracted once
     if C is None:
-        C, table = tune_C(base, train, Cs=Cs, frames=frames, random_state=random_state)
+        C, table = tune_C(base, train, Cs=Cs, frames=frames, random_state=random_state, features=features)
     else:
         table = pd.DataFrame()
     model = clone(base).set_params(C=C)
-    clf = evaluate_holdout(model, train, test, frames=frames, name="classifier", n_boot=n_boot, random_state=random_state)
+    clf = evaluate_holdout(model, train, test, frames=frames, name="classifier", n_boot=n_boot, random_state=random_state,
+                           features=features)
     dic = evaluate_holdout(DictionaryCoder(codebook=codebook), train, test, frames=frames, name="dictionary", n_boot=n_boot,
                            random_state=random_state)
     curve = learning_curve(model, train, test, frames=frames, fractions=fractions, n_repeats=n_repeats,
-                           random_state=random_state) if learning else pd.DataFrame()
+                           random_state=random_state, features=features) if learning else pd.DataFrame()
     sizes = {"train_docs": int(train["doc_id"].nunique()), "train_sentences": len(train),
              "test_docs": int(test["doc_id"].nunique()), "test_sentences": len(test)}
     return DemoEvaluation(clf, dic, float(C), table, curve, sizes, model.get_params())

@@ -126,23 +126,51 @@ def _by_language(sentences: pd.DataFrame, Y: np.ndarray, P: np.ndarray, frames: 
     return pd.DataFrame(rows)
 
 
-def fit_predict(estimator: Any, train: pd.DataFrame, test: pd.DataFrame, frames: Sequence[str]
+def feature_cache(estimator: Any, *tables: pd.DataFrame) -> Any:
+    """Features of every sentence of ``tables`` extracted once (``estimator.feature_cache``, e.g.
+    :class:`~discourse.framing.features.FeatureCache`), or None for a coder without features."""
+    if not hasattr(estimator, "feature_cache"):
+        return None
+    table = pd.concat([t for t in tables], ignore_index=True)
+    return estimator.feature_cache(table[[c for c in ("text", "doc_id", "language") if c in table.columns]])
+
+
+def fit_predict(estimator: Any, train: pd.DataFrame, test: pd.DataFrame, frames: Sequence[str], *, features: Any = None
                 ) -> tuple[Any, np.ndarray, np.ndarray | None]:
-    """Fit a clone of ``estimator`` on the ``train`` sentences only; predict the ``test`` ones."""
+    """Fit a clone of ``estimator`` on the ``train`` sentences only; predict the ``test`` ones.
+
+    ``features`` (from :func:`feature_cache`, covering both sets) supplies the sentence features
+    extracted once; the predictions of a fit with the same parameters on the same sentences are
+    then also reused (a learning curve's last point is the held-out fit). Same results either way."""
     Xtr, Ytr = sentence_inputs(train, frames)
     Xte, _ = sentence_inputs(test, frames)
     overlap = set(Xtr["doc_id"]) & set(Xte["doc_id"])
     if overlap:
         raise ConfigError(f"{len(overlap)} documents are in both train and test (e.g. {sorted(overlap)[:3]}): split by document")
-    model = clone(estimator).fit(Xtr, Ytr)
-    return model, model.predict_indicator(Xte), _scores(model, Xte)
+    if features is None or not hasattr(estimator, "predict_with_proba"):
+        model = clone(estimator).fit(Xtr, Ytr)
+        return model, model.predict_indicator(Xte), _scores(model, Xte)
+    key = (repr(sorted(estimator.get_params().items())), _rows_key(Xtr, Ytr), _rows_key(Xte, None))
+    if key not in features.predictions:
+        model = clone(estimator).fit(Xtr, Ytr, features=features)
+        features.predictions[key] = (model, *model.predict_with_proba(Xte, features=features))
+    model, P, S = features.predictions[key]
+    return model, P.copy(), S.copy()
+
+
+def _rows_key(X: pd.DataFrame, Y: np.ndarray | None) -> tuple:
+    """Identity of a sentence table (texts, documents, languages, gold) for reusing a fit."""
+    cols = tuple(tuple(X[c].astype(str)) for c in ("text", "doc_id", "language") if c in X.columns)
+    return cols, None if Y is None else (Y.shape, Y.tobytes())
 
 
 def evaluate_holdout(estimator: Any, train: pd.DataFrame, test: pd.DataFrame, *, frames: Sequence[str] | None = None,
-                     name: str | None = None, n_boot: int = 1000, ci: float = 0.95, random_state: int = 0) -> Evaluation:
-    """Fit on the training documents, evaluate on the held-out test documents."""
+                     name: str | None = None, n_boot: int = 1000, ci: float = 0.95, random_state: int = 0,
+                     features: Any = None) -> Evaluation:
+    """Fit on the training documents, evaluate on the held-out test documents (``features`` as in
+    :func:`fit_predict`)."""
     frames = _frames(train, frames)
-    _, P, S = fit_predict(estimator, train, test, frames)
+    _, P, S = fit_predict(estimator, train, test, frames, features=features)
     Xte, Yte = sentence_inputs(test, frames)
     return score_predictions(name or type(estimator).__name__, Xte, Yte, P, S, frames, n_boot=n_boot, ci=ci,
                              random_state=random_state)
@@ -154,28 +182,34 @@ def grouped_folds(doc_ids: Sequence[Any], n_splits: int = 5, random_state: int =
 
 
 def cross_validate(estimator: Any, labels: pd.DataFrame, *, frames: Sequence[str] | None = None, n_splits: int = 5,
-                   name: str | None = None, n_boot: int = 1000, ci: float = 0.95, random_state: int = 0) -> Evaluation:
+                   name: str | None = None, n_boot: int = 1000, ci: float = 0.95, random_state: int = 0,
+                   features: Any = None) -> Evaluation:
     """Grouped k-fold cross-validation: each fold's documents are predicted by a model fitted on
-    the other folds; the pooled out-of-fold predictions are scored."""
+    the other folds; the pooled out-of-fold predictions are scored. Sentence features are
+    extracted once (``features``, as in :func:`fit_predict`, else made here)."""
     frames = _frames(labels, frames)
     labels = labels.reset_index(drop=True)
     X, Y = sentence_inputs(labels, frames)
+    features = features if features is not None else feature_cache(estimator, labels)
     P = np.zeros_like(Y)
     S = np.zeros(Y.shape, dtype=float)
     for train, test in grouped_folds(X["doc_id"], n_splits, random_state):
-        _, P[test], S[test] = fit_predict(estimator, labels.iloc[train], labels.iloc[test], frames)
+        _, P[test], S[test] = fit_predict(estimator, labels.iloc[train], labels.iloc[test], frames, features=features)
     return score_predictions(name or type(estimator).__name__, X, Y, P, S, frames, n_boot=n_boot, ci=ci,
                              random_state=random_state)
 
 
 def tune_C(estimator: Any, train: pd.DataFrame, *, Cs: Sequence[float] = (1.0, 3.0, 10.0, 30.0),
-           frames: Sequence[str] | None = None, n_splits: int = 5, random_state: int = 0) -> tuple[float, pd.DataFrame]:
+           frames: Sequence[str] | None = None, n_splits: int = 5, random_state: int = 0,
+           features: Any = None) -> tuple[float, pd.DataFrame]:
     """Choose ``C`` by grouped cross-validation on the training documents only (macro-F1 of the
-    out-of-fold predictions; ties go to the smaller, more regularized C)."""
+    out-of-fold predictions; ties go to the smaller, more regularized C). Every C uses the same
+    fold matrices (``features``, as in :func:`fit_predict`, else made here)."""
     rows = []
+    features = features if features is not None else feature_cache(estimator, train)
     for C in Cs:
         ev = cross_validate(clone(estimator).set_params(C=C), train, frames=frames, n_splits=n_splits, n_boot=0,
-                            random_state=random_state)
+                            random_state=random_state, features=features)
         rows.append({"C": C, "macro_f1": ev.summary["macro_f1"], "micro_f1": ev.summary["micro_f1"],
                      "min_frame_f1": ev.summary["min_frame_f1"]})
     table = pd.DataFrame(rows)
@@ -185,14 +219,16 @@ def tune_C(estimator: Any, train: pd.DataFrame, *, Cs: Sequence[float] = (1.0, 3
 
 def learning_curve(estimator: Any, train: pd.DataFrame, test: pd.DataFrame, *, frames: Sequence[str] | None = None,
                    fractions: Sequence[float] = (0.1, 0.25, 0.5, 0.75, 1.0), n_repeats: int = 3,
-                   random_state: int = 0) -> pd.DataFrame:
+                   random_state: int = 0, features: Any = None) -> pd.DataFrame:
     """F1 on the test documents against the number of annotated training sentences.
 
     For each repeat the training documents are shuffled once and growing prefixes (nested
     subsets of whole documents) are used to fit. Returns one row per (repeat, fraction):
-    ``repeat``, ``fraction``, ``n_docs``, ``n_sentences``, ``macro_f1``, ``micro_f1``.
+    ``repeat``, ``fraction``, ``n_docs``, ``n_sentences``, ``macro_f1``, ``micro_f1``. Sentence
+    features are extracted once (``features``, as in :func:`fit_predict`, else made here).
     """
     frames = _frames(train, frames)
+    features = features if features is not None else feature_cache(estimator, train, test)
     Xte, Yte = sentence_inputs(test, frames)
     docs = np.array(sorted(train["doc_id"].unique()), dtype=object)
     rng = np.random.default_rng(random_state)
@@ -202,7 +238,7 @@ def learning_curve(estimator: Any, train: pd.DataFrame, test: pd.DataFrame, *, f
         for frac in fractions:
             keep = set(order[:max(2, int(round(frac * len(docs))))])
             part = train[train["doc_id"].isin(keep)]
-            _, P, _ = fit_predict(estimator, part, test, frames)
+            _, P, _ = fit_predict(estimator, part, test, frames, features=features)
             t = prf_table(Yte, P, frames).set_index("frame")
             rows.append({"repeat": rep, "fraction": frac, "n_docs": len(keep), "n_sentences": len(part),
                          "macro_f1": t.loc["(macro)", "f1"], "micro_f1": t.loc["(micro)", "f1"]})

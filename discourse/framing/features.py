@@ -26,7 +26,7 @@ Example
 """
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -82,13 +82,17 @@ class TfidfBlock:
     def fit_transform(self, docs: Sequence[Sequence[str]]) -> sp.csr_matrix:
         index = _Growing()
         counts = _counts(docs, index.__getitem__, lambda: len(index))
+        return self._fit_counts(counts, np.array(list(index), dtype=object))
+
+    def _fit_counts(self, counts: sp.csr_matrix, names: np.ndarray) -> sp.csr_matrix:
+        """Fit on a count matrix whose columns are ``names`` (in order of first occurrence)."""
         df = np.bincount(counts.indices, minlength=counts.shape[1])
         keep = np.flatnonzero(df >= self.min_df)
-        names = np.array(list(index), dtype=object)[keep]
+        names = names[keep]
         order = np.argsort(names.astype(str), kind="stable")
         keep, names = keep[order], names[order]
         self.vocabulary = names.tolist()
-        self.idf = smooth_idf(df[keep], len(docs))
+        self.idf = smooth_idf(df[keep], counts.shape[0])
         return self._weight(counts[:, keep])
 
     def set_state(self, vocabulary: list[str], idf: np.ndarray) -> "TfidfBlock":
@@ -116,9 +120,15 @@ def _counts(docs: Sequence[Sequence[str]], lookup: Callable[[str], int], n_cols:
         chunks.append(ids)
         indptr[i + 1] = indptr[i] + len(ids)
     indices = np.concatenate(chunks) if chunks else np.zeros(0, np.int64)
-    rows = np.repeat(np.arange(len(docs)), np.diff(indptr))
+    return _counts_from_ids(indices, indptr, n_cols())
+
+
+def _counts_from_ids(indices: np.ndarray, indptr: np.ndarray, n_cols: int) -> sp.csr_matrix:
+    """CSR counts of rows given as runs of column ids (``indptr`` as in CSR); ids < 0 are dropped."""
+    n = len(indptr) - 1
+    rows = np.repeat(np.arange(n), np.diff(indptr))
     ok = indices >= 0
-    return sp.csr_matrix((np.ones(int(ok.sum())), (rows[ok], indices[ok])), shape=(len(docs), n_cols()))
+    return sp.csr_matrix((np.ones(int(ok.sum())), (rows[ok], indices[ok])), shape=(n, n_cols))
 
 
 class FeatureSpace:
@@ -175,6 +185,29 @@ class FeatureSpace:
         blocks = [self.word.transform(words), self.char.transform(chars), *self._extra_blocks(counts, texts, languages, docs)]
         return self._stack(blocks)
 
+    def extraction_key(self) -> tuple:
+        """What the per-sentence feature strings and cue counts depend on (n-gram settings, cues);
+        a :class:`FeatureCache` serves only a space with the same key."""
+        cues = None if self.cues is None else (tuple(self.cues.frames), repr(self.cues.index), repr(self.cues.texts))
+        return (self.word_ngrams, self.char_ngrams, cues)
+
+    def fit_transform_rows(self, cache: "FeatureCache", rows: np.ndarray, texts: Sequence[str], languages: Sequence[str],
+                           docs: Sequence | None = None) -> sp.csr_matrix:
+        """:meth:`fit_transform` of the sentences at ``rows`` of ``cache`` (``texts``, ``languages``,
+        ``docs`` are theirs): the same matrix and fitted state, from the features extracted once."""
+        words, chars = cache.word.counts_first_seen(rows), cache.char.counts_first_seen(rows)
+        blocks = [self.word._fit_counts(*words), self.char._fit_counts(*chars),
+                  *self._extra_blocks(cache.cue_counts[rows], texts, languages, docs)]
+        return self._stack(blocks)
+
+    def transform_rows(self, cache: "FeatureCache", rows: np.ndarray, texts: Sequence[str], languages: Sequence[str],
+                       docs: Sequence | None = None) -> sp.csr_matrix:
+        """:meth:`transform` of the sentences at ``rows`` of ``cache``: the same matrix."""
+        blocks = [cache.word.counts_in(rows, self.word.vocabulary), cache.char.counts_in(rows, self.char.vocabulary)]
+        blocks = [self.word._weight(blocks[0]), self.char._weight(blocks[1]),
+                  *self._extra_blocks(cache.cue_counts[rows], texts, languages, docs)]
+        return self._stack(blocks)
+
     def _stack(self, blocks: list[sp.csr_matrix]) -> sp.csr_matrix:
         weights = list(self.weights[:3]) + ([self.weights[3]] if self.markers else []) + ([self.weights[4]] if self.context else [])
         return sp.csr_matrix(sp.hstack([w * b for w, b in zip(weights, blocks)], format="csr"))
@@ -204,6 +237,97 @@ class FeatureSpace:
         if self.context:
             sizes.append(2 * len(self._frames))
         return tuple(sizes)
+
+
+class _IdRuns:
+    """Every sentence's features as ids over one vocabulary of all features seen, in the order the
+    extraction lists them (runs of ids, CSR-style ``indptr``)."""
+
+    def __init__(self, docs: Sequence[Sequence[str]]):
+        self.index = _Growing()
+        self.indptr = np.zeros(len(docs) + 1, dtype=np.int64)
+        chunks = []
+        for i, feats in enumerate(docs):
+            chunks.append(np.fromiter(map(self.index.__getitem__, feats), dtype=np.int64, count=len(feats)))
+            self.indptr[i + 1] = self.indptr[i] + len(feats)
+        self.ids = np.concatenate(chunks) if chunks else np.zeros(0, np.int64)
+        self.names = np.array(list(self.index), dtype=object)
+
+    def gather(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The ids of ``rows`` (in that order) and their ``indptr``."""
+        lengths = np.diff(self.indptr)[rows]
+        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        pos = np.repeat(self.indptr[rows] - indptr[:-1], lengths) + np.arange(indptr[-1])
+        return self.ids[pos], indptr
+
+    def counts_first_seen(self, rows: np.ndarray) -> tuple[sp.csr_matrix, np.ndarray]:
+        """Counts of ``rows`` with columns numbered by first occurrence, and the column names: what
+        :meth:`TfidfBlock.fit_transform` builds from the strings of these rows."""
+        ids, indptr = self.gather(rows)
+        uniq, first = np.unique(ids, return_index=True)
+        seen = uniq[np.argsort(first, kind="stable")]
+        local = np.full(len(self.names), -1, dtype=np.int64)
+        local[seen] = np.arange(len(seen))
+        return _counts_from_ids(local[ids], indptr, len(seen)), self.names[seen]
+
+    def counts_in(self, rows: np.ndarray, vocabulary: Sequence[str]) -> sp.csr_matrix:
+        """Counts of ``rows`` over a fitted ``vocabulary`` (unseen features dropped): what
+        :meth:`TfidfBlock.transform` counts from the strings of these rows."""
+        ids, indptr = self.gather(rows)
+        column = np.full(len(self.names), -1, dtype=np.int64)
+        known = [(self.index.get(f, -1), j) for j, f in enumerate(vocabulary)]
+        known = np.array([k for k in known if k[0] >= 0], dtype=np.int64).reshape(-1, 2)
+        column[known[:, 0]] = known[:, 1]
+        return _counts_from_ids(column[ids], indptr, len(vocabulary))
+
+
+class FeatureCache:
+    """The features of one set of sentences, extracted once: word and character n-grams as ids over
+    one vocabulary of everything seen, and the cue counts, for each distinct (language, text).
+
+    A :class:`FeatureSpace` fitted on any subset of these sentences
+    (:meth:`FeatureSpace.fit_transform_rows`) gives exactly the matrix and fitted state that
+    :meth:`FeatureSpace.fit_transform` gives from the strings, at the cost of array operations, so
+    cross-validation, C tuning and learning curves extract each sentence's features once.
+    ``fitted`` keeps fitted matrices by training rows (the folds of C tuning are the same for every
+    C) and ``predictions`` keeps the predictions of identical fits (see
+    :func:`discourse.framing.evaluate.fit_predict`).
+
+    Example
+    -------
+    >>> space = FeatureSpace(min_df=1)
+    >>> texts = ["外国人の犯罪", "治安の悪化"]
+    >>> cache = FeatureCache(space, tokenize_sentences(texts, ["ja", "ja"]), texts, ["ja", "ja"])  # doctest: +SKIP
+    """
+
+    def __init__(self, space: FeatureSpace, tokens: Sequence[SentenceTokens], texts: Sequence[str], languages: Sequence[str]):
+        self.key = space.extraction_key()
+        self.row_of: dict[tuple[str, str], int] = {}
+        first: list[int] = []
+        for i, key in enumerate(zip(languages, texts)):
+            if key not in self.row_of:
+                self.row_of[key] = len(first)
+                first.append(i)
+        tokens, texts, languages = [tokens[i] for i in first], [texts[i] for i in first], [languages[i] for i in first]
+        words, chars = space._docs(tokens, texts)
+        self.word, self.char = _IdRuns(words), _IdRuns(chars)
+        self.cue_counts = space._cue_counts(tokens, texts, languages)
+        self.fitted: dict[Any, Any] = {}
+        self.predictions: dict[Any, Any] = {}
+
+    def __len__(self) -> int:
+        return len(self.row_of)
+
+    def rows(self, space: FeatureSpace, texts: Sequence[str], languages: Sequence[str]) -> np.ndarray | None:
+        """Rows of these sentences, or None when ``space`` extracts other features or a sentence is
+        not in the cache (callers then extract from the strings)."""
+        if space.extraction_key() != self.key:
+            return None
+        try:
+            return np.array([self.row_of[key] for key in zip(languages, texts)], dtype=np.int64)
+        except KeyError:
+            return None
 
 
 DEFAULT_EXTRA_WEIGHTS = (0.3, 0.5, 0.3)   # cue, markers, context when only (word, char) or (word, char, cue) are given

@@ -26,7 +26,6 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.stats import rankdata
 
 from .._internal.intervals import bootstrap_weights, percentile_interval
 from .._internal.scores import confusion_counts as counts
@@ -54,16 +53,26 @@ def prf_table(Y: np.ndarray, P: np.ndarray, frames: Sequence[str]) -> pd.DataFra
 
 
 def lrap_per_sentence(Y: np.ndarray, S: np.ndarray) -> np.ndarray:
-    """Label ranking average precision of each sentence (scores ``S``, higher = more likely)."""
+    """Label ranking average precision of each sentence (scores ``S``, higher = more likely).
+
+    A frame's rank is the number of frames scored at least as high (ties share the lowest rank,
+    as ``rankdata(method="max")``); all sentences at once, grouped by their number of true frames.
+    """
     Y, S = np.asarray(Y).astype(bool), np.asarray(S, dtype=float)
     out = np.ones(len(Y))
-    for i in range(len(Y)):
-        rel = np.flatnonzero(Y[i])
-        if len(rel) == 0 or len(rel) == Y.shape[1]:
+    if not len(Y):
+        return out
+    at_or_above = S[:, None, :] >= S[:, :, None]          # [i, j, k]: frame k scored >= frame j
+    rank_all = at_or_above.sum(axis=2)
+    rank_rel = (at_or_above & Y[:, None, :]).sum(axis=2)
+    n_rel = Y.sum(axis=1)
+    for k in np.unique(n_rel):
+        if k == 0 or k == Y.shape[1]:
             continue
-        rank_all = rankdata(-S[i], method="max")[rel]
-        rank_rel = rankdata(-S[i, rel], method="max")
-        out[i] = float(np.mean(rank_rel / rank_all))
+        rows = np.flatnonzero(n_rel == k)
+        cols = np.nonzero(Y[rows])[1].reshape(len(rows), k)
+        ratio = np.take_along_axis(rank_rel[rows], cols, 1) / np.take_along_axis(rank_all[rows], cols, 1)
+        out[rows] = np.mean(ratio, axis=1)
     return out
 
 

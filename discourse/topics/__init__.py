@@ -28,24 +28,20 @@ topic_1    人権・差別・偏見・排外・権利・収容・尊厳
 """
 from __future__ import annotations
 
-from .effects import draw_proportions, rubin_pool, topic_contrast, topic_effects
-from .formula import Design, parse_spec
-from .labels import (frex_scores, js_estimate, label_topics, lift_scores, representative_docs, term_scores,
-                     term_topic_mass, top_terms)
-from .model import TopicModel, topic_names
-from .plots import plot_contrast, plot_prevalence, plot_select_k
-from .prevalence import jensen_shannon, topic_divergence, topic_prevalence
-from .select import coherence, exclusivity, heldout_perplexity, reference_texts, select_k, split_documents
-from .sentences import representative_sentences
-from .synthetic import SyntheticCorpus, match_topics, synthetic_corpus
+from .._internal.lazy import exported, lazy_exports
 
-__all__ = [
-    "TopicModel", "topic_names",
-    "top_terms", "label_topics", "term_scores", "frex_scores", "lift_scores", "js_estimate",
-    "representative_docs", "representative_sentences", "term_topic_mass",
-    "select_k", "coherence", "exclusivity", "heldout_perplexity", "reference_texts", "split_documents",
-    "topic_prevalence", "topic_divergence", "jensen_shannon",
-    "topic_effects", "topic_contrast", "draw_proportions", "rubin_pool", "Design", "parse_spec",
-    "plot_select_k", "plot_contrast", "plot_prevalence",
-    "synthetic_corpus", "SyntheticCorpus", "match_topics",
-]
+# each module is imported when one of its names is first used (plots do not load gensim or scikit-learn)
+_EXPORTS = {
+    "model": ["TopicModel", "topic_names"],
+    "labels": ["top_terms", "label_topics", "term_scores", "frex_scores", "lift_scores", "js_estimate",
+               "representative_docs", "term_topic_mass"],
+    "sentences": ["representative_sentences"],
+    "select": ["select_k", "coherence", "exclusivity", "heldout_perplexity", "reference_texts", "split_documents"],
+    "prevalence": ["topic_prevalence", "topic_divergence", "jensen_shannon"],
+    "effects": ["topic_effects", "topic_contrast", "draw_proportions", "rubin_pool"],
+    "formula": ["Design", "parse_spec"],
+    "plots": ["plot_select_k", "plot_contrast", "plot_prevalence"],
+    "synthetic": ["synthetic_corpus", "SyntheticCorpus", "match_topics"],
+}
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+__all__ = exported(_EXPORTS)

@@ -207,3 +207,32 @@ def test_figures_outside_a_run_are_matplotlib_figures(tmp_path):
         warnings.simplefilter("error")
         figures.save(fig, tmp_path / "k.png")
     assert not (tmp_path / ".discourse-cache").exists()
+
+
+def test_font_subset_is_reused_inside_the_figure_cache_and_rebuilt_when_damaged(tmp_path):
+    """The report's embedded font subset: the same bytes with and without the cache, one entry per
+    character set, a damaged entry rebuilt (not trusted)."""
+    import base64
+
+    from fontTools.ttLib import TTFont
+
+    from discourse.report import figures
+    from discourse.report.html import embedded_font_css
+
+    text = "外国人の犯罪と人権 abc"
+    plain = embedded_font_css(text)
+    with figures.figure_cache(tmp_path):
+        first = embedded_font_css(text)
+        entries = list(tmp_path.glob("*font-subset.bin"))
+        assert len(entries) == 1
+        assert embedded_font_css("".join(reversed(text))) == first          # same characters, same entry
+        entries[0].write_bytes(entries[0].read_bytes()[:-7] + b"garbage")
+        rebuilt = embedded_font_css(text)
+        embedded_font_css(text + "治安")
+    assert plain == first == rebuilt
+    assert len(list(tmp_path.glob("*font-subset.bin"))) == 2
+    data = base64.b64decode(first.split("base64,")[1].split(")")[0])
+    import io
+
+    cmap = TTFont(io.BytesIO(data)).getBestCmap()
+    assert {ord(c) for c in "外国人犯罪権"} <= set(cmap) and ord("治") not in cmap

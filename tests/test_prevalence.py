@@ -80,3 +80,20 @@ def test_errors_name_the_problem(data):
         prevalence(labels, docvars, unit="paragraph")
     with pytest.raises(ConfigError, match="missing from docvars"):
         prevalence(labels.assign(doc_id="zz"), docvars)
+
+
+def test_pearson_chi2_equals_scipy_bit_for_bit():
+    """The crosstab's chi-square (computed without importing scipy.stats) gives scipy's numbers exactly."""
+    from scipy import stats
+
+    from discourse.metrics.prevalence import pearson_chi2
+
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        table = rng.integers(1, 300, size=tuple(rng.integers(2, 6, 2)))
+        mine, ref = pearson_chi2(table), stats.chi2_contingency(table, correction=False)
+        assert (mine[0], mine[1], mine[2]) == (ref[0], ref[1], ref[2])
+        assert np.array_equal(mine[3], ref[3])
+    assert pearson_chi2(np.array([[3, 4]]))[:3] == (0.0, 1.0, 0)
+    with pytest.raises(ValueError):
+        pearson_chi2(np.array([[0, 3], [0, 4]]))

@@ -46,7 +46,6 @@ from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ..errors import ConfigError
 from .crime_figures import load_statistics, series
@@ -539,6 +538,8 @@ def frames_vs_figures(prevalence_by_year: pd.DataFrame, table: pd.DataFrame | No
 
 
 def _correlate(prev: pd.Series, fig: pd.Series, lag: int) -> dict:
+    from scipy import stats   # imported when used: scipy.stats takes about a second to import
+
     years = [y for y in prev.index if (y - lag) in fig.index and pd.notna(prev[y])]
     a = prev.reindex(years).to_numpy(float)
     b = fig.reindex([y - lag for y in years]).to_numpy(float)
@@ -561,6 +562,8 @@ def _correlate(prev: pd.Series, fig: pd.Series, lag: int) -> dict:
 
 def _r_needed(n: int) -> float:
     """Smallest |r| with two-sided p < .05 for n pairs (t test with n - 2 df)."""
+    from scipy import stats
+
     if n < 3:
         return np.nan
     t = stats.t.ppf(0.975, n - 2)

@@ -229,7 +229,7 @@ def _network(report: Report, name: str, spec, net, fig_dir: Path | None) -> None
         s.paragraphs.append(f"The figure gives each node the colour of the group that over-uses it (log ratio of its tokens, "
                             f"{_label(a['target'])} against {_label(a.get('reference'))}; grey: equal use); the "
                             "interactive version colours the communities, and its tooltips give both.")
-    _add_figure(s, f"co-occurrence network, colour by {by}", _save(fig_dir, name, _network_figure(net, colors, by)))
+    _add_figure(s, f"co-occurrence network, colour by {by}", _save(fig_dir, name, figures.lazy(_network_figure, net, colors, by)))
     s.raw_html.append(_network_frame(name, net, node_colors(net, "community"), "community", fig_dir))
     s.tables += [("nodes (largest degree first)", net.nodes.sort_values(["degree", "freq"], ascending=False)),
                  ("edges (strongest first)", net.edges)]
@@ -289,7 +289,7 @@ def _correspondence(report: Report, name: str, spec, ca, fig_dir: Path | None) -
                      .rename(columns={"label": "term"})))
     for term in top["label"][:5]:
         report.anchor(str(term))
-    fig = _biplot(ca)
+    fig = figures.lazy(_biplot, ca)
     _add_figure(s, f"correspondence analysis of terms x {by} (symmetric map)", _save(fig_dir, name, fig))
 
 
@@ -313,7 +313,7 @@ def _clustering(report: Report, name: str, spec, result, fig_dir: Path | None) -
         + (" Ward's criterion is defined for Euclidean distances; applied to Jaccard distances (as KH Coder does) it is "
            "a heuristic: say so when you report it." if a.get("method") == "ward" and a.get("metric") != "euclidean" else ""))
     s.tables.append(("leaves in dendrogram order (leaf 1 at the bottom)", result.leaves()))
-    fig = plot_dendrogram(result)
+    fig = figures.lazy(plot_dendrogram, result)
     _add_figure(s, f"dendrogram ({a.get('method')}, {a.get('metric')})", _save(fig_dir, name, fig))
 
 
@@ -335,7 +335,7 @@ def _dispersion(report: Report, name: str, spec, df: pd.DataFrame, fig_dir: Path
     for term in terms:
         report.anchor(str(term))
     if len(df) or df.attrs.get("docs") is not None:
-        _add_figure(s, "dispersion plot", _save(fig_dir, name, plot_dispersion(df, title="分散プロット")))
+        _add_figure(s, "dispersion plot", _save(fig_dir, name, figures.lazy(plot_dispersion, df, title="分散プロット")))
 
 
 def _frequency(report: Report, name: str, spec, df: pd.DataFrame, fig_dir: Path | None) -> None:
@@ -365,7 +365,7 @@ def _term_trends(report: Report, name: str, spec, df: pd.DataFrame, fig_dir: Pat
     for term in terms:
         report.anchor(str(term))
     s.tables.append(("by period (first rows; all in the CSV)", df))
-    _add_figure(s, f"terms over {over} (per 10,000 tokens, interval band)", _save(fig_dir, name, plot_trends(df)))
+    _add_figure(s, f"terms over {over} (per 10,000 tokens, interval band)", _save(fig_dir, name, figures.lazy(plot_trends, df)))
 
 
 def _keyness_over(report: Report, name: str, spec, df: pd.DataFrame, fig_dir: Path | None) -> None:
@@ -403,7 +403,7 @@ def _frames_vs_figures(report: Report, s, vs: pd.DataFrame, labels: str, fig_dir
     if dropped:
         s.paragraphs.append("Years of the series left out: " + "; ".join(f"{d['year']} ({d['reason']})" for d in dropped) + ".")
     s.tables.append((f"correlation with {indicator} by lag", vs.drop(columns="warning")))
-    fig = plot_frames_vs_figures(vs.attrs["series"], group=by, colors=report.colors,
+    fig = figures.lazy(plot_frames_vs_figures, vs.attrs["series"], group=by, colors=report.colors,
                                  title=f"フレームの割合と公式統計 ({indicator})")
     _add_figure(s, f"frame prevalence by year beside {indicator}", _save(fig_dir, "frames_vs_figures", fig))
 

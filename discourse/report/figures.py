@@ -18,7 +18,9 @@ drawing it; a cached PNG is checksummed, redrawn if damaged, and its glyph warni
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
+import hashlib
 import logging
 import warnings
 from pathlib import Path
@@ -155,12 +157,20 @@ def figure_cache(folder: str | Path) -> Iterator[None]:
 
 
 def _digest(value: Any) -> Any:
-    """A JSON-ready stand-in for a plotting input: DataFrames and Series by their CSV text, index
-    and dtypes; containers element by element; anything else by ``repr``."""
+    """A JSON-ready stand-in for a plotting input: DataFrames and Series by their CSV text, index,
+    dtypes and ``attrs``; arrays by a hash of their bytes; dataclasses (Network, CA, Clustering)
+    field by field; containers element by element; anything else by ``repr``."""
     if isinstance(value, pd.Series):
         value = value.to_frame()
     if isinstance(value, pd.DataFrame):
-        return {"frame": value.to_csv(), "dtypes": [str(t) for t in value.dtypes], "index": str(value.index.dtype)}
+        return {"frame": value.to_csv(), "dtypes": [str(t) for t in value.dtypes], "index": str(value.index.dtype),
+                "attrs": _digest(dict(value.attrs))}
+    if isinstance(value, np.ndarray):
+        data = value.tobytes() if value.dtype != object else repr(value.tolist()).encode()
+        return {"array": hashlib.sha256(data).hexdigest(), "shape": list(value.shape), "dtype": str(value.dtype)}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {"dataclass": type(value).__qualname__,
+                "fields": {f.name: _digest(getattr(value, f.name)) for f in dataclasses.fields(value)}}
     if isinstance(value, Mapping):
         return {"map": [[_digest(k), _digest(v)] for k, v in value.items()]}
     if isinstance(value, (list, tuple)):
@@ -180,7 +190,8 @@ def _drawing_code() -> list[str]:
             versions.append(f"{dist} {metadata.version(dist)}")
         except metadata.PackageNotFoundError:
             versions.append(f"{dist} not installed")
-    return [code_fingerprint("report/figures", "topics/plots"), *versions]
+    return [code_fingerprint("report/figures", "report/plots_analyses", "report/build", "topics/plots", "metrics"),
+            *versions]
 
 
 class LazyFigure:
@@ -259,6 +270,22 @@ def save(fig: Figure, path: str | Path, *, missing: Literal["replace", "error"] 
     path, replaced = _draw(_drawn(fig), Path(path), missing)
     write_arrays(entry, {"png": np.frombuffer(path.read_bytes(), dtype=np.uint8)}, {"replaced": replaced})
     return path
+
+
+def cached_bytes(name: str, parts: Any, make: Callable[[], bytes]) -> bytes:
+    """``make()``, reused inside :func:`figure_cache` from an entry keyed by ``name``, ``parts`` and
+    the drawing code and font versions (a damaged entry is rebuilt); outside it, always ``make()``."""
+    if not _CACHE_DIR:
+        return make()
+    entry = _CACHE_DIR[-1] / f"{stable_hash([name, _digest(parts), _drawing_code()], 32)}-{name}.bin"
+    if entry.exists():
+        try:
+            return read_arrays(entry)[0]["data"].tobytes()
+        except (CorruptCacheEntry, KeyError, ValueError) as exc:
+            log.warning("cache entry %s is damaged (%s): rebuilding", entry, exc)
+    data = make()
+    write_arrays(entry, {"data": np.frombuffer(data, dtype=np.uint8)})
+    return data
 
 
 def _drawn(fig: Any) -> Any:

@@ -123,7 +123,18 @@ class Report:
 
 def embedded_font_css(text: str) -> str:
     """An ``@font-face`` rule carrying IPAexGothic (from matplotlib-fontja) subset to the characters
-    of ``text``, so the report's Japanese renders offline on machines without Japanese fonts."""
+    of ``text``, so the report's Japanese renders offline on machines without Japanese fonts. Inside
+    a run the subset is reused from the figure cache when the same characters were embedded before."""
+    from .figures import cached_bytes, font_path
+
+    chars = "".join(sorted(set(text)))
+    font = cached_bytes("font-subset", [chars, font_path()], lambda: _font_subset(chars))
+    data = base64.b64encode(font).decode("ascii")
+    return f"@font-face{{font-family:'ReportJa';src:url(data:font/ttf;base64,{data}) format('truetype');}}"
+
+
+def _font_subset(chars: str) -> bytes:
+    """IPAexGothic subset to ``chars`` (TrueType bytes, no timestamp: identical for identical input)."""
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
@@ -133,12 +144,11 @@ def embedded_font_css(text: str) -> str:
     options = subset.Options()
     options.name_IDs, options.notdef_outline, options.hinting = [], True, False
     subsetter = subset.Subsetter(options)
-    subsetter.populate(text=text)
+    subsetter.populate(text=chars)
     subsetter.subset(font)
     buffer = io.BytesIO()
     font.save(buffer)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return f"@font-face{{font-family:'ReportJa';src:url(data:font/ttf;base64,{data}) format('truetype');}}"
+    return buffer.getvalue()
 
 
 def _fmt(value: object) -> str:

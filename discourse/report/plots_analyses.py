@@ -17,16 +17,30 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from matplotlib.collections import LineCollection
-from matplotlib.figure import Figure
 
 from ..errors import ConfigError
 from .._internal.plotting import SIDE_COLORS, japanese_font
 
 if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
     from ..metrics.clustering import Clustering
     from ..metrics.correspondence import CA
     from ..metrics.network import Network
+
+
+def _figure(**kwargs) -> "Figure":
+    """A matplotlib Figure (matplotlib imported here, when a figure is drawn, not at import)."""
+    from matplotlib.figure import Figure
+
+    return Figure(**kwargs)
+
+
+def _line_collection(*args, **kwargs):
+    from matplotlib.collections import LineCollection
+
+    return LineCollection(*args, **kwargs)
+
 
 ROW_COLOR, COL_COLOR = "#2166ac", "#b2182b"
 FIGURE_COLOR = "#333333"                     # the official series beside the frames (group colours stay free)
@@ -43,7 +57,7 @@ def plot_dispersion(positions: pd.DataFrame, *, title: str = "") -> Figure:
     panel, gap, top, bottom = 0.32 * len(terms) + 0.25, 0.6, 0.75, 0.55          # inches (fixed layout: fast)
     height = top + bottom + panel * len(groups) + gap * (len(groups) - 1)
     with japanese_font():
-        fig = Figure(figsize=(8.0, height))
+        fig = _figure(figsize=(8.0, height))
         fig.subplots_adjust(left=0.13, right=0.98, top=1 - top / height, bottom=bottom / height, hspace=gap / panel)
         axes = np.atleast_1d(fig.subplots(len(groups), 1, squeeze=False).ravel())
         for ax, group in zip(axes, groups):
@@ -81,10 +95,10 @@ def plot_network(net: "Network", pos: dict, colors: dict, *, color_by: str = "co
     fmax = max(int(net.nodes["freq"].max()), 1) if len(net.nodes) else 1
     wmax = max(float(net.edges["weight"].max()), 1e-12) if len(net.edges) else 1.0
     with japanese_font():
-        fig = Figure(figsize=(8.0, 7.0), layout="constrained")
+        fig = _figure(figsize=(8.0, 7.0), layout="constrained")
         ax = fig.subplots()
         segments = [(pos[a], pos[b]) for a, b in zip(net.edges["term_a"], net.edges["term_b"])]
-        ax.add_collection(LineCollection(segments, colors="#999999", zorder=1,
+        ax.add_collection(_line_collection(segments, colors="#999999", zorder=1,
                                          linewidths=(0.4 + 2.5 * net.edges["weight"] / wmax).tolist()))
         terms = net.nodes["term"].tolist()
         xy = np.array([pos[t] for t in terms], dtype=float).reshape(-1, 2)
@@ -125,7 +139,7 @@ def plot_biplot(ca: "CA", *, dims: tuple[int, int] = (1, 2), title: str = "", ma
             raise ConfigError(f"dims={dims}: the CA has {n_dims} dimension(s)")
     rows = ca.rows.nlargest(max_rows, "mass") if max_rows else ca.rows
     with japanese_font():
-        fig = Figure(figsize=(7.5, 6.5), layout="constrained")
+        fig = _figure(figsize=(7.5, 6.5), layout="constrained")
         ax = fig.subplots()
         for frame, color, weight in ((rows, ROW_COLOR, "normal"), (ca.columns, COL_COLOR, "column")):
             xs = frame[f"dim{d1}"]
@@ -154,7 +168,7 @@ def plot_dendrogram(result: "Clustering", *, n_clusters: int | None = None, titl
         heights = np.sort(result.linkage[:, 2])
         threshold = float((heights[-k] + heights[-k + 1]) / 2) if k > 1 else 0.0
     with japanese_font():
-        fig = Figure(figsize=(7.0, 0.25 * len(result.labels) + 1.2), layout="constrained")
+        fig = _figure(figsize=(7.0, 0.25 * len(result.labels) + 1.2), layout="constrained")
         ax = fig.subplots()
         hierarchy.dendrogram(result.linkage, labels=list(result.labels), orientation="right", ax=ax,
                              color_threshold=threshold or None, above_threshold_color="#888888", leaf_font_size=9)
@@ -175,7 +189,7 @@ def plot_trends(trends: pd.DataFrame, *, title: str = "") -> Figure:
     ncols = min(3, len(terms))
     nrows = -(-len(terms) // ncols)
     with japanese_font():
-        fig = Figure(figsize=(3.4 * ncols, 2.8 * nrows), layout="constrained")
+        fig = _figure(figsize=(3.4 * ncols, 2.8 * nrows), layout="constrained")
         axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
         for ax, term in zip(axes, terms):
             part = trends[trends["term"] == term]
@@ -211,7 +225,7 @@ def plot_frames_vs_figures(merged: pd.DataFrame, *, title: str = "", group: str 
     parts = list(merged.groupby(keys, sort=False)) if keys else [((), merged)]
     frames = list(dict.fromkeys(merged["frame"])) if "frame" in merged else []
     with japanese_font():
-        fig = Figure(figsize=(7.5, 3.9), layout="constrained")
+        fig = _figure(figsize=(7.5, 3.9), layout="constrained")
         ax = fig.subplots()
         for n, (key, part) in enumerate(parts):
             label = dict(zip(keys, key if isinstance(key, tuple) else (key,)))

@@ -620,8 +620,8 @@ def test_entries_sharing_a_fast_key_are_read_again_with_exact_fields(tagger: fug
     plain = JapaneseTokenizer(compound="none", domain_terms=False)
     pairs = plain._lemma_fields(["上島", "木川"])
     assert pairs[("上島", "4790", "4790", "9770")] == [("ウエジマ", "上島"), ("ウエシマ", "上島")]
-    assert plain.tokenize("上島さんと木川さんが来た。").lemmas[:4] == ["上島", "さん", "と", "木川"]
-    assert plain._exact_tagger is None
+    assert plain.tokenize("上島さんと\u3000木川さんが来た。").lemmas[:4] == ["上島", "さん", "と", "木川"]
+    assert plain._exact_tagger is None  # (the full-width space, a word whose lemma is a space, too)
 
 
 def test_fast_keys_give_the_exact_formats_tokens(tagger: fugashi.Tagger) -> None:

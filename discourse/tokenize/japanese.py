@@ -35,7 +35,7 @@ import re
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Sequence, Tuple
 
 import numpy as np
 
@@ -58,6 +58,9 @@ _SELECTORS = re.compile("[\U000E0100-\U000E01EF]+")
 _SPECIAL = re.compile("[\x00\x1f\ud800-\udfff\U00020000-\U0003FFFF]")
 _NO_SPANS = np.zeros((0, 3), np.int64)
 _EMPTY_WORDS = (np.zeros(0, np.int32), np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), False)
+#: What a word type decides: lemma, POS tag, compound class, byte length, byte length with the
+#: space before it, and whether it holds the stand-in ideograph.
+Meaning = Tuple[str, str, int, int, int, bool]
 #: Is a UTF-8 byte the first of its character?
 _IS_LEAD = (np.arange(256) & 0xC0) != 0x80
 
@@ -106,7 +109,7 @@ class _Types(dict):
     """MeCab type key → type id; new types get their lemma, POS and class once, in a batch.
 
     A miss only numbers the new key and queues it; when the arrays are next read, the queued keys
-    are described together (:meth:`JapaneseTokenizer._exact_keys` finds the lemma fields of new
+    are described together (:meth:`JapaneseTokenizer._meanings` finds the lemma fields of new
     dictionary words in one MeCab call) and the lemma rules applied to each. The per-type values
     live in NumPy arrays that grow by doubling, so the table is never rebuilt (a text that brings
     new words costs their rows, not a copy of the whole table). A key whose dictionary entry
@@ -132,18 +135,18 @@ class _Types(dict):
         self._pending.append(key)
         return i
 
-    def _row(self, key: str | None) -> tuple[int, int, int, int, int, bool, bool]:
-        """Term id, POS id, class, length, rlength, marked, ambiguous of one exact key."""
-        if key is None:
+    def _row(self, meaning: Meaning | None) -> tuple[int, int, int, int, int, bool, bool]:
+        """Term id, POS id, class, length, rlength, marked, ambiguous of one type."""
+        if meaning is None:
             return 0, 0, OTHER, 0, 0, False, True
-        term, tag, cls, length, rlength, marked = self.tok._meaning(key)
+        term, tag, cls, length, rlength, marked = meaning
         self.has_space = self.has_space or cls == SPACE
         return self.tok.terms.id(term), self.tok.pos_tags.id(tag), cls, length, rlength, marked, False
 
     def _flush(self) -> None:
         """Describe the pending new types and append them to the arrays (doubling them when full)."""
         k, n = len(self._pending), self.n
-        rows = list(zip(*map(self._row, self.tok._exact_keys(self._pending))))
+        rows = list(zip(*map(self._row, self.tok._meanings(self._pending))))
         while n + k > len(self._marked):
             self._columns = [np.concatenate([c, np.zeros_like(c)]) for c in self._columns]
             self._table = np.concatenate([self._table, np.zeros_like(self._table)])
@@ -276,57 +279,57 @@ class JapaneseTokenizer:
             self._exact_tagger = self._make_tagger(*self._formats(exact=True))
         return self._exact_tagger
 
-    def _exact_keys(self, keys: list[str]) -> list[str | None]:
-        """Fast keys → the exact keys MeCab would have printed (exact keys are kept; None for a key
-        whose dictionary entry cannot be told apart from another one's).
+    def _meanings(self, keys: list[str]) -> list[Meaning | None]:
+        """What each type key decides (see :meth:`_meaning`); None for a key whose dictionary
+        entries would give different tokens.
 
-        An unknown word's fast key holds its POS. A dictionary word's lemma fields are those of
-        the entry with its surface, context ids and cost: all entries spelled like the new words
-        are read from MeCab's lattice of their surfaces, in one call for all new words.
+        An exact key holds the fields; an unknown word's fast key holds its POS (the surface is
+        its lemma). A dictionary word's lemma fields are those of the entries with its surface,
+        context ids and cost, read from MeCab's lattice of the surface.
         """
         fields = [k.split(_SEP) for k in keys]
-        known = [f for f in fields if len(f) == 6]
-        found = self._lemma_fields([f[0] for f in known]) if known else {}
-        out: list[str | None] = []
-        for f in fields:
-            if len(f) == 5:  # an exact key
-                out.append(_SEP.join(f))
-            elif len(f) == 7:  # unknown word: surface, POS
-                out.append(_SEP.join((f[0], "", f[6], f[4], f[5])))
+        known = [f[0] for f in fields if len(f) == 6]
+        found = self._lemma_fields(known) if known else {}
+        out: list[Meaning | None] = []
+        for key, f in zip(keys, fields):
+            if len(f) == 7:  # unknown word: surface, ids, cost, lengths, POS
+                pos = pos_tuple(f[6])
+                out.append((f[0], pos_tag(pos), word_class(pos, strip_gloss(f[0])), int(f[4]), int(f[5]),
+                            _STAND_IN in f[0]))
+            elif len(f) == 5:  # an exact key
+                out.append(self._meaning(key))
             else:
-                out.append(self._one_key(found.get((f[0], f[1], f[2], f[3]), []), f[1], f[4], f[5]))
+                out.append(self._one_meaning(found.get((f[0], f[1], f[2], f[3]), []), f[1], f[4], f[5]))
         return out
 
-    def _one_key(self, candidates: list[tuple[str, str]], left: str, length: str, rlength: str) -> str | None:
-        """The exact key of a dictionary word from its entries' ``(lemma, orthBase)``: None when
+    def _one_meaning(self, candidates: list[tuple[str, str]], left: str, length: str, rlength: str) -> Meaning | None:
+        """What a dictionary word decides, from its entries' ``(lemma, orthBase)``: None when
         there is none, or when entries that share its surface, context ids and cost would give
-        different tokens (木川 is read キガワ or キカワ, both with the lemma 木川: not ambiguous)."""
-        keys = [_SEP.join((lemma, orth, left, length, rlength)) for lemma, orth in candidates]
-        if len(keys) > 1 and len({self._meaning(k) for k in keys}) > 1:
-            return None
-        return keys[0] if keys else None
+        different tokens (木川 is read キガワ or キカワ, both with the lemma 木川: one meaning)."""
+        meanings = {self._meaning(_SEP.join((lemma, orth, left, length, rlength))) for lemma, orth in candidates}
+        return meanings.pop() if len(meanings) == 1 else None
 
     def _lemma_fields(self, surfaces: list[str]) -> dict[tuple[str, str, str, str], list[tuple[str, str]]]:
         """``(surface, left id, right id, cost)`` → the distinct ``(lemma, orthBase)`` of the
-        dictionary entries spelled as one of ``surfaces``."""
+        dictionary entries spelled as one of ``surfaces`` (from MeCab's lattice of each surface:
+        the words that start at its first character and span it)."""
         if self._lattice_tagger is None:
-            node = f"%ps{_SEP}%m{_SEP}%phl{_SEP}%phr{_SEP}%c{_SEP}%f[7]{_SEP}%f[10]\\t"
+            # numbers last: fugashi strips the output's end, and a lemma may be a space (U+3000)
+            node = f"%m{_SEP}%phl{_SEP}%phr{_SEP}%c{_SEP}%f[7]{_SEP}%f[10]{_SEP}%ps{_SEP}%pe\\t"
             self._lattice_tagger = self._make_tagger(node, f"{_SEP}\\t", lattice=True)
-        unique = list(dict.fromkeys(surfaces))
-        starts, at = set(), 0
-        for surface in unique:  # surfaces joined by line breaks, which MeCab skips as spaces
-            starts.add(str(at))
-            at += len(surface.encode("utf-8")) + 1
+        parse = self._lattice_tagger.parse
         found: dict[tuple[str, str, str, str], list[tuple[str, str]]] = {}
-        for line in self._lattice_tagger.parse("\n".join(unique)).split("\t"):
-            f = line.split(_SEP)
-            if len(f) == 7 and f[0] in starts:
-                values = found.setdefault((f[1], f[2], f[3], f[4]), [])
-                if (f[5], f[6]) not in values:
-                    values.append((f[5], f[6]))
+        for surface in dict.fromkeys(surfaces):
+            whole = str(len(surface.encode("utf-8")))
+            for line in parse(surface).split("\t"):
+                f = line.split(_SEP)
+                if len(f) == 8 and f[6] == "0" and f[7] == whole:
+                    values = found.setdefault((f[0], f[1], f[2], f[3]), [])
+                    if (f[4], f[5]) not in values:
+                        values.append((f[4], f[5]))
         return found
 
-    def _meaning(self, key: str) -> tuple[str, str, int, int, int, bool]:
+    def _meaning(self, key: str) -> Meaning:
         """What an exact type key decides: lemma, POS tag, compound class, byte length, byte length
         with the preceding space, and whether it holds the stand-in ideograph (see :func:`_clean`)."""
         lemma, orth, pos, length, rlength = self._describe(key)

@@ -146,18 +146,18 @@ class _Types(dict):
     def _flush(self) -> None:
         """Describe the pending new types and append them to the arrays (doubling them when full)."""
         k, n = len(self._pending), self.n
-        rows = list(zip(*map(self._row, self.tok._meanings(self._pending))))
+        block = np.array(list(map(self._row, self.tok._meanings(self._pending))), np.int64).reshape(k, 7)
         while n + k > len(self._marked):
             self._columns = [np.concatenate([c, np.zeros_like(c)]) for c in self._columns]
             self._table = np.concatenate([self._table, np.zeros_like(self._table)])
             self._marked = np.concatenate([self._marked, np.zeros_like(self._marked)])
             self._ambiguous = np.concatenate([self._ambiguous, np.zeros_like(self._ambiguous)])
-        for column, values in zip(self._columns, rows):
-            column[n:n + k] = values
-        self._table[n:n + k] = np.array(rows[2:5], np.int64).T
-        self._marked[n:n + k] = rows[5]
-        self._ambiguous[n:n + k] = rows[6]
-        self.has_ambiguous = self.has_ambiguous or any(rows[6])
+        for c, column in enumerate(self._columns):
+            column[n:n + k] = block[:, c]
+        self._table[n:n + k] = block[:, 2:5]
+        self._marked[n:n + k] = block[:, 5]
+        self._ambiguous[n:n + k] = block[:, 6]
+        self.has_ambiguous = self.has_ambiguous or bool(block[:, 6].any())
         self.n = n + k
         self._pending.clear()
         self._views = tuple(c[:self.n] for c in self._columns)

@@ -541,8 +541,8 @@ def test_benchmark_one_text_and_batch_ratios_against_wakati() -> None:
     spec = importlib.util.spec_from_file_location("bench_tokenizer", path)
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    checks = bench.report_one_text(bench.demo_sentences(), 5, 0)
-    assert len(checks) == 2
+    checks, short = bench.report_one_text(bench.demo_sentences(), 5, 0)
+    assert len(checks) == 2 and "short texts" in short
     for label, ok, value in checks:
         assert ok, f"{label}: {value}"
 

@@ -642,3 +642,23 @@ def test_fast_keys_give_the_exact_formats_tokens(tagger: fugashi.Tagger) -> None
             assert a.starts.tolist() == b.starts.tolist() and a.rules.tolist() == b.rules.tolist()
     assert {key.count("\x1f") for key in exact._types} == {4}  # only exact keys: lemma, orthBase, id, lengths
     assert {key.count("\x1f") for key in fast._types} >= {5, 6}  # fast keys of dictionary and unknown words
+
+
+def test_compound_parts_are_the_same_from_the_shared_cache() -> None:
+    """Compound parts (外国+人) are cached by term and cut positions across shards; a warm cache
+    gives the counts of a cold one, checked against str.count on the text."""
+    from collections import Counter
+
+    text = "外国人と来日外国人の不法滞在者。外国人労働者、外国人。Foreign  Workers and foreign workers"
+    tok = JapaneseTokenizer()
+    batch = tok.tokenize_batch([text])
+    shards_module._PARTS.clear()
+    cold: Counter = Counter()
+    shards_module.count_compounds(batch.arrays, batch.text, tok.terms.items, cold)
+    assert shards_module._PARTS  # filled
+    warm: Counter = Counter()
+    shards_module.count_compounds(batch.arrays, batch.text, tok.terms.items, warm)
+    assert warm == cold
+    alone = text.count("外国人") - text.count("来日外国人") - text.count("外国人労働者")
+    assert alone == 2 and cold[("外国人", "外国+人", "domain")] == alone
+    assert cold[("外国人労働者", "外国+人+労働+者", "domain")] == 1 and cold[("不法滞在者", "不法+滞在+者", "domain")] == 1

@@ -662,3 +662,19 @@ def test_compound_parts_are_the_same_from_the_shared_cache() -> None:
     alone = text.count("外国人") - text.count("来日外国人") - text.count("外国人労働者")
     assert alone == 2 and cold[("外国人", "外国+人", "domain")] == alone
     assert cold[("外国人労働者", "外国+人+労働+者", "domain")] == 1 and cold[("不法滞在者", "不法+滞在+者", "domain")] == 1
+
+
+def test_dictionary_without_left_id_table_reads_exact_fields(tmp_path: Path) -> None:
+    """Without ``left-id.def`` the POS cannot come from the context id, so MeCab prints the fields
+    themselves (no fast keys, no lattice look-ups); the tokens are those of the default set-up."""
+    from discourse.tokenize.japanese import default_dicdir
+
+    source = Path(default_dicdir())
+    for item in source.iterdir():
+        if item.name != "left-id.def":
+            (tmp_path / item.name).symlink_to(item)
+    bare = JapaneseTokenizer(dicdir=tmp_path)
+    assert bare._left is None and bare._exact_tagger is bare._tagger
+    text = MIXED + AMBIGUOUS + "第10000001号のキニンとグエン氏。"
+    assert list(bare.tokenize(text)) == list(JapaneseTokenizer().tokenize(text))
+    assert bare._lattice_tagger is None and {key.count("\x1f") for key in bare._types} == {4}

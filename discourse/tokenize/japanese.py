@@ -3,7 +3,7 @@
 Speed comes from doing no Python work per token that C can do. MeCab prints one short key per
 word, read from the lattice node alone (surface, left and right context ids, word cost, byte
 length and byte length with the space before it; see :meth:`JapaneseTokenizer._formats`):
-printing any field of the word's feature string would cost MeCab more than its segmentation.
+printing fields of the word's feature string would make MeCab's output about 1.5 times as slow.
 Each key is looked up in a dict filled once per word *type*: a new dictionary word's ``lemma``
 and ``orthBase`` are read from MeCab's lattice of its surface (all new words of a batch in one
 call), then the lemma rules, POS (from the left context id), compound class and lengths are
@@ -259,9 +259,10 @@ class JapaneseTokenizer:
     def _formats(self, *, exact: bool) -> tuple[str, str]:
         """MeCab's output per word: a type key, then a tab.
 
-        The fast key (``exact=False``) reads nothing from the word's feature string (MeCab copies
-        that string into an 8 KB buffer before it can print any field of it, which costs more than
-        the segmentation): surface, left and right context ids, word cost, byte length and byte
+        The fast key (``exact=False``) reads nothing from a dictionary word's feature string
+        (MeCab copies and splits that string before it prints any field of it; measured with
+        unidic-lite, printing lemma and orthBase runs at about 0.6 of ``-Owakati``'s speed, this
+        key at about 0.9): surface, left and right context ids, word cost, byte length and byte
         length with the space before it; unknown words add their POS. The exact key has the fields
         themselves: lemma, written base form, left context id (→ POS, ``left-id.def``) or POS,
         byte length, byte length with the space before it.

@@ -541,8 +541,8 @@ def test_benchmark_one_text_and_batch_ratios_against_wakati() -> None:
     spec = importlib.util.spec_from_file_location("bench_tokenizer", path)
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    checks = bench.report_one_text(bench.demo_sentences(), 5, 0)
-    assert len(checks) == 2
+    checks, short = bench.report_one_text(bench.demo_sentences(), 5, 0)
+    assert len(checks) == 2 and "short texts" in short
     for label, ok, value in checks:
         assert ok, f"{label}: {value}"
 
@@ -573,3 +573,108 @@ def test_batch_and_array_reprs_are_bounded() -> None:
     assert repr(batch) == f"Batch(3 texts, {len(batch.arrays):,} tokens, {len(batch.text):,} characters)"
     assert repr(tok.tokenize_arrays("来日外国人と外国人")) == "TokenArrays(3 tokens, 2 compounds)"
     assert len(repr(batch)) < 100 and len(repr(batch.arrays)) < 100
+
+
+# --- fast type keys (surface and context ids) and the exact fallback -----------------------------
+AMBIGUOUS = "月の手取りは二十万円だ。詰の一手で上島さんと木川さんが勝った。"
+
+
+def _fugashi_lemmas(tagger: fugashi.Tagger, text: str) -> list[str]:
+    from discourse.tokenize.lemma import choose_lemma
+
+    return [choose_lemma(w.feature.lemma, w.feature.orthBase or w.surface,
+                         (w.feature.pos1, w.feature.pos2, w.feature.pos3, w.feature.pos4)) for w in tagger(text)]
+
+
+@pytest.mark.parametrize("path", ["batch", "one_text"])
+def test_entries_sharing_a_fast_key_are_read_again_with_exact_fields(tagger: fugashi.Tagger, path: str,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fast key (surface, context ids, cost) names one dictionary entry unless entries share it.
+    unidic-lite has such pairs (手取り: lemmas 手取り and 手っ取り, same ids, cost 10300), but
+    MeCab never chooses them, as an entry with the same surface and ids costs less (7460); should
+    a chosen key be shared by entries that give other tokens, the text is read again with the
+    exact fields. Simulated here: the chosen 手取り key gets a second entry with lemma 手っ取り.
+    上島 and 木川 share keys (readings ウエジマ/ウエシマ) but give the same token: no second reading."""
+    tok = JapaneseTokenizer(compound="none", domain_terms=False)
+    real = tok._lemma_fields("手取り 手取 手 詰".split())
+    assert real[("手取り", "5142", "5142", "10300")] == [("手取り", "手取り"), ("手っ取り", "手取り")]
+    assert real[("手取り", "5142", "5142", "7460")] == [("手取り", "手取り")]
+    lemma_fields = tok._lemma_fields
+
+    def shared(surfaces: list[str]) -> dict:
+        found = lemma_fields(surfaces)
+        for key, values in found.items():
+            if key[0] == "手取り":
+                values.append(("手っ取り", "手取り"))
+        return found
+
+    monkeypatch.setattr(tok, "_lemma_fields", shared)
+    if path == "batch":
+        seq = tok.tokenize_batch([AMBIGUOUS]).arrays
+        lemmas = [tok.terms.items[i] for i in seq.term_ids.tolist()]
+    else:
+        lemmas = tok.tokenize(AMBIGUOUS).lemmas
+    assert tok._exact_tagger is not None  # the second reading happened
+    assert lemmas == _fugashi_lemmas(tagger, AMBIGUOUS)
+    assert lemmas[2] == "手取り"  # not 手っ取り
+    plain = JapaneseTokenizer(compound="none", domain_terms=False)
+    pairs = plain._lemma_fields(["上島", "木川"])
+    assert pairs[("上島", "4790", "4790", "9770")] == [("ウエジマ", "上島"), ("ウエシマ", "上島")]
+    assert plain.tokenize("上島さんと\u3000木川さんが来た。").lemmas[:4] == ["上島", "さん", "と", "木川"]
+    assert plain._exact_tagger is None  # (the full-width space, a word whose lemma is a space, too)
+
+
+def test_fast_keys_give_the_exact_formats_tokens(tagger: fugashi.Tagger) -> None:
+    """A tokenizer reading only exact keys (the MeCab fields themselves) gives the same tokens as
+    the default one on text with names, numbers, loanwords, symbols and an ambiguous key."""
+    text = MIXED + AMBIGUOUS + "キニンとキニーネ、第10000001号、グエン・ヴァン・アン氏、％、ｅ－ｍａｉｌ。"
+    fast = JapaneseTokenizer()
+    exact = JapaneseTokenizer()
+    exact._tagger = exact._exact()
+    for a, b in ((fast.tokenize(text), exact.tokenize(text)),
+                 (fast.tokenize_batch([text, AMBIGUOUS]).arrays, exact.tokenize_batch([text, AMBIGUOUS]).arrays)):
+        if isinstance(a, type(fast.tokenize(""))):
+            assert list(a) == list(b)
+        else:
+            assert [fast.terms.items[i] for i in a.term_ids.tolist()] == [exact.terms.items[i] for i in b.term_ids.tolist()]
+            assert [fast.pos_tags.items[i] for i in a.pos_ids.tolist()] == \
+                [exact.pos_tags.items[i] for i in b.pos_ids.tolist()]
+            assert a.starts.tolist() == b.starts.tolist() and a.rules.tolist() == b.rules.tolist()
+    assert {key.count("\x1f") for key in exact._types} == {4}  # only exact keys: lemma, orthBase, id, lengths
+    assert {key.count("\x1f") for key in fast._types} >= {5, 6}  # fast keys of dictionary and unknown words
+
+
+def test_compound_parts_are_the_same_from_the_shared_cache() -> None:
+    """Compound parts (外国+人) are cached by term and cut positions across shards; a warm cache
+    gives the counts of a cold one, checked against str.count on the text."""
+    from collections import Counter
+
+    text = "外国人と来日外国人の不法滞在者。外国人労働者、外国人。Foreign  Workers and foreign workers"
+    tok = JapaneseTokenizer()
+    batch = tok.tokenize_batch([text])
+    shards_module._PARTS.clear()
+    cold: Counter = Counter()
+    shards_module.count_compounds(batch.arrays, batch.text, tok.terms.items, cold)
+    assert shards_module._PARTS  # filled
+    warm: Counter = Counter()
+    shards_module.count_compounds(batch.arrays, batch.text, tok.terms.items, warm)
+    assert warm == cold
+    alone = text.count("外国人") - text.count("来日外国人") - text.count("外国人労働者")
+    assert alone == 2 and cold[("外国人", "外国+人", "domain")] == alone
+    assert cold[("外国人労働者", "外国+人+労働+者", "domain")] == 1 and cold[("不法滞在者", "不法+滞在+者", "domain")] == 1
+
+
+def test_dictionary_without_left_id_table_reads_exact_fields(tmp_path: Path) -> None:
+    """Without ``left-id.def`` the POS cannot come from the context id, so MeCab prints the fields
+    themselves (no fast keys, no lattice look-ups); the tokens are those of the default set-up."""
+    from discourse.tokenize.japanese import default_dicdir
+
+    source = Path(default_dicdir())
+    for item in source.iterdir():
+        if item.name != "left-id.def":
+            (tmp_path / item.name).symlink_to(item)
+    bare = JapaneseTokenizer(dicdir=tmp_path)
+    assert bare._left is None and bare._exact_tagger is bare._tagger
+    text = MIXED + AMBIGUOUS + "第10000001号のキニンとグエン氏。"
+    assert list(bare.tokenize(text)) == list(JapaneseTokenizer().tokenize(text))
+    assert bare._lattice_tagger is None and {key.count("\x1f") for key in bare._types} == {4}

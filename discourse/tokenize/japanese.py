@@ -1,12 +1,17 @@
 """``JapaneseTokenizer``: fugashi + unidic-lite with clean lemmas, exact offsets and compounds.
 
-Speed comes from doing no Python work per token that C can do. MeCab prints one short field per
-word (``lemma``, ``orthBase``, the left context id that determines the POS, the byte length and
-the byte length with the space before it; see :meth:`JapaneseTokenizer._make_tagger`). Each
-field is looked up in a dict filled once per word *type* with the lemma rules, POS, compound
-class and lengths (NumPy arrays that grow in place as new types arrive, never rebuilt); offsets
-are cumulative sums of the lengths, turned from UTF-8 bytes into characters with one more
-cumulative sum; compounds are found with array operations (:mod:`discourse.tokenize.compound`).
+Speed comes from doing no Python work per token that C can do. MeCab prints one short key per
+word, read from the lattice node alone (surface, left and right context ids, word cost, byte
+length and byte length with the space before it; see :meth:`JapaneseTokenizer._formats`):
+printing fields of the word's feature string would make MeCab's output about 1.5 times as slow.
+Each key is looked up in a dict filled once per word *type*: a new dictionary word's ``lemma``
+and ``orthBase`` are read from MeCab's lattice of its surface (all new words of a batch in one
+call), then the lemma rules, POS (from the left context id), compound class and lengths are
+stored in NumPy arrays that grow in place as new types arrive, never rebuilt. In the rare case
+where entries that share a key would give different tokens, the text is read again with the
+fields themselves. Offsets are cumulative sums of the lengths, turned from UTF-8 bytes into
+characters with one more cumulative sum; compounds are found with array operations
+(:mod:`discourse.tokenize.compound`).
 Texts are post-processed in batches (:meth:`JapaneseTokenizer.tokenize_batch`), each text still
 parsed by MeCab on its own; one text (:meth:`JapaneseTokenizer.tokenize`) takes a shorter path
 and comes back as a :class:`~discourse.tokenize.token.TokenSequence` whose :class:`Token`
@@ -30,7 +35,7 @@ import re
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Sequence, Tuple
 
 import numpy as np
 
@@ -38,7 +43,7 @@ from ..errors import ConfigError, check_choice
 from .compound import MODES, TermMatcher, host_index, join, word_class
 from .lemma import choose_lemma, strip_gloss
 from .lexicon import TermSource, bundled_info, domain_list, load_terms, terms_hash
-from .token import RULE_CODE, SPACE, Batch, Interner, TokenArrays, TokenSequence, pos_tag, pos_tuple
+from .token import OTHER, RULE_CODE, SPACE, Batch, Interner, TokenArrays, TokenSequence, pos_tag, pos_tuple
 
 #: Texts longer than this are parsed in pieces cut at line breaks (bounded MeCab memory).
 MAX_CHUNK = 100_000
@@ -53,6 +58,9 @@ _SELECTORS = re.compile("[\U000E0100-\U000E01EF]+")
 _SPECIAL = re.compile("[\x00\x1f\ud800-\udfff\U00020000-\U0003FFFF]")
 _NO_SPANS = np.zeros((0, 3), np.int64)
 _EMPTY_WORDS = (np.zeros(0, np.int32), np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), False)
+#: What a word type decides: lemma, POS tag, compound class, byte length, byte length with the
+#: space before it, and whether it holds the stand-in ideograph.
+Meaning = Tuple[str, str, int, int, int, bool]
 #: Is a UTF-8 byte the first of its character?
 _IS_LEAD = (np.arange(256) & 0xC0) != 0x80
 
@@ -98,11 +106,14 @@ def _left_pos(dicdir: str) -> dict[int, tuple[str, str, str, str]] | None:
 
 
 class _Types(dict):
-    """MeCab type key → type id; a miss applies the lemma rules once for the new type.
+    """MeCab type key → type id; new types get their lemma, POS and class once, in a batch.
 
-    The per-type values live in NumPy arrays that grow by doubling: new types wait in a short
-    Python list and are appended in one step when the arrays are next read, so the table is never
-    rebuilt (a text that brings new words costs their rows, not a copy of the whole table).
+    A miss only numbers the new key and queues it; when the arrays are next read, the queued keys
+    are described together (:meth:`JapaneseTokenizer._meanings` finds the lemma fields of new
+    dictionary words in one MeCab call) and the lemma rules applied to each. The per-type values
+    live in NumPy arrays that grow by doubling, so the table is never rebuilt (a text that brings
+    new words costs their rows, not a copy of the whole table). A key whose dictionary entry
+    cannot be told apart from another one's is marked *ambiguous* (see :meth:`ambiguous`).
     """
 
     def __init__(self, tokenizer: "JapaneseTokenizer", capacity: int = 4096):
@@ -110,34 +121,43 @@ class _Types(dict):
         self.tok = tokenizer
         self.n = 0  # rows in the arrays
         self.has_space = False  # is a space (空白) type known?
-        self._pending: list[tuple[int, int, int, int, int, bool]] = []
+        self.has_ambiguous = False  # is an ambiguous key known?
+        self._pending: list[str] = []
         self._columns = [np.zeros(capacity, np.int32), np.zeros(capacity, np.int32), np.zeros(capacity, np.int8),
                          np.zeros(capacity, np.int64), np.zeros(capacity, np.int64)]
         self._table = np.zeros((capacity, 3), np.int64)  # cls, length, rlength: one gather per text
         self._marked = np.zeros(capacity, bool)
+        self._ambiguous = np.zeros(capacity, bool)
         self._views: tuple[np.ndarray, ...] = tuple(c[:0] for c in self._columns)
 
     def __missing__(self, key: str) -> int:
-        lemma, orth, pos, length, rlength = self.tok._describe(key)
-        cls = word_class(pos, strip_gloss(lemma or orth))
-        self._pending.append((self.tok.terms.id(choose_lemma(lemma, orth, pos)), self.tok.pos_tags.id(pos_tag(pos)),
-                              cls, length, rlength, _STAND_IN in key))
-        self.has_space = self.has_space or cls == SPACE
-        i = self[key] = self.n + len(self._pending) - 1
+        i = self[key] = self.n + len(self._pending)
+        self._pending.append(key)
         return i
 
+    def _row(self, meaning: Meaning | None) -> tuple[int, int, int, int, int, bool, bool]:
+        """Term id, POS id, class, length, rlength, marked, ambiguous of one type."""
+        if meaning is None:
+            return 0, 0, OTHER, 0, 0, False, True
+        term, tag, cls, length, rlength, marked = meaning
+        self.has_space = self.has_space or cls == SPACE
+        return self.tok.terms.id(term), self.tok.pos_tags.id(tag), cls, length, rlength, marked, False
+
     def _flush(self) -> None:
-        """Append the pending new types to the arrays (doubling them when full)."""
+        """Describe the pending new types and append them to the arrays (doubling them when full)."""
         k, n = len(self._pending), self.n
+        block = np.array(list(map(self._row, self.tok._meanings(self._pending))), np.int64).reshape(k, 7)
         while n + k > len(self._marked):
             self._columns = [np.concatenate([c, np.zeros_like(c)]) for c in self._columns]
             self._table = np.concatenate([self._table, np.zeros_like(self._table)])
             self._marked = np.concatenate([self._marked, np.zeros_like(self._marked)])
-        rows = list(zip(*self._pending))
-        for column, values in zip(self._columns, rows):
-            column[n:n + k] = values
-        self._table[n:n + k] = np.array(rows[2:5], np.int64).T
-        self._marked[n:n + k] = rows[5]
+            self._ambiguous = np.concatenate([self._ambiguous, np.zeros_like(self._ambiguous)])
+        for c, column in enumerate(self._columns):
+            column[n:n + k] = block[:, c]
+        self._table[n:n + k] = block[:, 2:5]
+        self._marked[n:n + k] = block[:, 5]
+        self._ambiguous[n:n + k] = block[:, 6]
+        self.has_ambiguous = self.has_ambiguous or bool(block[:, 6].any())
         self.n = n + k
         self._pending.clear()
         self._views = tuple(c[:self.n] for c in self._columns)
@@ -160,6 +180,12 @@ class _Types(dict):
         if self._pending:
             self._flush()
         return self._marked[:self.n]
+
+    def ambiguous(self, types: np.ndarray) -> bool:
+        """Is any of these types ambiguous (its text must be read again with the exact format)?"""
+        if self._pending:
+            self._flush()
+        return self.has_ambiguous and bool(self._ambiguous[types].any())
 
 
 class JapaneseTokenizer:
@@ -206,31 +232,113 @@ class JapaneseTokenizer:
         self.pos_tags = pos_tags if pos_tags is not None else Interner()
         self._left = _left_pos(self.dicdir)
         self._tagger = self._make_tagger()
+        self._exact_tagger: Any = None if self._left is not None else self._tagger
+        self._lattice_tagger: Any = None
         self._types = _Types(self)
         listed = {t: RULE_CODE["domain"] for t in self.domain_terms}
         listed.update({t: RULE_CODE["user"] for t in self.user_terms})
         self._matcher = TermMatcher(listed)
 
     # --- set-up -----------------------------------------------------------------------------
-    def _make_tagger(self) -> Any:
+    def _make_tagger(self, node: str | None = None, unk: str | None = None, *, lattice: bool = False) -> Any:
+        """A MeCab tagger printing ``node`` per dictionary word and ``unk`` per unknown word
+        (default: the fast format, see :meth:`_formats`); ``lattice``: every word of the lattice."""
         import fugashi
 
-        # one field per word: lemma, written base form, left context id (→ POS), byte length,
-        # byte length including the space before it; offsets follow from cumulative sums.
-        third = "%phl" if self._left is not None else "%F-[0,1,2,3]"
-        node = f"%f[7]{_SEP}%f[10]{_SEP}{third}{_SEP}%pl{_SEP}%pL\\t"
-        unk = f"%m{_SEP}{_SEP}%F-[0,1,2,3]{_SEP}%pl{_SEP}%pL\\t"
+        if node is None:
+            node, unk = self._formats(exact=self._left is None)
         rc = Path(self.dicdir) / "mecabrc"
         rc_arg = f'-r "{rc}" ' if rc.exists() else ""
-        args = f'{rc_arg}-d "{self.dicdir}" -O "" -F "{node}" -U "{unk}" -B "" -E ""'
+        args = f'{rc_arg}-d "{self.dicdir}" {"-a " if lattice else ""}-O "" -F "{node}" -U "{unk}" -B "" -E ""'
         try:
             return fugashi.GenericTagger(args)
         except RuntimeError as exc:
             raise ConfigError(f"dicdir={self.dicdir!r}: MeCab could not load this dictionary ({exc}); "
                               "use unidic-lite (the default) or a UniDic folder") from None
 
+    def _formats(self, *, exact: bool) -> tuple[str, str]:
+        """MeCab's output per word: a type key, then a tab.
+
+        The fast key (``exact=False``) reads nothing from a dictionary word's feature string
+        (MeCab copies and splits that string before it prints any field of it; measured with
+        unidic-lite, printing lemma and orthBase runs at about 0.6 of ``-Owakati``'s speed, this
+        key at about 0.9): surface, left and right context ids, word cost, byte length and byte
+        length with the space before it; unknown words add their POS. The exact key has the fields
+        themselves: lemma, written base form, left context id (→ POS, ``left-id.def``) or POS,
+        byte length, byte length with the space before it.
+        """
+        if exact:
+            third = "%phl" if self._left is not None else "%F-[0,1,2,3]"
+            return (f"%f[7]{_SEP}%f[10]{_SEP}{third}{_SEP}%pl{_SEP}%pL\\t",
+                    f"%m{_SEP}{_SEP}%F-[0,1,2,3]{_SEP}%pl{_SEP}%pL\\t")
+        ids = f"%m{_SEP}%phl{_SEP}%phr{_SEP}%c{_SEP}%pl{_SEP}%pL"
+        return f"{ids}\\t", f"{ids}{_SEP}%F-[0,1,2,3]\\t"
+
+    def _exact(self) -> Any:
+        """The tagger printing exact keys (made when first needed)."""
+        if self._exact_tagger is None:
+            self._exact_tagger = self._make_tagger(*self._formats(exact=True))
+        return self._exact_tagger
+
+    def _meanings(self, keys: list[str]) -> list[Meaning | None]:
+        """What each type key decides (see :meth:`_meaning`); None for a key whose dictionary
+        entries would give different tokens.
+
+        An exact key holds the fields; an unknown word's fast key holds its POS (the surface is
+        its lemma). A dictionary word's lemma fields are those of the entries with its surface,
+        context ids and cost, read from MeCab's lattice of the surface.
+        """
+        fields = [k.split(_SEP) for k in keys]
+        known = [f[0] for f in fields if len(f) == 6]
+        found = self._lemma_fields(known) if known else {}
+        out: list[Meaning | None] = []
+        for key, f in zip(keys, fields):
+            if len(f) == 7:  # unknown word: surface, ids, cost, lengths, POS
+                pos = pos_tuple(f[6])
+                out.append((f[0], pos_tag(pos), word_class(pos, strip_gloss(f[0])), int(f[4]), int(f[5]),
+                            _STAND_IN in f[0]))
+            elif len(f) == 5:  # an exact key
+                out.append(self._meaning(key))
+            else:
+                out.append(self._one_meaning(found.get((f[0], f[1], f[2], f[3]), []), f[1], f[4], f[5]))
+        return out
+
+    def _one_meaning(self, candidates: list[tuple[str, str]], left: str, length: str, rlength: str) -> Meaning | None:
+        """What a dictionary word decides, from its entries' ``(lemma, orthBase)``: None when
+        there is none, or when entries that share its surface, context ids and cost would give
+        different tokens (木川 is read キガワ or キカワ, both with the lemma 木川: one meaning)."""
+        meanings = {self._meaning(_SEP.join((lemma, orth, left, length, rlength))) for lemma, orth in candidates}
+        return meanings.pop() if len(meanings) == 1 else None
+
+    def _lemma_fields(self, surfaces: list[str]) -> dict[tuple[str, str, str, str], list[tuple[str, str]]]:
+        """``(surface, left id, right id, cost)`` → the distinct ``(lemma, orthBase)`` of the
+        dictionary entries spelled as one of ``surfaces`` (from MeCab's lattice of each surface:
+        the words that start at its first character and span it)."""
+        if self._lattice_tagger is None:
+            # numbers last: fugashi strips the output's end, and a lemma may be a space (U+3000)
+            node = f"%m{_SEP}%phl{_SEP}%phr{_SEP}%c{_SEP}%f[7]{_SEP}%f[10]{_SEP}%ps{_SEP}%pe\\t"
+            self._lattice_tagger = self._make_tagger(node, f"{_SEP}\\t", lattice=True)
+        parse = self._lattice_tagger.parse
+        found: dict[tuple[str, str, str, str], list[tuple[str, str]]] = {}
+        for surface in dict.fromkeys(surfaces):
+            whole = str(len(surface.encode("utf-8")))
+            for line in parse(surface).split("\t"):
+                f = line.split(_SEP)
+                if len(f) == 8 and f[6] == "0" and f[7] == whole:
+                    values = found.setdefault((f[0], f[1], f[2], f[3]), [])
+                    if (f[4], f[5]) not in values:
+                        values.append((f[4], f[5]))
+        return found
+
+    def _meaning(self, key: str) -> Meaning:
+        """What an exact type key decides: lemma, POS tag, compound class, byte length, byte length
+        with the preceding space, and whether it holds the stand-in ideograph (see :func:`_clean`)."""
+        lemma, orth, pos, length, rlength = self._describe(key)
+        return (choose_lemma(lemma, orth, pos), pos_tag(pos), word_class(pos, strip_gloss(lemma or orth)), length,
+                rlength, _STAND_IN in key)
+
     def _describe(self, key: str) -> tuple[str | None, str, tuple[str, str, str, str], int, int]:
-        """``(lemma or None, written base form, pos, length, rlength)`` of a MeCab type key."""
+        """``(lemma or None, written base form, pos, length, rlength)`` of an exact type key."""
         parts = key.split(_SEP)
         length, rlength = int(parts[-2]), int(parts[-1])
         head, orth, third = parts[0], parts[1] if len(parts) > 4 else "", parts[-3]
@@ -334,15 +442,17 @@ class JapaneseTokenizer:
             term_ids[joined] = self.terms.ids([text[s:e] for s, e in spans])
         return TokenArrays(term_ids, pos_ids, t_starts, t_ends, rules, first, starts, ends)
 
-    def _words_one(self, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, bool]:
+    def _words_one(self, text: str, tagger: Any = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, bool]:
         """:meth:`_words` for one text of at most ``MAX_CHUNK`` characters, in few NumPy steps;
         also returns the words' compound classes."""
         clean = _clean(text)
-        out = self._tagger.parse(clean)
+        out = (tagger or self._tagger).parse(clean)
         if not out:
             return _EMPTY_WORDS
         keys = out.split("\t")
         types = np.fromiter(map(self._types.__getitem__, keys), dtype=np.int32, count=len(keys))
+        if tagger is None and self._types.ambiguous(types):
+            return self._words_one(text, self._exact())
         rows = self._types.table()[types]
         ends = rows[:, 2].cumsum()
         starts = ends - rows[:, 1]
@@ -357,19 +467,23 @@ class JapaneseTokenizer:
                 types, starts, ends, cls = types[keep], starts[keep], ends[keep], cls[keep]
         return types, starts, ends, cls, _STAND_IN in clean
 
-    def _words(self, texts: Sequence[str], joined: str,
-               bases: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    def _words(self, texts: Sequence[str], joined: str, bases: np.ndarray,
+               tagger: Any = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
         """Type ids and offsets (into ``joined``) of the dictionary words, spaces dropped; and
-        whether a stand-in character was used (see :func:`_clean`)."""
+        whether a stand-in character was used (see :func:`_clean`). A batch with an ambiguous
+        type key is read again with exact keys (``tagger``: :meth:`_exact`)."""
         pieces = [(int(base) + off, piece) for text, base in zip(texts, bases.tolist()) for off, piece in _chunks(text)]
         # fugashi strips the output's final tab: each output is "key\tkey\t...\tkey"
-        outputs = [self._tagger.parse(_clean(piece)) for _, piece in pieces]
+        parse = (tagger or self._tagger).parse
+        outputs = [parse(_clean(piece)) for _, piece in pieces]
         counts = np.fromiter((o.count("\t") + 1 if o else 0 for o in outputs), dtype=np.int64, count=len(outputs))
         n = int(counts.sum())
         if n == 0:
             return _EMPTY_WORDS[:3] + (False,)
         types = np.fromiter(map(self._types.__getitem__, "\t".join(o for o in outputs if o).split("\t")),
                             dtype=np.int32, count=n)
+        if tagger is None and self._types.ambiguous(types):
+            return self._words(texts, joined, bases, self._exact())
         _, _, cls, length, rlength = self._types.arrays()
         ends = np.cumsum(rlength[types])  # byte offsets, restarted at each piece below
         ends -= np.repeat(np.concatenate([[0], ends])[np.cumsum(counts) - counts], counts)

@@ -156,8 +156,22 @@ def count_compounds(arr: TokenArrays, text: str, terms: list[str], counts: Count
     mask[wide] = -np.arange(1, int(wide.sum()) + 1)  # long compounds: one row each
     keys = np.stack([arr.term_ids[k].astype(np.int64), arr.rules[k].astype(np.int64), mask], axis=1)
     uniq, first, n = np.unique(keys, axis=0, return_index=True, return_counts=True)
-    for (t, r, _), i, c in zip(uniq.tolist(), first.tolist(), n.tolist()):
-        counts[(terms[t], _parts(arr, text, int(k[i]), terms[t]), RULES[r])] += c
+    lengths = (arr.ends[k] - arr.starts[k])[first].tolist()
+    for (t, r, mask), i, c, length in zip(uniq.tolist(), first.tolist(), n.tolist(), lengths):
+        term = terms[t]
+        if mask >= 0 and len(term) == length:  # the parts follow from the term and the cut positions alone
+            parts = _PARTS.get((term, mask))
+            if parts is None:
+                parts = _PARTS[(term, mask)] = _parts(arr, text, int(k[i]), term)
+        else:
+            parts = _parts(arr, text, int(k[i]), term)
+        counts[(term, parts, RULES[r])] += c
+    if len(_PARTS) > 200_000:
+        _PARTS.clear()
+
+
+#: ``(term, cut mask)`` → ``"外国+人"``, for compounds spelled as their term (shared by all shards).
+_PARTS: dict[tuple[str, int], str] = {}
 
 
 def _parts(arr: TokenArrays, text: str, i: int, term: str) -> str:

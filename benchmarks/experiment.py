@@ -42,6 +42,21 @@ from typing import Any  # noqa: E402
 import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _results_module() -> Any:
+    """``benchmarks/_results.py`` (this folder is kept off ``sys.path``, see above)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("_results", Path(__file__).resolve().parent / "_results.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["_results"] = module          # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+_RESULTS = _results_module()
+Result, write_results = _RESULTS.Result, _RESULTS.write_results
 CONFIG = "experiments/state_vs_ngo.toml"
 # The flagship's settings (experiments/state_vs_ngo.toml + the config defaults it relies on).
 SEED = 42
@@ -534,7 +549,8 @@ def main() -> None:
         return
     tmp = Path(tempfile.mkdtemp(prefix="bench-experiment-"))
     try:
-        report(*measure(tmp, args.repeats))
+        results = report(*measure(tmp, args.repeats))
+        write_results("experiment", results, args=args, parser=parser)
     finally:
         if args.keep:
             print(f"temporary folders kept in {tmp}")
@@ -574,8 +590,8 @@ def stage_line(manifest: dict[str, Any]) -> str:
     return ", ".join(f"{k} {v:.2f}" + (" (cached)" if hits.get(k) else "") for k, v in manifest["timings_s"].items())
 
 
-def report(cold: list, warm: list, base: list) -> None:
-    """Print the best of the rounds, the stage timings and the verdicts."""
+def report(cold: list, warm: list, base: list) -> list:
+    """Print the best of the rounds, the stage timings and the verdicts; return them as results."""
     valid = [r for r in warm if not misses(r[2])] or warm
     if len(valid) < len(warm):
         print(f"\n{len(warm) - len(valid)} warm run(s) missed the stage cache (source files edited meanwhile?): left out")
@@ -599,6 +615,10 @@ def report(cold: list, warm: list, base: list) -> None:
     print(f"  (best of {len(cold)} rounds; every round cold/warm/hand-written wall [CPU] s: " + "; ".join(
         f"{x[0]:.1f}/{y[0]:.1f}/{z[0]:.1f} [{x[1]:.1f}/{y[1]:.1f}/{z[1]:.1f}]" for x, y, z in zip(cold, warm, base)) + ")")
     print("\n" + BASELINE_DESCRIPTION)
+    return [Result("flagship run, cold (make demo after install)", c, "s", f"<= {COLD_TARGET:g}", f"CPU {best_cpu[0]:.1f} s"),
+            Result("flagship run, warm (stage cache)", w, "s", f"<= {WARM_TARGET:g}", f"CPU {best_cpu[1]:.1f} s"),
+            Result("flagship cold vs hand-written fugashi + gensim + sklearn script", c / b, "x", f"<= {RATIO_TARGET:g}",
+                   f"{c:.1f} s vs {b:.1f} s")]
 
 
 def verdict(ok: bool) -> str:

@@ -64,6 +64,7 @@ from discourse.corpus import Corpus, Document  # noqa: E402
 from discourse.tokenize import JapaneseTokenizer, tokenize  # noqa: E402
 from discourse.tokenize.japanese import default_dicdir, dictionary_info  # noqa: E402
 from discourse.tokenize.shards import doc_key, plan_shards  # noqa: E402
+from _results import Result, write_results  # noqa: E402
 
 
 def demo_sentences() -> list[str]:
@@ -380,6 +381,16 @@ def main(argv: list[str] | None = None) -> int:
     for label, ok, value in checks:
         print(f"  {'PASS' if ok else 'MISS'}  {label}: {value}")
     print(short_info)
+    one_text, batch = (float(v) for _, _, v in growing)
+    write_results("tokenizer", [
+        Result("tokenize(text) vs MeCab -Owakati, CPU, unique documents with a growing vocabulary", one_text, "",
+               f">= {ONE_TEXT_TARGET}"),
+        Result("tokenize_batch vs MeCab -Owakati, CPU, unique documents with a growing vocabulary", batch, "",
+               f">= {BATCH_TARGET}"),
+        Result("JapaneseTokenizer batches vs MeCab -Owakati, CPU, 2 MiB", c_cpu, "", ">= 0.40"),
+        Result("tokenize, 2 worker processes vs 1", serial / parallel, "x", ">= 1.6",
+               f"{serial:.2f} s vs {parallel:.2f} s; machine ceiling {ceiling:.2f}x"),
+        Result("tokenize, rerun from the cache vs first run", first / cached, "x", ">= 20")], args=args, parser=parser)
     return 0
 
 

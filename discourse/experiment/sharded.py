@@ -367,12 +367,34 @@ def metric_job(ctx: "Context") -> ShardJob:
                     piece_chars=ctx.cfg.compute.piece_chars)
 
 
+def early_coder(cfg: "ExperimentConfig") -> tuple[str, Any]:
+    """``(labels source, coder)`` when the framing stage will count the labels of a coder that needs
+    no training (``dictionary``, ``pretrained``): the shards code their sentences while they are
+    read for counting. ``("", None)`` otherwise."""
+    f = cfg.framing
+    if not f.enabled or f.prevalence_labels not in ("dictionary", "pretrained"):
+        return "", None
+    if f.prevalence_labels == "pretrained":
+        from ..framing import FramingClassifier
+
+        return "pretrained", FramingClassifier.pretrained()
+    from ..framing import load_codebook
+    from ..framing.dictionary import DictionaryCoder
+
+    return "dictionary", DictionaryCoder(codebook=load_codebook(f.codebook or None))
+
+
 def stream_tokens(ctx: "Context") -> None:
-    """The tokens stage of a streaming run: count every shard and merge (``ctx.results["counts"]``)."""
-    corpus, job, stats = ctx.results["corpus"], metric_job(ctx), {}
+    """The tokens stage of a streaming run: count (and, for the framing stage's dictionary or
+    pretrained labels, code) every shard and merge (``ctx.results["counts"]``)."""
+    corpus, stats = ctx.results["corpus"], {}
+    source, coder = early_coder(ctx.cfg)
+    job = dataclasses.replace(metric_job(ctx), coder=coder, keep_text=bool(ctx.cfg.framing.mention))
     t0 = time.perf_counter()
     results = run_tasks(corpus.tasks(), job, ctx.cfg.compute.scheduler, stats)
     ctx.results["counts"] = merge_results(results, corpus.docvars, job)
+    if coder is not None:
+        ctx.results["streamed_labels"] = (source, _concat_labels(results, coder))
     ctx.cache_hits["tokens"] = False
     ctx.timings.update({"tokens_shards": float(stats["shards"]), "tokens_worker_peak_rss_mb": round(stats["worker_peak_rss_mb"], 1)})
     log.info("streamed %d shards (%d characters) in %.1f s on %s", stats["shards"], stats["chars"],
@@ -421,12 +443,19 @@ class ShardTexts:
         return self._texts
 
 
-def code_labels(ctx: "Context", coder: Any) -> pd.DataFrame:
+def code_labels(ctx: "Context", coder: Any, source: str = "") -> pd.DataFrame:
     """Sentence labels of the run's documents from ``coder.code_corpus``, shard by shard on the
-    run's scheduler (the sentence text kept only when ``framing.mention`` needs it)."""
+    run's scheduler (the sentence text kept only when ``framing.mention`` needs it); the labels the
+    tokens stage already coded for ``source`` when there are some."""
+    done = ctx.results.pop("streamed_labels", None)
+    if done is not None and source and done[0] == source:
+        return done[1]
     corpus = ctx.results["corpus"]
     job = ShardJob(count=False, coder=coder, keep_text=bool(ctx.cfg.framing.mention), piece_chars=ctx.cfg.compute.piece_chars)
-    results = run_tasks(corpus.tasks(), job, ctx.cfg.compute.scheduler)
+    return _concat_labels(run_tasks(corpus.tasks(), job, ctx.cfg.compute.scheduler), coder)
+
+
+def _concat_labels(results: Sequence[ShardResult], coder: Any) -> pd.DataFrame:
     parts = [r.labels for r in results if r.labels is not None and len(r.labels)]
     if not parts:
         return coder.code_corpus(Corpus([])).labels

@@ -364,11 +364,11 @@ def _frame_labels(ctx: Context, gold, C: float, codebook) -> pd.DataFrame:
     if source == "dictionary":
         from ..framing.dictionary import DictionaryCoder
 
-        return _code_corpus(ctx, DictionaryCoder(codebook=codebook))
+        return _code_corpus(ctx, DictionaryCoder(codebook=codebook), source)
     if source == "pretrained":
         from ..framing import FramingClassifier
 
-        return _code_corpus(ctx, FramingClassifier.pretrained())
+        return _code_corpus(ctx, FramingClassifier.pretrained(), source)
     from sklearn.base import clone
 
     from ..framing import FramingClassifier
@@ -376,14 +376,14 @@ def _frame_labels(ctx: Context, gold, C: float, codebook) -> pd.DataFrame:
     all_gold = pd.concat([gold.train(), gold.test()], ignore_index=True)
     model = clone(FramingClassifier(codebook=codebook, random_state=ctx.cfg.seed)).set_params(C=C)
     model.fit(all_gold, gold.Y(all_gold))
-    return _code_corpus(ctx, model)
+    return _code_corpus(ctx, model, source)
 
 
-def _code_corpus(ctx: Context, coder: Any) -> pd.DataFrame:
+def _code_corpus(ctx: Context, coder: Any, source: str) -> pd.DataFrame:
     """The coder's sentence labels of the run's corpus (shard by shard when the run streams)."""
     from .sharded import code_labels, is_streamed
 
-    return code_labels(ctx, coder) if is_streamed(ctx) else coder.code_corpus(ctx.results["corpus"]).labels
+    return code_labels(ctx, coder, source) if is_streamed(ctx) else coder.code_corpus(ctx.results["corpus"]).labels
 
 
 def framing_provenance(ctx: Context, meta: dict) -> dict[str, Any]:

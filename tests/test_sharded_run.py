@@ -1,0 +1,203 @@
+"""Streaming runs ([compute]): the config section, the corpus index, pieces of long documents, and
+tables byte-identical to the in-memory run, in this process with several shards and on a Dask
+LocalCluster of 2 worker processes."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from discourse import read_corpus
+from discourse.compute import plan_file_shards
+from discourse.errors import ConfigError
+from discourse.experiment.config import load_experiment
+from discourse.experiment.run import run_experiment
+from discourse.experiment.sharded import index_corpus, split_pieces, streaming_enabled
+from discourse.corpus import Document
+from discourse.resources import corpora_dir
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = corpora_dir() / "demo" / "corpus.jsonl"
+
+METRICS = """
+[[metrics]]
+kind = "keyness"
+name = "G2"
+params = { measure = "G2" }
+[[metrics]]
+kind = "keyness"
+name = "fightin"
+params = { measure = "fightin", max_dp = 0.9 }
+[[metrics]]
+kind = "collocations"
+name = "gaikokujin"
+params = { node = "外国人", window = [5, 5], min_count = 2 }
+[[metrics]]
+kind = "collocations"
+name = "glob"
+params = { node = "外国*", window = 3, min_count = 1, by = "year" }
+[[metrics]]
+kind = "cooccurrence"
+name = "by_side_year"
+params = { a = "foreigner", b = "crime", by = ["side", "year"], n_boot = 50 }
+[[metrics]]
+kind = "frequency"
+name = "uni"
+params = { by = "side" }
+[[metrics]]
+kind = "frequency"
+name = "bi"
+params = { n = 2, min_count = 2 }
+"""
+
+
+def _config(tmp_path: Path, framing: bool, metrics: str = METRICS) -> Path:
+    text = f"""name = "streamed"
+seed = 42
+[compare]
+by = "side"
+target = "state"
+reference = "ngo"
+over = "year"
+[topics]
+enabled = false
+[outputs]
+dir = "runs"
+report = false
+figures = false
+[framing]
+enabled = {str(framing).lower()}
+tune_C = false
+learning_curve = false
+n_boot = 30
+prevalence_labels = "dictionary"
+mention = "foreigner"
+threat = ["crime_threat", "statistical_threat", "illegal_residence"]
+rebuttal = ["statistical_rebuttal", "discrimination"]
+{metrics}"""
+    path = tmp_path / "streamed.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _tables(config: Path, overrides: list[str], cache: Path, monkeypatch) -> dict[str, bytes]:
+    monkeypatch.setenv("DISCOURSE_CACHE", str(cache))       # no stage cache shared between the runs
+    folder = run_experiment(load_experiment(config, overrides=overrides))
+    return {p.name: p.read_bytes() for p in sorted((folder / "tables").iterdir())}
+
+
+def _assert_same(a: dict[str, bytes], b: dict[str, bytes]) -> None:
+    assert sorted(a) == sorted(b)
+    assert [n for n in a if a[n] != b[n]] == []
+
+
+# --- config ------------------------------------------------------------------------------------------
+def test_compute_section_defaults_and_errors(tmp_path):
+    path = _config(tmp_path, False)
+    cfg = load_experiment(path)
+    assert (cfg.compute.scheduler, cfg.compute.streaming) == ("local", "auto")
+    assert not streaming_enabled(cfg)                     # the demo corpus is small: in memory
+    assert streaming_enabled(load_experiment(path, overrides=['compute.scheduler="dask-local:2"']))
+    assert streaming_enabled(load_experiment(path, overrides=["compute.stream_above_mb=0.1"]))
+    with pytest.raises(ConfigError, match=r"compute\.scheduler='dask:2'.*dask-local:N"):
+        load_experiment(path, overrides=['compute.scheduler="dask:2"'])
+    with pytest.raises(ConfigError, match=r"compute\.shard_bytes = 10 is out of range"):
+        load_experiment(path, overrides=["compute.shard_bytes=10"])
+    with pytest.raises(ConfigError, match=r"compute\.streaming = 'yes' is not one of"):
+        load_experiment(path, overrides=['compute.streaming="yes"'])
+    with pytest.raises(ConfigError, match=r"unknown key 'compute\.shards'.*shard_bytes"):
+        load_experiment(path, overrides=["compute.shards=3"])
+
+
+def test_streaming_rejects_metrics_that_need_tokens(tmp_path):
+    path = _config(tmp_path, False, METRICS + '[[metrics]]\nkind = "kwic"\nparams = { pattern = "犯罪" }\n')
+    cfg = load_experiment(path, overrides=['compute.streaming="on"'])
+    with pytest.raises(ConfigError, match=r"metrics\[7\]\.kind = 'kwic' needs the corpus tokens.*streaming = \"off\""):
+        run_experiment(cfg)
+    assert not (tmp_path / "runs").exists()               # refused by validate, before any folder
+
+
+# --- the corpus index ------------------------------------------------------------------------------------
+def _messy_corpus(folder: Path) -> Path:
+    lines = DEMO.read_text(encoding="utf-8").splitlines()[:40]
+    first = json.loads(lines[0])
+    lines[10] = "{not json"
+    lines[20] = json.dumps({**first, "text": "別の本文。"}, ensure_ascii=False)         # doc_id used twice
+    lines[30] = json.dumps({**json.loads(lines[5]), "doc_id": "copy-5"}, ensure_ascii=False)  # same text twice
+    path = folder / "corpus.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_index_matches_read_corpus(tmp_path):
+    path = _messy_corpus(tmp_path)
+    with pytest.warns(UserWarning):
+        full = read_corpus(path)
+    with pytest.warns(UserWarning):
+        index = index_corpus(path, shard_bytes=4000)
+    assert len(plan_file_shards(path, target_bytes=4000)) > 3
+    assert index.doc_ids == full.doc_ids and len(full) == 37
+    assert index.docvars.equals(full.docvars)
+    assert index.problems_frame().equals(full.problems_frame())
+    assert index.n_chars == [len(t) for t in full.texts]
+    kept = index.subset(side="state")
+    assert [d for t in kept.tasks() for d in t.doc_ids] == full.subset(side="state").doc_ids
+    with pytest.raises(Exception, match="read shard by shard"):
+        index.texts
+
+
+def test_folder_of_part_files(tmp_path):
+    lines = DEMO.read_text(encoding="utf-8").splitlines(keepends=True)
+    folder = tmp_path / "kokkai"
+    folder.mkdir()
+    for k, start in enumerate(range(0, len(lines), 50)):      # written out of order: read sorted by name
+        (folder / f"part-{k:05d}.jsonl").write_text("".join(lines[start:start + 50]), encoding="utf-8")
+    (folder / "manifest.json").write_text("{}", encoding="utf-8")
+    shards = plan_file_shards(folder, target_bytes=30_000)
+    assert [Path(s.path).name for s in shards] == sorted(Path(s.path).name for s in shards)
+    assert len({s.path for s in shards}) == 5
+    index = index_corpus(folder, shard_bytes=30_000)
+    assert index.doc_ids == read_corpus(DEMO).doc_ids
+
+
+def test_pieces_cut_at_sentence_starts():
+    text = "".join(f"第{i}の文です。" for i in range(300))     # 300 sentences of 7-9 characters
+    docs = [Document("short", "短い。"), Document("long", text)]
+    pieces, owner, starts = split_pieces(docs, 1000)
+    assert pieces[0].doc_id == "short" and owner.tolist()[0] == 0
+    long_pieces = [p for p, o in zip(pieces, owner) if o == 1]
+    assert "".join(p.text for p in long_pieces) == text
+    assert len(long_pieces) == -(-len(text) // 1000) or len(long_pieces) == len(text) // 1000
+    assert all(p.text.startswith("第") and p.text.endswith("。") for p in long_pieces)
+    assert [s for s, o in zip(starts, owner) if o == 1] == [text.index(p.text) for p in long_pieces]
+
+
+# --- byte-identical tables ---------------------------------------------------------------------------------
+def test_streamed_run_equals_in_memory_run(tmp_path, monkeypatch):
+    """Six shards, documents over 1,000 characters in pieces (24 demo documents are longer), frame
+    prevalence from the dictionary coder: every table is the in-memory run's bytes."""
+    config = _config(tmp_path, True)
+    memory = _tables(config, ['compute.streaming="off"'], tmp_path / "c1", monkeypatch)
+    streamed = _tables(config, ['compute.streaming="on"', "compute.shard_bytes=60000", "compute.piece_chars=1000"],
+                       tmp_path / "c2", monkeypatch)
+    assert {"keyness_G2.csv", "collocations_glob.csv", "cooccurrence_by_side_year.csv", "frequency_bi.csv",
+            "frames_prevalence_by_side.csv", "frames_framed_share_side.csv"} <= set(memory)
+    _assert_same(memory, streamed)
+
+
+def test_streamed_run_on_dask_local_cluster(tmp_path, monkeypatch):
+    """A LocalCluster of 2 worker processes (they import this checkout through PYTHONPATH)."""
+    pytest.importorskip("distributed")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+    config = _config(tmp_path, False)
+    memory = _tables(config, ['compute.streaming="off"'], tmp_path / "c1", monkeypatch)
+    streamed = _tables(config, ['compute.scheduler="dask-local:2"', "compute.shard_bytes=100000"], tmp_path / "c2",
+                       monkeypatch)
+    _assert_same(memory, streamed)
+    runs = sorted((tmp_path / "runs" / "streamed").iterdir())
+    timings = [json.loads((r / "manifest.json").read_text())["timings_s"] for r in runs]
+    assert sorted(t.get("tokens_shards", 0) for t in timings) == [0, 4]
+    assert max(t.get("tokens_worker_peak_rss_mb", 0) for t in timings) > 50

@@ -201,3 +201,43 @@ def test_streamed_run_on_dask_local_cluster(tmp_path, monkeypatch):
     timings = [json.loads((r / "manifest.json").read_text())["timings_s"] for r in runs]
     assert sorted(t.get("tokens_shards", 0) for t in timings) == [0, 4]
     assert max(t.get("tokens_worker_peak_rss_mb", 0) for t in timings) > 50
+
+
+# --- the metric functions accept merged counts -------------------------------------------------------------
+@pytest.fixture(scope="module")
+def demo_tokens():
+    from discourse.tokenize import tokenize
+
+    corpus = read_corpus(DEMO).subset(language="ja")
+    return tokenize(corpus.subset(np.arange(len(corpus)) < 80), cache_dir=False, progress=False)
+
+
+def test_collocations_from_counts_equal_those_from_tokens(demo_tokens):
+    from discourse.dtm import DocTermMatrix
+    from discourse.metrics import collocations
+    from discourse.metrics.collocations import CollocationCounts, span_counts
+
+    dtm = DocTermMatrix._from_one(demo_tokens)
+    span, freq = span_counts(demo_tokens, "外国*", window=(2, 4))
+    counts = CollocationCounts(dtm, span, freq, "外国*", (2, 4))
+    a = collocations(demo_tokens, "外国*", window=(2, 4), by="side", min_count=1)
+    b = collocations(counts, "外国*", window=(2, 4), by="side", min_count=1)
+    assert len(a) > 50 and a.equals(b) and a.attrs["sizes"] == b.attrs["sizes"]
+    assert int(freq.sum()) == int(demo_tokens.match("外国*")[demo_tokens.ids].sum())
+    with pytest.raises(ConfigError, match=r"counts were made for node='外国\*', window=\(2, 4\)"):
+        collocations(counts, "外国*", window=5)
+
+
+def test_cooccurrence_from_counts_equals_that_from_tokens(demo_tokens):
+    from discourse.metrics import cooccurrence
+    from discourse.metrics.association import CooccurrenceCounts, doc_cells, resolve_terms
+
+    cells = doc_cells(demo_tokens, "foreigner", "crime")
+    assert cells.shape == (len(demo_tokens), 4) and cells.sum() > 100
+    counts = CooccurrenceCounts(cells, demo_tokens.docvars, tuple(resolve_terms("foreigner", "a")),
+                                tuple(resolve_terms("crime", "b")))
+    a = cooccurrence(demo_tokens, "foreigner", "crime", by="side", n_boot=50)
+    b = cooccurrence(counts, "foreigner", "crime", by="side", n_boot=50)
+    assert a.equals(b)
+    with pytest.raises(ConfigError, match="counts were made for a="):
+        cooccurrence(counts, ["移民"], "crime")

@@ -54,7 +54,7 @@ params = { n = 2, min_count = 2 }
 """
 
 
-def _config(tmp_path: Path, framing: bool, metrics: str = METRICS) -> Path:
+def _config(tmp_path: Path, framing: bool, metrics: str = METRICS, mention: bool = True) -> Path:
     text = f"""name = "streamed"
 seed = 42
 [compare]
@@ -74,7 +74,7 @@ tune_C = false
 learning_curve = false
 n_boot = 30
 prevalence_labels = "dictionary"
-mention = "foreigner"
+{'mention = "foreigner"' if mention else ""}
 threat = ["crime_threat", "statistical_threat", "illegal_residence"]
 rebuttal = ["statistical_rebuttal", "discrimination"]
 {metrics}"""
@@ -178,13 +178,14 @@ def test_pieces_cut_at_sentence_starts():
 # --- byte-identical tables ---------------------------------------------------------------------------------
 def test_streamed_run_equals_in_memory_run(tmp_path, monkeypatch):
     """Six shards, documents over 1,000 characters in pieces (24 demo documents are longer), frame
-    prevalence from the dictionary coder: every table is the in-memory run's bytes."""
-    config = _config(tmp_path, True)
+    prevalence from the dictionary coder's codes summed per document in the shards: every table is
+    the in-memory run's bytes."""
+    config = _config(tmp_path, True, mention=False)
     memory = _tables(config, ['compute.streaming="off"'], tmp_path / "c1", monkeypatch)
     streamed = _tables(config, ['compute.streaming="on"', "compute.shard_bytes=60000", "compute.piece_chars=1000"],
                        tmp_path / "c2", monkeypatch)
     assert {"keyness_G2.csv", "collocations_glob.csv", "cooccurrence_by_side_year.csv", "frequency_bi.csv",
-            "frames_prevalence_by_side.csv", "frames_framed_share_side.csv"} <= set(memory)
+            "frames_prevalence_by_side.csv", "frames_crosstab_side.csv", "frames_gap_state_ngo.csv"} <= set(memory)
     _assert_same(memory, streamed)
 
 
@@ -241,3 +242,21 @@ def test_cooccurrence_from_counts_equals_that_from_tokens(demo_tokens):
     assert a.equals(b)
     with pytest.raises(ConfigError, match="counts were made for a="):
         cooccurrence(counts, ["移民"], "crime")
+
+
+def test_prevalence_from_document_counts_equals_that_from_sentences():
+    from discourse.framing.data import load_gold_set
+    from discourse.metrics import crosstab, prevalence, prevalence_gap
+    from discourse.metrics.prevalence import document_counts
+
+    demo = corpora_dir() / "demo" / "annotations"
+    gold = load_gold_set(demo / "gold.jsonl", demo / "split.csv")
+    labels, frames, docvars = gold.labels, list(gold.frames), read_corpus(DEMO).docvars
+    counts = document_counts(labels, frames)
+    assert len(counts) == labels["doc_id"].nunique() and counts["n_units"].sum() == len(labels)
+    for unit in ("sentence", "document"):
+        assert prevalence(labels, docvars, by="side", frames=frames, n_boot=50, unit=unit).equals(
+            prevalence(counts, docvars, by="side", frames=frames, n_boot=50, unit=unit))
+    assert prevalence_gap(labels, docvars, by="side", target="state", reference="ngo", frames=frames, n_boot=50).equals(
+        prevalence_gap(counts, docvars, by="side", target="state", reference="ngo", frames=frames, n_boot=50))
+    assert crosstab(labels, docvars, by="side", frames=frames).equals(crosstab(counts, docvars, by="side", frames=frames))

@@ -46,6 +46,7 @@ log = logging.getLogger("discourse.run")
 
 #: the metric kinds a streaming run computes from merged counts
 STREAMED_METRICS = ("keyness", "keyness_over", "frequency", "collocations", "cooccurrence", "crime_figures")
+CODE_BATCH = 5000    # sentences a coder featurizes at once (its memory, not its results, depends on it)
 _PIECE = "\x00"     # joins a document id and its piece number (never in a JSON Lines doc_id of ours)
 
 
@@ -283,8 +284,10 @@ def _compact(matrix: sparse.spmatrix, vocab: Sequence[str], doc_ids: tuple[str, 
 
 def _code(coder: Any, pieces: Corpus, docs: Sequence[Document], owner: np.ndarray, starts: list[int],
           keep_text: bool) -> pd.DataFrame:
-    """The coder's sentence labels of the pieces, with the documents' ids, sentence ids and offsets."""
-    labels = coder.code_corpus(pieces).labels
+    """The coder's sentence labels of the pieces, with the documents' ids, sentence ids and offsets;
+    summed per document (:func:`~discourse.metrics.prevalence.document_counts`) unless the text is
+    kept (the framed share reads it)."""
+    labels = coder.code_corpus(pieces, batch_size=CODE_BATCH).labels
     if len(pieces) != len(docs):
         piece = {p.doc_id: k for k, p in enumerate(pieces)}
         k = labels["doc_id"].map(piece).to_numpy()
@@ -293,7 +296,11 @@ def _code(coder: Any, pieces: Corpus, docs: Sequence[Document], owner: np.ndarra
         labels["start"], labels["end"] = labels["start"] + shift, labels["end"] + shift
         n = labels.groupby("doc_id", sort=False).cumcount().to_numpy()
         labels["sent_id"] = [f"{d}:{i:03d}" for d, i in zip(labels["doc_id"], n)]
-    return labels if keep_text else labels.drop(columns=["text"])
+    if keep_text:
+        return labels
+    from ..metrics.prevalence import document_counts
+
+    return document_counts(labels, [c for c in labels.columns if c not in ("doc_id", "sent_id", "start", "end", "text")])
 
 
 # --- running and merging -----------------------------------------------------------------------------

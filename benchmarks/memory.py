@@ -109,7 +109,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mb", type=float, nargs="+", default=[30.0, 300.0])
     ap.add_argument("--baseline-mb", type=float, default=30.0, help="in-memory run on this size (0: skip)")
-    ap.add_argument("--shard-mb", type=float, default=8.0)
+    ap.add_argument("--shard-mb", type=float, default=4.0)
     ap.add_argument("--scheduler", default="local")
     ap.add_argument("--out", type=Path, default=Path("/tmp/discourse-memory"))
     args = ap.parse_args()

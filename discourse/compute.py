@@ -311,14 +311,15 @@ def parquet_shard(shard: "FileShard", out_dir: str | os.PathLike[str], **setting
 
 
 def merge_counts(parts: Sequence[ShardCounts], docvars: pd.DataFrame | None = None, *,
-                 vocab: Sequence[str] | None = None) -> Any:
+                 vocab: Sequence[str] | None = None, compact: bool = False) -> Any:
     """One :class:`~discourse.dtm.DocTermMatrix` from the shards' counts, in shard order.
 
     The vocabulary is the sorted union of the shards' vocabularies, so the result (``matrix``
     arrays, ``vocab``, document order) is the same bytes however the corpus was cut and wherever
     the shards ran. ``docvars`` (indexed by ``doc_id``) is aligned to the documents; default:
     the ids only. ``vocab``: use these columns instead (every term of the parts must be among
-    them), e.g. to give a second set of counts the columns of a merged matrix.
+    them), e.g. to give a second set of counts the columns of a merged matrix. ``compact``: 32-bit
+    counts and indices (half the memory; sums over the matrix are still 64-bit) when they fit.
     """
     from .dtm import DocTermMatrix
 
@@ -326,21 +327,24 @@ def merge_counts(parts: Sequence[ShardCounts], docvars: pd.DataFrame | None = No
         vocab = sorted(set().union(*(p.vocab for p in parts))) if parts else []
     vocab = list(vocab)
     index = {t: j for j, t in enumerate(vocab)}
-    indptr, indices, data, ids = [np.zeros(1, dtype=np.int64)], [], [], []
+    nnz = sum(int(p.indptr[-1]) for p in parts)
+    dt = np.int32 if compact and max(nnz, len(vocab)) < 2**31 - 1 else np.int64
+    indptr, indices, data, ids = [np.zeros(1, dtype=dt)], [], [], []
     offset = 0
     for p in parts:
         unknown = [t for t in p.vocab if t not in index]
         if unknown:
             raise ConfigError(f"vocab lacks the terms {unknown[:3]} of a shard: give a vocabulary that holds every term")
-        remap = np.array([index[t] for t in p.vocab], dtype=np.int64)
-        indices.append(remap[p.indices] if len(p.indices) else np.zeros(0, dtype=np.int64))
-        data.append(np.asarray(p.data, dtype=np.int64))
-        indptr.append(np.asarray(p.indptr[1:], dtype=np.int64) + offset)
+        remap = np.array([index[t] for t in p.vocab], dtype=dt)
+        indices.append(remap[p.indices] if len(p.indices) else np.zeros(0, dtype=dt))
+        data.append(np.asarray(p.data, dtype=dt))
+        indptr.append((np.asarray(p.indptr[1:], dtype=np.int64) + offset).astype(dt))
         offset += int(p.indptr[-1])
         ids.extend(p.doc_ids)
-    matrix = sparse.csr_matrix((np.concatenate(data) if data else np.zeros(0, np.int64),
-                                np.concatenate(indices) if indices else np.zeros(0, np.int64),
+    matrix = sparse.csr_matrix((np.concatenate(data) if data else np.zeros(0, dt),
+                                np.concatenate(indices) if indices else np.zeros(0, dt),
                                 np.concatenate(indptr)), shape=(len(ids), len(vocab)))
+    del data, indices, indptr
     if len(set(ids)) != len(ids):
         raise ConfigError("a doc_id occurs in two shards: doc_ids must be unique across the corpus")
     frame = pd.DataFrame(index=pd.Index(ids, name="doc_id"))

@@ -154,7 +154,7 @@ class ComputeConfig:
 
     scheduler: str = "local"
     streaming: Literal["auto", "on", "off"] = "auto"
-    shard_bytes: int = 16 << 20
+    shard_bytes: int = 4 << 20
     stream_above_mb: float = 64.0
     piece_chars: int = 200_000
 

@@ -130,7 +130,7 @@ class IndexedCorpus(Corpus):
                 for k, items in sorted(by_shard.items())]
 
 
-def index_corpus(path: str | Path, *, strict: bool = False, shard_bytes: int = 16 << 20) -> IndexedCorpus:
+def index_corpus(path: str | Path, *, strict: bool = False, shard_bytes: int = 4 << 20) -> IndexedCorpus:
     """Read and check every record of a JSON Lines corpus (a file, a folder with ``corpus.jsonl`` or
     a folder of ``part-*.jsonl`` files) as :func:`discourse.read_corpus` does (same checks, same
     problems, duplicates across the whole corpus), keeping the docvars but not the texts.
@@ -279,7 +279,7 @@ def _compact(matrix: sparse.spmatrix, vocab: Sequence[str], doc_ids: tuple[str, 
     X.eliminate_zeros()
     X.sort_indices()
     return ShardCounts(doc_ids, tuple(names[order]), X.indptr.astype(np.int64), X.indices.astype(np.int32),
-                       X.data.astype(np.int64))
+                       X.data.astype(np.int32))
 
 
 def _code(coder: Any, pieces: Corpus, docs: Sequence[Document], owner: np.ndarray, starts: list[int],
@@ -334,11 +334,11 @@ def merge_results(results: Sequence[ShardResult], docvars: pd.DataFrame, job: Sh
 
     ids = [d for r in results for d in r.doc_ids]
     frame = docvars.loc[ids]
-    dtm = merge_counts([r.counts for r in results], frame) if job.count else None
-    ngrams = {n: merge_counts([r.ngrams[n] for r in results], frame) for n in job.ngrams}
+    dtm = merge_counts([r.counts for r in results], frame, compact=True) if job.count else None
+    ngrams = {n: merge_counts([r.ngrams[n] for r in results], frame, compact=True) for n in job.ngrams}
     colls = {}
     for key, node, window, valuetype in job.collocations:
-        span = merge_counts([r.spans[key][0] for r in results], frame, vocab=dtm.vocab).matrix
+        span = merge_counts([r.spans[key][0] for r in results], frame, vocab=dtm.vocab, compact=True).matrix
         freq = np.concatenate([r.spans[key][1] for r in results]) if results else np.zeros(0, np.int64)
         colls[key] = CollocationCounts(dtm, span, freq, node, window, valuetype)
     cells = {key: CooccurrenceCounts(np.vstack([r.cells[key] for r in results]) if results else np.zeros((0, 4)),

@@ -25,7 +25,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -92,19 +92,40 @@ class _Where:
     keys: dict[str, str]                       # doc_id -> "<doc_id>:<language>:<sha256 of text>"
 
 
+class ShardTextSequence(Sequence[str]):
+    """The texts of an :class:`IndexedCorpus`, read from the corpus files when iterated (one shard at
+    a time, so iterating holds one shard's texts in memory, not the corpus's)."""
+
+    def __init__(self, corpus: "IndexedCorpus"):
+        self._corpus = corpus
+
+    def __len__(self) -> int:
+        return len(self._corpus)
+
+    def __iter__(self) -> Iterator[str]:
+        for task in self._corpus.tasks():
+            yield from (d.text for d in read_documents(task))
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return list(self)[i]
+        doc_id = self._corpus.doc_ids[i]
+        k, line = self._corpus.index.place[doc_id]
+        return read_documents(ShardTask(self._corpus.index.shards[k], (line,), (doc_id,)))[0].text
+
+
 class IndexedCorpus(Corpus):
-    """A corpus read for its docvars only: the documents carry no text (``texts`` is an error);
-    each document's shard and line, character count and content key are kept, so the texts can be
-    read back shard by shard (:meth:`tasks`). ``subset`` keeps the index."""
+    """A corpus read for its docvars only: the documents carry no text (``texts`` reads them back
+    from the files, shard by shard, when iterated); each document's shard and line, character
+    count and content key are kept (:meth:`tasks`). ``subset`` keeps the index."""
 
     def __init__(self, documents: Sequence[Document], problems: Sequence[Any] = (), *, index: _Where):
         super().__init__(documents, problems)
         self.index = index
 
     @property
-    def texts(self) -> list[str]:
-        raise CorpusError("the texts of a streamed corpus are read shard by shard (IndexedCorpus.tasks); "
-                          "set [compute] streaming = \"off\" to hold them in memory")
+    def texts(self) -> ShardTextSequence:  # type: ignore[override]
+        return ShardTextSequence(self)
 
     @property
     def n_chars(self) -> list[int]:
@@ -431,23 +452,10 @@ def stream_metric(ctx: "Context", spec: Any, func: Callable[..., pd.DataFrame], 
 
 
 def stream_dtm(ctx: "Context", keep: np.ndarray) -> tuple["DocTermMatrix", Any]:
-    """The documents ``keep`` of the merged count matrix (unused terms dropped), and a source of
-    their texts for the topics stage."""
+    """The documents ``keep`` of the merged count matrix (unused terms dropped), and their corpus
+    (whose ``texts`` the topics stage reads, shard by shard)."""
     dtm = ctx.results["counts"].dtm.subset(keep)._drop_unused()
-    return dtm, ShardTexts(ctx.results["corpus"].subset(keep))
-
-
-class ShardTexts:
-    """The texts of a streamed corpus's documents, read from the shards when first asked for."""
-
-    def __init__(self, corpus: IndexedCorpus):
-        self._corpus, self._texts = corpus, None
-
-    @property
-    def texts(self) -> list[str]:
-        if self._texts is None:
-            self._texts = [d.text for t in self._corpus.tasks() for d in read_documents(t)]
-        return self._texts
+    return dtm, ctx.results["corpus"].subset(keep)
 
 
 def code_labels(ctx: "Context", coder: Any, source: str = "") -> pd.DataFrame:

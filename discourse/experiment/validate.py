@@ -194,7 +194,8 @@ def check_metrics(cfg: ExperimentConfig, corpus: Any) -> list[str]:
         kind, p, key = kinds[spec.kind], spec.params, f"metrics[{n}].params"
         signature = list(inspect.signature(kind.func).parameters.values())[1 if kind.needs_tokens else 0:]
         for param in signature:
-            if param.default is inspect.Parameter.empty and param.name not in p:
+            if param.default is inspect.Parameter.empty and param.name not in p and \
+                    param.kind not in (inspect.Parameter.VAR_KEYWORD, inspect.Parameter.VAR_POSITIONAL):
                 raise ConfigError(f"{_where(cfg)}: metrics[{n}] ({spec.kind} {spec.name!r}) needs '{param.name}': give it in "
                                   f"params{' or state the comparison in [compare]' if param.name in ('by', 'target') else ''}")
         if p.get("by") is not None:

@@ -102,6 +102,13 @@ def measure(out: Path, mb: float, streaming: str, scheduler: str, shard_mb: floa
     return result
 
 
+def _baseline(args: argparse.Namespace, peaks: dict[float, float]) -> None:
+    r = measure(args.out, args.baseline_mb, "off", "local", args.shard_mb)
+    print(f"in memory (baseline), {r['text_mb']:.1f} MB of text: {r['seconds']:.0f} s, peak RSS {r['peak_mb']:.0f} MB; "
+          f"streaming/in-memory peak on this size: {peaks.get(args.baseline_mb, float('nan')) / r['peak_mb']:.2f}",
+          flush=True)
+
+
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         child(sys.argv[2], sys.argv[3:])
@@ -116,7 +123,7 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     peaks = {}
-    for mb in args.mb:
+    for n, mb in enumerate(args.mb):
         r = measure(args.out, mb, "on", args.scheduler, args.shard_mb)
         peaks[mb] = r["peak_mb"]
         worker = r["timings"].get("tokens_worker_peak_rss_mb", 0.0)
@@ -124,14 +131,11 @@ def main() -> None:
               f"{r['peak_mb']:.0f} MB (target < {TARGET_MB:.0f} MB: {'met' if r['peak_mb'] < TARGET_MB else 'NOT met'})"
               + (f", Dask workers' peak {worker:.0f} MB" if args.scheduler != "local" else "")
               + f"; stages {r['timings']}", flush=True)
-    if args.baseline_mb:
-        r = measure(args.out, args.baseline_mb, "off", "local", args.shard_mb)
-        print(f"in memory (baseline), {r['text_mb']:.1f} MB of text: {r['seconds']:.0f} s, peak RSS {r['peak_mb']:.0f} MB; "
-              f"streaming/in-memory peak on this size: "
-              f"{peaks.get(args.baseline_mb, float('nan')) / r['peak_mb']:.2f}", flush=True)
-    if len(peaks) >= 2:
-        lo, hi = min(peaks), max(peaks)
-        print(f"peak ratio {hi:g} MB / {lo:g} MB (flat = 1.0): {peaks[hi] / peaks[lo]:.2f}")
+        if n == 0 and args.baseline_mb:
+            _baseline(args, peaks)
+    lo = min(peaks)
+    for mb in sorted(peaks)[1:]:
+        print(f"peak ratio {mb:g} MB / {lo:g} MB (flat = 1.0): {peaks[mb] / peaks[lo]:.2f}")
 
 
 if __name__ == "__main__":

@@ -308,7 +308,10 @@ def _code(coder: Any, pieces: Corpus, docs: Sequence[Document], owner: np.ndarra
     """The coder's sentence labels of the pieces, with the documents' ids, sentence ids and offsets;
     summed per document (:func:`~discourse.metrics.prevalence.document_counts`) unless the text is
     kept (the framed share reads it)."""
+    from ..framing import _tok
+
     labels = coder.code_corpus(pieces, batch_size=CODE_BATCH).labels
+    _tok._CACHE.clear()          # sentences of a shard never come back: the coders' sentence cache only grows
     if len(pieces) != len(docs):
         piece = {p.doc_id: k for k, p in enumerate(pieces)}
         k = labels["doc_id"].map(piece).to_numpy()

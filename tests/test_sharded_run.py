@@ -143,6 +143,7 @@ def test_index_matches_read_corpus(tmp_path):
     assert index.docvars.equals(full.docvars)
     assert index.problems_frame().equals(full.problems_frame())
     assert index.n_chars == [len(t) for t in full.texts]
+    assert repr(index).startswith(f"<IndexedCorpus: 37 documents, {sum(index.n_chars)} characters in ")
     kept = index.subset(side="state")
     assert [d for t in kept.tasks() for d in t.doc_ids] == full.subset(side="state").doc_ids
     assert list(index.texts) == full.texts and index.texts[7] == full.texts[7]

@@ -123,6 +123,10 @@ class IndexedCorpus(Corpus):
         super().__init__(documents, problems)
         self.index = index
 
+    def __repr__(self) -> str:
+        skipped = f", {len(self.problems)} problems" if self.problems else ""
+        return f"<IndexedCorpus: {len(self)} documents, {sum(self.n_chars)} characters in {len(self.tasks())} shards{skipped}>"
+
     @property
     def texts(self) -> ShardTextSequence:  # type: ignore[override]
         return ShardTextSequence(self)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from ..dtm import DocTermMatrix, docvar_values
+from ..dtm import DocTermMatrix, column_sums, docvar_values
 from ..errors import ConfigError, check_choice, closest
 from . import _stats
 
@@ -251,8 +251,7 @@ def _counted_groups(counts: CollocationCounts, node: Any, window: tuple[int, int
         codes, uniques = pd.factorize(pd.Series(docvar_values(counts.docvars, by)), sort=True)
         doc_groups = [(value, codes == k) for k, value in enumerate(uniques)]
     for label, rows in doc_groups:
-        o11 = np.asarray(counts.span[rows].sum(axis=0)).ravel().astype(np.int64)
-        c1 = np.asarray(counts.dtm.matrix[rows].sum(axis=0)).ravel().astype(np.int64)
+        o11, c1 = column_sums(counts.span, rows), column_sums(counts.dtm.matrix, rows)
         yield label, (o11, c1, int(counts.node_freq[rows].sum()), vocab)
 
 

@@ -261,3 +261,24 @@ def test_prevalence_from_document_counts_equals_that_from_sentences():
     assert prevalence_gap(labels, docvars, by="side", target="state", reference="ngo", frames=frames, n_boot=50).equals(
         prevalence_gap(counts, docvars, by="side", target="state", reference="ngo", frames=frames, n_boot=50))
     assert crosstab(labels, docvars, by="side", frames=frames).equals(crosstab(counts, docvars, by="side", frames=frames))
+
+
+def test_dispersion_in_row_blocks_equals_the_whole_matrix_formula():
+    """DP over 10,000 documents (three blocks of rows) is bit for bit the one-pass formula."""
+    from scipy import sparse
+
+    from discourse.dtm import column_sums
+    from discourse.metrics.dispersion import dispersion
+
+    rs = np.random.default_rng(3)
+    r, c = np.sort(rs.integers(0, 10_000, 200_000)), rs.zipf(1.4, 200_000) % 3000
+    X = sparse.csr_matrix((rs.integers(1, 4, 200_000).astype(np.int32), (r, c)), shape=(10_000, 3000))
+    rows = rs.random(10_000) < 0.6
+    sub = X[rows].tocoo()
+    sizes = np.asarray(X[rows].sum(axis=1), dtype=np.float64).ravel()
+    share, freq = sizes / sizes.sum(), np.asarray(X[rows].sum(axis=0), dtype=np.float64).ravel()
+    contrib = np.abs(sub.data / freq[sub.col] - share[sub.row]) - share[sub.row]
+    expected = np.where(freq > 0, 0.5 * (np.bincount(sub.col, weights=contrib, minlength=3000) + 1.0), np.nan)
+    rng, dp = dispersion(X, rows)
+    assert dp.tobytes() == expected.tobytes() and rng.tolist() == np.bincount(sub.col, minlength=3000).tolist()
+    assert column_sums(X, rows).tolist() == np.asarray(X[rows].sum(axis=0)).ravel().tolist()

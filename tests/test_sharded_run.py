@@ -282,3 +282,17 @@ def test_dispersion_in_row_blocks_equals_the_whole_matrix_formula():
     rng, dp = dispersion(X, rows)
     assert dp.tobytes() == expected.tobytes() and rng.tolist() == np.bincount(sub.col, minlength=3000).tolist()
     assert column_sums(X, rows).tolist() == np.asarray(X[rows].sum(axis=0)).ravel().tolist()
+
+
+@pytest.mark.slow
+def test_memory_benchmark_prints_peaks_and_ratio(tmp_path):
+    """``benchmarks/memory.py`` on tiny corpora (the real sizes take many minutes: ``make bench``)."""
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "memory.py"), "--mb", "0.3", "0.6", "--baseline-mb",
+                          "0.3", "--shard-mb", "0.2", "--out", str(tmp_path)], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)}).stdout
+    peaks = [float(x) for x in __import__("re").findall(r"peak RSS (\d+) MB", out)]
+    assert len(peaks) == 3 and all(100 < p < 4000 for p in peaks)
+    assert "in memory (baseline), 0.3 MB" in out and "peak ratio 0.6 MB / 0.3 MB" in out

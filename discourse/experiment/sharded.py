@@ -38,7 +38,6 @@ from ..errors import ConfigError, CorpusError
 
 if TYPE_CHECKING:
     from ..dtm import DocTermMatrix
-    from ..tokens import Tokens
     from .config import ExperimentConfig
     from .context import Context
 

@@ -27,7 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import argparse  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
+import shutil  # noqa: E402
 import subprocess  # noqa: E402
+import tempfile  # noqa: E402
 import time  # noqa: E402
 
 TARGET_MB = 1000.0
@@ -91,10 +93,14 @@ def measure(out: Path, mb: float, streaming: str, scheduler: str, shard_mb: floa
     config.write_text(CONFIG.format(corpus=corpus.as_posix()), encoding="utf-8")
     overrides = [f'compute.streaming="{streaming}"', f'compute.scheduler="{scheduler}"',
                  f"compute.shard_bytes={int(shard_mb * 1e6)}"]
-    env = {**os.environ, "DISCOURSE_PATHS": str(out), "DISCOURSE_CACHE": str(out / f"cache-{mb:g}-{streaming}"),
+    cache = tempfile.mkdtemp(prefix="cache-", dir=out)    # a fresh stage cache: every run computes everything
+    env = {**os.environ, "DISCOURSE_PATHS": str(out), "DISCOURSE_CACHE": cache,
            "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    proc = subprocess.run([sys.executable, __file__, "--child", str(config), *overrides], env=env,
-                          capture_output=True, text=True, check=False)
+    try:
+        proc = subprocess.run([sys.executable, __file__, "--child", str(config), *overrides], env=env,
+                              capture_output=True, text=True, check=False)
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
     if proc.returncode:
         raise SystemExit(f"run failed ({mb:g} MB, streaming {streaming}):\n{proc.stderr[-3000:]}")
     result = json.loads(proc.stdout.strip().splitlines()[-1])

@@ -165,17 +165,42 @@ class FileShard:
     first_line: int = 1
 
 
+PART_GLOB = "part-*.jsonl"
+
+
+def corpus_files(path: str | os.PathLike[str]) -> list[Path]:
+    """The JSON Lines files of a corpus: the file itself, ``<folder>/corpus.jsonl``, or the shard
+    files ``<folder>/part-*.jsonl`` sorted by name (as ``discourse fetch`` writes them, next to a
+    ``manifest.json``).
+
+    >>> [p.name for p in corpus_files("corpora/demo")]  # doctest: +SKIP
+    ['corpus.jsonl']
+    """
+    from .load import resolve_jsonl
+
+    folder = Path(path)
+    if folder.is_dir() and not (folder / "corpus.jsonl").exists():
+        parts = sorted(folder.glob(PART_GLOB))
+        if parts:
+            return parts
+    return [resolve_jsonl(path)]
+
+
 def plan_file_shards(path: str | os.PathLike[str], *, target_bytes: int = 8 << 20) -> list[FileShard]:
-    """Cut a JSON Lines file into shards of about ``target_bytes`` bytes, at line boundaries.
+    """Cut a JSON Lines corpus into shards of about ``target_bytes`` bytes, at line boundaries.
+
+    ``path`` is a ``.jsonl`` file, a folder holding ``corpus.jsonl``, or a folder of shard files
+    ``part-*.jsonl`` (each file is cut on its own; shards follow the files sorted by name).
 
     >>> [s.stop - s.start for s in plan_file_shards("corpora/demo/corpus.jsonl", target_bytes=10**9)]  # doctest: +SKIP
     [362856]
     """
-    from .load import resolve_jsonl
-
     if target_bytes < 1:
         raise ConfigError(f"target_bytes={target_bytes}: give a shard size of 1 or more bytes")
-    path = resolve_jsonl(path)
+    return [s for f in corpus_files(path) for s in _file_shards(f, target_bytes)]
+
+
+def _file_shards(path: Path, target_bytes: int) -> list[FileShard]:
     size = path.stat().st_size
     shards, start, line = [], 0, 1
     with path.open("rb") as fh:
@@ -191,22 +216,37 @@ def plan_file_shards(path: str | os.PathLike[str], *, target_bytes: int = 8 << 2
     return shards
 
 
-def read_shard(shard: FileShard) -> Any:
-    """The documents of one shard as a :class:`~discourse.corpus.Corpus`, validated as
-    :func:`discourse.read_corpus` validates them (without the cross-shard duplicate checks)."""
-    from .load import _build, _parse_line
+def shard_records(shard: FileShard, lines: "set[int] | None" = None) -> Iterator[tuple[str, int, Any]]:
+    """``(path, line number, record)`` of the non-blank lines of one shard (only ``lines`` when
+    given); a line that is not UTF-8 or not a JSON object gives a ``CorpusError`` in place of the
+    record, as :func:`discourse.read_corpus` reports it."""
+    from .errors import CorpusError, where
+    from .load import _parse_line
 
     with open(shard.path, "rb") as fh:
         fh.seek(shard.start)
         data = fh.read(shard.stop - shard.start)
     if shard.start == 0 and data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    records = []
     for n, raw in enumerate(data.split(b"\n"), shard.first_line):
-        line = raw.decode("utf-8")
+        if lines is not None and n not in lines:
+            continue
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield shard.path, n, CorpusError(f"{where(Path(shard.path), n)}: not UTF-8 (byte {exc.start + 1} of the "
+                                             "line): JSON Lines files must be UTF-8; re-save the file as UTF-8")
+            continue
         if line.strip():
-            records.append((shard.path, n, _parse_line(line, Path(shard.path), n)))
-    return _build(iter(records), False)
+            yield shard.path, n, _parse_line(line, Path(shard.path), n)
+
+
+def read_shard(shard: FileShard) -> Any:
+    """The documents of one shard as a :class:`~discourse.corpus.Corpus`, validated as
+    :func:`discourse.read_corpus` validates them (without the cross-shard duplicate checks)."""
+    from .load import _build
+
+    return _build(shard_records(shard), False)
 
 
 @dataclass(frozen=True, eq=False)
@@ -270,30 +310,41 @@ def parquet_shard(shard: "FileShard", out_dir: str | os.PathLike[str], **setting
             "n_docs": len(tokens), "n_tokens": n_tokens, "n_cells": n_cells}
 
 
-def merge_counts(parts: Sequence[ShardCounts], docvars: pd.DataFrame | None = None) -> Any:
+def merge_counts(parts: Sequence[ShardCounts], docvars: pd.DataFrame | None = None, *,
+                 vocab: Sequence[str] | None = None, compact: bool = False) -> Any:
     """One :class:`~discourse.dtm.DocTermMatrix` from the shards' counts, in shard order.
 
     The vocabulary is the sorted union of the shards' vocabularies, so the result (``matrix``
     arrays, ``vocab``, document order) is the same bytes however the corpus was cut and wherever
     the shards ran. ``docvars`` (indexed by ``doc_id``) is aligned to the documents; default:
-    the ids only.
+    the ids only. ``vocab``: use these columns instead (every term of the parts must be among
+    them), e.g. to give a second set of counts the columns of a merged matrix. ``compact``: 32-bit
+    counts and indices (half the memory; sums over the matrix are still 64-bit) when they fit.
     """
     from .dtm import DocTermMatrix
 
-    vocab = sorted(set().union(*(p.vocab for p in parts))) if parts else []
+    if vocab is None:
+        vocab = sorted(set().union(*(p.vocab for p in parts))) if parts else []
+    vocab = list(vocab)
     index = {t: j for j, t in enumerate(vocab)}
-    indptr, indices, data, ids = [np.zeros(1, dtype=np.int64)], [], [], []
+    nnz = sum(int(p.indptr[-1]) for p in parts)
+    dt = np.int32 if compact and max(nnz, len(vocab)) < 2**31 - 1 else np.int64
+    indptr, indices, data, ids = [np.zeros(1, dtype=dt)], [], [], []
     offset = 0
     for p in parts:
-        remap = np.array([index[t] for t in p.vocab], dtype=np.int64)
-        indices.append(remap[p.indices] if len(p.indices) else np.zeros(0, dtype=np.int64))
-        data.append(np.asarray(p.data, dtype=np.int64))
-        indptr.append(np.asarray(p.indptr[1:], dtype=np.int64) + offset)
+        unknown = [t for t in p.vocab if t not in index]
+        if unknown:
+            raise ConfigError(f"vocab lacks the terms {unknown[:3]} of a shard: give a vocabulary that holds every term")
+        remap = np.array([index[t] for t in p.vocab], dtype=dt)
+        indices.append(remap[p.indices] if len(p.indices) else np.zeros(0, dtype=dt))
+        data.append(np.asarray(p.data, dtype=dt))
+        indptr.append((np.asarray(p.indptr[1:], dtype=np.int64) + offset).astype(dt))
         offset += int(p.indptr[-1])
         ids.extend(p.doc_ids)
-    matrix = sparse.csr_matrix((np.concatenate(data) if data else np.zeros(0, np.int64),
-                                np.concatenate(indices) if indices else np.zeros(0, np.int64),
+    matrix = sparse.csr_matrix((np.concatenate(data) if data else np.zeros(0, dt),
+                                np.concatenate(indices) if indices else np.zeros(0, dt),
                                 np.concatenate(indptr)), shape=(len(ids), len(vocab)))
+    del data, indices, indptr
     if len(set(ids)) != len(ids):
         raise ConfigError("a doc_id occurs in two shards: doc_ids must be unique across the corpus")
     frame = pd.DataFrame(index=pd.Index(ids, name="doc_id"))
@@ -324,5 +375,5 @@ def write_jsonl(records: Sequence[dict[str, Any]], path: str | os.PathLike[str])
     return path
 
 
-__all__ = ["FileShard", "Scheduler", "ShardCounts", "count_shard", "map_shards", "merge_counts", "parquet_shard",
-           "peak_rss_mb", "plan_file_shards", "read_shard", "scheduler_client", "write_jsonl"]
+__all__ = ["FileShard", "Scheduler", "ShardCounts", "corpus_files", "count_shard", "map_shards", "merge_counts", "parquet_shard",
+           "peak_rss_mb", "plan_file_shards", "read_shard", "scheduler_client", "shard_records", "write_jsonl"]

@@ -45,6 +45,18 @@ def docvar_values(docvars: pd.DataFrame, name: str) -> np.ndarray:
     raise ConfigError(f"by={name!r} is not a docvar{closest(name, choices)}: choose one of {choices}")
 
 
+def column_sums(matrix: sparse.spmatrix, rows: np.ndarray | None = None) -> np.ndarray:
+    """Column sums over the rows selected by the boolean ``rows`` (all rows: ``None``) of an
+    integer count matrix, as int64, without copying the selected rows (a product with the mask).
+
+    >>> column_sums(sparse.csr_matrix(np.array([[1, 0], [2, 3]])), np.array([False, True])).tolist()
+    [2, 3]
+    """
+    m = sparse.csr_matrix(matrix)
+    weights = np.ones(m.shape[0], dtype=np.int64) if rows is None else np.asarray(rows, dtype=np.int64)
+    return np.asarray(m.T @ weights).ravel().astype(np.int64)
+
+
 @dataclass(frozen=True, eq=False)
 class DocTermMatrix:
     """Documents x terms.

@@ -104,3 +104,37 @@ def test_parquet_shards_make_one_table_of_the_corpus(tmp_path):
     assert len(tokens) == whole.n_tokens == sum(d["n_tokens"] for d in done) == counts["count"].sum()
     assert tokens["term"].tolist() == [whole.vocab[i] for i in whole.ids]  # files sort in corpus order
     assert tokens["doc_id"].unique().tolist() == [d for d, n in zip(whole.doc_ids, np.diff(whole.doc_ptr)) if n]
+
+
+def test_part_folder_shards_follow_the_file_names(tmp_path):
+    lines = DEMO.read_text(encoding="utf-8").splitlines(keepends=True)
+    for name, chunk in (("part-00002.jsonl", lines[150:]), ("part-00001.jsonl", lines[:150])):
+        (tmp_path / name).write_text("".join(chunk), encoding="utf-8")
+    (tmp_path / "manifest.json").write_text("{}", encoding="utf-8")
+    shards = plan_file_shards(tmp_path, target_bytes=100_000)
+    assert [s.path.rsplit("/", 1)[1] for s in shards][0] == "part-00001.jsonl"
+    assert [s.first_line for s in shards if s.path.endswith("2.jsonl")][0] == 1
+    ids = [d.doc_id for s in shards for d in read_shard(s)]
+    assert ids == read_corpus(DEMO).doc_ids
+
+
+def test_merge_counts_onto_a_given_vocabulary():
+    shards = plan_file_shards(DEMO, target_bytes=120_000)
+    parts = [count_shard(s) for s in shards[:2]]
+    dtm = merge_counts(parts)
+    wider = merge_counts(parts, vocab=["あ", *dtm.vocab])          # one more column, first
+    assert wider.vocab[1:] == dtm.vocab and wider.matrix[:, 0].nnz == 0
+    assert (wider.matrix[:, 1:] != dtm.matrix).nnz == 0
+    with pytest.raises(ConfigError, match="vocab lacks the terms"):
+        merge_counts(parts, vocab=dtm.vocab[1:])
+
+
+def test_shard_records_report_a_line_that_is_not_utf8(tmp_path):
+    path = tmp_path / "c.jsonl"
+    path.write_bytes(DEMO.read_bytes().split(b"\n", 1)[0] + b"\n" + b'{"doc_id": "x", "text": "\xff"}\n')
+    from discourse.compute import shard_records
+
+    records = list(shard_records(plan_file_shards(path)[0]))
+    assert isinstance(records[0][2], dict)
+    assert records[1][1] == 2 and "line 2: not UTF-8" in str(records[1][2])
+    assert len(read_shard(plan_file_shards(path)[0])) == 1

@@ -160,6 +160,27 @@ class MetricSpec:
 
 
 @dataclass(frozen=True)
+class ComputeConfig:
+    """Where and how the corpus is processed (see ``docs/scale.md``).
+
+    ``scheduler``: ``"local"`` (this process), ``"dask-local:N"`` (a Dask LocalCluster of ``N``
+    worker processes, started and stopped by the run) or the address of a running Dask scheduler
+    (``"tcp://host:8786"``). ``streaming``: ``"off"`` holds the corpus and its tokens in memory (the
+    classic path), ``"on"`` cuts the corpus file into shards of about ``shard_bytes`` bytes that
+    are tokenized and counted one by one (or in parallel on Dask) and merged, so memory does not
+    grow with the corpus; ``"auto"`` streams when a Dask scheduler is given, when the corpus is a
+    folder of ``part-*.jsonl`` files, or when the corpus is larger than ``stream_above_mb``
+    megabytes. Documents longer than ``piece_chars`` characters are processed in pieces cut at
+    sentence boundaries."""
+
+    scheduler: str = "local"
+    streaming: Literal["auto", "on", "off"] = "auto"
+    shard_bytes: int = 4 << 20
+    stream_above_mb: float = 64.0
+    piece_chars: int = 200_000
+
+
+@dataclass(frozen=True)
 class OutputsConfig:
     """Where and how results are written."""
 
@@ -184,6 +205,7 @@ class ExperimentConfig:
     framing: FramingConfig = field(default_factory=FramingConfig)
     statistics: StatisticsConfig = field(default_factory=StatisticsConfig)
     metrics: tuple[MetricSpec, ...] = ()
+    compute: ComputeConfig = field(default_factory=ComputeConfig)
     outputs: OutputsConfig = field(default_factory=OutputsConfig)
     source: str = ""                 # the config file
     overrides: tuple[str, ...] = ()  # --set values applied
@@ -344,6 +366,22 @@ def check_ranges(cfg: ExperimentConfig, where: str) -> None:
     _require(len(c.years) in (0, 2) and list(c.years) == sorted(c.years), where, "corpus.years", list(c.years),
              "give [first, last] with first <= last, or leave it out")
     _require(cfg.tokenize.n_jobs >= 1, where, "tokenize.n_jobs", cfg.tokenize.n_jobs, "use 1 or more processes")
+    check_compute(cfg.compute, where)
+
+
+def check_compute(c: ComputeConfig, where: str) -> None:
+    """``[compute]``: a scheduler spec that parses, positive shard and piece sizes."""
+    from ..compute import Scheduler
+
+    try:
+        Scheduler.parse(c.scheduler)
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: compute.{exc}") from None
+    _require(c.shard_bytes >= 1024, where, "compute.shard_bytes", c.shard_bytes,
+             "give a shard size of at least 1024 bytes (e.g. 16777216 for 16 MB)")
+    _require(c.stream_above_mb > 0, where, "compute.stream_above_mb", c.stream_above_mb, "give a positive size in MB")
+    _require(c.piece_chars >= 1000, where, "compute.piece_chars", c.piece_chars,
+             "give at least 1000 characters per piece of a long document")
 
 
 def check_metric_params(cfg: ExperimentConfig, where: str) -> None:

@@ -50,7 +50,11 @@ class Context:
         files = sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p]
         for f in files:
             if str(f) not in self.inputs:
-                self.inputs[str(f)] = hashlib.sha256(f.read_bytes()).hexdigest()
+                digest = hashlib.sha256()
+                with f.open("rb") as fh:                     # in blocks: a corpus file may be GBs
+                    for block in iter(lambda: fh.read(1 << 20), b""):
+                        digest.update(block)
+                self.inputs[str(f)] = digest.hexdigest()
 
 
 @dataclass(frozen=True)

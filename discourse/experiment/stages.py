@@ -96,7 +96,8 @@ def stage_corpus(ctx: Context, cfg: CorpusConfig) -> None:
         ctx.table("corpus_problems", _problems_table(corpus))
     corpus = corpus.subset(**corpus_filters(cfg))
     ctx.results["corpus"] = corpus
-    ctx.results["corpus_key"] = [f"{d.doc_id}:{d.language}:{d.content_hash}" for d in corpus]  # part of cache keys
+    ctx.results["corpus_key"] = corpus.content_keys if hasattr(corpus, "content_keys") else \
+        [f"{d.doc_id}:{d.language}:{d.content_hash}" for d in corpus]  # part of cache keys
     ctx.results["levels"] = level_order(corpus.docvars, ctx.cfg.compare)
     ctx.table("corpus_summary", corpus_summary(corpus, ctx.cfg.compare))
 
@@ -118,7 +119,7 @@ def _has_values(column: pd.Series) -> bool:
 def corpus_summary(corpus, compare: CompareConfig) -> pd.DataFrame:
     """Columns ``by``, ``value``, ``n_docs``, ``n_chars``: one block per docvar (the compared one
     first, then genre, language, year and ``over``, each when some document has a value)."""
-    docvars = corpus.docvars.assign(n_chars=[len(t) for t in corpus.texts])
+    docvars = corpus.docvars.assign(n_chars=corpus.n_chars if hasattr(corpus, "n_chars") else [len(t) for t in corpus.texts])
     names = [n for n in dict.fromkeys([compare.by, *SUMMARY_DOCVARS, compare.over]) if n and n in docvars and _has_values(docvars[n])]
     parts = []
     for by in names:
@@ -154,7 +155,10 @@ def stage_tokens(ctx: Context, cfg: TokenizeConfig) -> None:
     import unidic_lite
 
     from ..tokenize import dictionary_info, tokenize
+    from .sharded import is_streamed, stream_tokens
 
+    if is_streamed(ctx):
+        return stream_tokens(ctx)                       # shard by shard ([compute]): merged counts, no Tokens
     corpus, settings = ctx.results["corpus"], asdict(cfg)
     key = stable_hash({"corpus": ctx.results["corpus_key"], "settings": settings, "dictionary": dictionary_info(unidic_lite.DICDIR),
                        "code": code_fingerprint("tokenize", "text"), "lexicons": _lexicon_inputs(ctx)})
@@ -169,12 +173,22 @@ def stage_tokens(ctx: Context, cfg: TokenizeConfig) -> None:
 @register_stage("dtm", section="dtm", enabled=lambda cfg: cfg.topics.enabled)
 def stage_dtm(ctx: Context, cfg: DtmConfig) -> None:
     """Document-term matrix of the compared documents in ``dtm.language``, trimmed, with the stage cache."""
-    tokens, compare = ctx.results["tokens"], ctx.cfg.compare
-    key = stable_hash({"tokens": ctx.results["tokens_key"], "dtm": asdict(cfg), "compare": asdict(compare)})
-    keep = compared_mask(tokens.docvars, compare)
+    from .sharded import is_streamed, stream_dtm
+
+    compare = ctx.cfg.compare
+    docvars = ctx.results["corpus"].docvars if is_streamed(ctx) else ctx.results["tokens"].docvars
+    keep = compared_mask(docvars, compare)
     if cfg.language != "all":
-        keep &= (tokens.docvars["language"] == cfg.language).to_numpy()
-    tokens = tokens.subset(keep)
+        keep &= (docvars["language"] == cfg.language).to_numpy()
+    if is_streamed(ctx):                               # the merged counts of the shards ([compute])
+        dtm, texts = stream_dtm(ctx, keep)
+        dtm = dtm.trim(min_termfreq=cfg.min_termfreq, min_docfreq=cfg.min_docfreq)
+        key = stable_hash({"streamed": ctx.results["corpus_key"], "tokenize": asdict(ctx.cfg.tokenize), "dtm": asdict(cfg),
+                           "compare": asdict(compare), "code": code_fingerprint("tokenize", "text", "dtm")})
+        _dtm_results(ctx, dtm.trim(max_docfreq=cfg.max_docfreq, docfreq_type="prop"), texts, cfg, key)
+        return
+    key = stable_hash({"tokens": ctx.results["tokens_key"], "dtm": asdict(cfg), "compare": asdict(compare)})
+    tokens = ctx.results["tokens"].subset(keep)
 
     def build() -> DocTermMatrix:
         dtm = DocTermMatrix.from_tokens(tokens).trim(min_termfreq=cfg.min_termfreq, min_docfreq=cfg.min_docfreq)
@@ -182,6 +196,10 @@ def stage_dtm(ctx: Context, cfg: DtmConfig) -> None:
 
     dtm, hit = cached("dtm", key, build, save_dtm, dtm_loader(tokens.docvars))
     ctx.cache_hits["dtm"] = hit
+    _dtm_results(ctx, dtm, tokens, cfg, key)
+
+
+def _dtm_results(ctx: Context, dtm: DocTermMatrix, tokens: Any, cfg: DtmConfig, key: str) -> None:
     ctx.results["dtm"] = dtm
     ctx.results["dtm_tokens"] = tokens
     ctx.results["dtm_key"] = key
@@ -198,6 +216,8 @@ def metric_table_name(spec) -> str:
 def stage_metrics(ctx: Context, cfg: ExperimentConfig) -> None:
     """Each ``[[metrics]]`` spec becomes one table ``<kind>[_<name>]`` (params already carry the
     ``[compare]`` defaults, see :func:`~discourse.experiment.config.with_compare_defaults`)."""
+    from .sharded import is_streamed, stream_metric
+
     kinds = metric_kinds()
     for spec in cfg.metrics:
         kind, params = kinds[spec.kind], dict(spec.params)
@@ -205,7 +225,10 @@ def stage_metrics(ctx: Context, cfg: ExperimentConfig) -> None:
             from ..resources import resource
 
             ctx.add_input(params.get("table") or resource("statistics", "crime_figures.csv"))
-        result = kind.func(ctx.results["tokens"], **params) if kind.needs_tokens else kind.func(**params)
+        if kind.needs_tokens and is_streamed(ctx):
+            result = stream_metric(ctx, spec, kind.func, params)   # from the shards' merged counts ([compute])
+        else:
+            result = kind.func(ctx.results["tokens"], **params) if kind.needs_tokens else kind.func(**params)
         name = metric_table_name(spec)
         tables = kind.tables(result) if kind.tables else {"": result}
         ctx.results.setdefault("metrics", {})[name] = (spec, tables[""])
@@ -376,11 +399,11 @@ def _frame_labels(ctx: Context, gold, C: float, codebook) -> pd.DataFrame:
     if source == "dictionary":
         from ..framing.dictionary import DictionaryCoder
 
-        return DictionaryCoder(codebook=codebook).code_corpus(corpus).labels
+        return _code_corpus(ctx, DictionaryCoder(codebook=codebook), source)
     if source == "pretrained":
         from ..framing import FramingClassifier
 
-        return FramingClassifier.pretrained().code_corpus(corpus).labels
+        return _code_corpus(ctx, FramingClassifier.pretrained(), source)
     from sklearn.base import clone
 
     from ..framing import FramingClassifier
@@ -388,7 +411,14 @@ def _frame_labels(ctx: Context, gold, C: float, codebook) -> pd.DataFrame:
     all_gold = pd.concat([gold.train(), gold.test()], ignore_index=True)
     model = clone(FramingClassifier(codebook=codebook, random_state=ctx.cfg.seed)).set_params(C=C)
     model.fit(all_gold, gold.Y(all_gold))
-    return model.code_corpus(corpus).labels
+    return _code_corpus(ctx, model, source)
+
+
+def _code_corpus(ctx: Context, coder: Any, source: str) -> pd.DataFrame:
+    """The coder's sentence labels of the run's corpus (shard by shard when the run streams)."""
+    from .sharded import code_labels, is_streamed
+
+    return code_labels(ctx, coder, source) if is_streamed(ctx) else coder.code_corpus(ctx.results["corpus"]).labels
 
 
 def framing_provenance(ctx: Context, meta: dict) -> dict[str, Any]:

@@ -42,6 +42,10 @@ def validate(cfg: ExperimentConfig) -> Validation:
     full = _load_corpus(cfg, out)
     kept = _filtered(cfg, full, out)
     _check_compare(cfg, kept.docvars, out)
+    if _streams(cfg):
+        from .sharded import check_streaming
+
+        out.lines += check_streaming(cfg, _where(cfg))
     for stage in STAGES.values():
         if stage.enabled(cfg):
             for check in stage.checks:
@@ -56,8 +60,6 @@ def _where(cfg: ExperimentConfig) -> str:
 
 # --- corpus --------------------------------------------------------------------------------------
 def _load_corpus(cfg: ExperimentConfig, out: Validation) -> Any:
-    from ..load import read_corpus
-
     path = Path(cfg.corpus.path)
     if not path.exists():
         from .config import project_root
@@ -67,7 +69,7 @@ def _load_corpus(cfg: ExperimentConfig, out: Validation) -> Any:
                  else ": give the path of a corpus .jsonl file or folder (relative paths are read from the config's folder)")
         raise ConfigError(f"{_where(cfg)}: corpus.path = {str(path)!r} does not exist{fetch}")
     try:
-        corpus = read_corpus(path, strict=cfg.corpus.strict)
+        corpus = _read(cfg, path)
     except DiscourseError as exc:
         raise ConfigError(f"{_where(cfg)}: corpus.path = {str(path)!r} could not be read: {exc}") from None
     out.lines.append(f"corpus {path}: {len(corpus)} documents, {len(corpus.problems)} skipped"
@@ -76,6 +78,29 @@ def _load_corpus(cfg: ExperimentConfig, out: Validation) -> Any:
         raise ConfigError(f"{_where(cfg)}: corpus.path = {str(path)!r} holds no readable document "
                           f"({len(corpus.problems)} skipped): fix the problems `discourse corpus info {path}` lists")
     return corpus
+
+
+def _streams(cfg: ExperimentConfig) -> bool:
+    """Does the run stream its corpus shard by shard (``[compute]``)? An error when it should but
+    cannot (a corpus that is not JSON Lines)."""
+    from .sharded import _jsonl_files, streaming_enabled
+
+    on = streaming_enabled(cfg)
+    if on and not _jsonl_files(cfg.corpus.path):
+        raise ConfigError(f"{_where(cfg)}: compute.streaming = {cfg.compute.streaming!r} (scheduler "
+                          f"{cfg.compute.scheduler!r}) needs a JSON Lines corpus, but corpus.path = {cfg.corpus.path!r} "
+                          "is a folder of files: convert it with `discourse corpus import` or set compute.streaming = \"off\"")
+    return on
+
+
+def _read(cfg: ExperimentConfig, path: Path) -> Any:
+    """The whole corpus in memory, or (streaming) its docvars and where each document lives."""
+    from ..load import read_corpus
+    from .sharded import index_corpus
+
+    if _streams(cfg):
+        return index_corpus(path, strict=cfg.corpus.strict, shard_bytes=cfg.compute.shard_bytes)
+    return read_corpus(path, strict=cfg.corpus.strict)
 
 
 def _filtered(cfg: ExperimentConfig, corpus: Any, out: Validation) -> Any:

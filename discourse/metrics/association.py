@@ -22,6 +22,7 @@ Example
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
@@ -90,14 +91,37 @@ def _doc_cells(units: pd.DataFrame, n_docs: int) -> np.ndarray:
     return out
 
 
-def cooccurrence(x: Tokens, a: str | Sequence[str], b: str | Sequence[str], *, by: str | Sequence[str] | None = None,
+@dataclass(frozen=True, eq=False)
+class CooccurrenceCounts:
+    """The per-document 2x2 cell counts of :func:`cooccurrence` (``per_doc``: documents x
+    (both, a only, b only, neither) sentences) with the documents' ``docvars``, for the terms
+    ``a`` and ``b``: what a streaming run merges from its shards (:func:`doc_cells` per shard)."""
+
+    per_doc: np.ndarray
+    docvars: pd.DataFrame
+    a: tuple[str, ...]
+    b: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.per_doc)
+
+
+def doc_cells(tokens: Tokens, a: str | Sequence[str], b: str | Sequence[str]) -> np.ndarray:
+    """(documents, 4) sentence counts both / a only / b only / neither of ``tokens`` (zeros
+    without tokens): the part of :func:`cooccurrence` that reads tokens."""
+    if tokens.n_tokens == 0:
+        return np.zeros((len(tokens), 4))
+    return _doc_cells(_units(tokens, resolve_terms(a, "a"), resolve_terms(b, "b")), len(tokens))
+
+
+def cooccurrence(x: "Tokens | CooccurrenceCounts", a: str | Sequence[str], b: str | Sequence[str], *, by: str | Sequence[str] | None = None,
                  n_boot: int = 1000, ci: float = 0.95, random_state: int = 0) -> pd.DataFrame:
     """Co-occurrence of term group ``a`` with term group ``b`` in sentences, per group of documents.
 
     Parameters
     ----------
     x : the corpus tokens (sentence indices come from the tokenizer; a sentence is a unit when at
-        least one of its tokens was kept).
+        least one of its tokens was kept), or merged :class:`CooccurrenceCounts` (same table).
     a, b : a bundled preset name (``"foreigner"``, ``"crime"``: see :func:`term_groups`) or a list of
         terms, matched against the token terms (lemmas by default).
     by : docvar(s) to group by (e.g. ``"side"`` or ``["side", "year"]``); None = whole corpus.
@@ -112,8 +136,8 @@ def cooccurrence(x: Tokens, a: str | Sequence[str], b: str | Sequence[str], *, b
     lift or pmi is undefined), never silently ranked. ``attrs["a"]``, ``attrs["b"]`` name the groups.
     """
     by_cols = [] if by is None else [by] if isinstance(by, str) else list(by)
-    units = _units(x, resolve_terms(a, "a"), resolve_terms(b, "b"))
-    per_doc = _doc_cells(units, len(x))
+    per_doc = _counted_cells(x, a, b) if isinstance(x, CooccurrenceCounts) else \
+        _doc_cells(_units(x, resolve_terms(a, "a"), resolve_terms(b, "b")), len(x))
     groups = x.docvars.reset_index()[by_cols] if by_cols else pd.DataFrame(index=range(len(x)))
     rng = np.random.default_rng(random_state)
     rows = []
@@ -122,6 +146,15 @@ def cooccurrence(x: Tokens, a: str | Sequence[str], b: str | Sequence[str], *, b
     out = pd.DataFrame(rows)
     out.attrs.update(a=_label(a), b=_label(b), by=by_cols, unit="sentence", n_boot=n_boot, ci=ci, random_state=random_state)
     return out
+
+
+def _counted_cells(x: CooccurrenceCounts, a: str | Sequence[str], b: str | Sequence[str]) -> np.ndarray:
+    for name, asked, have in (("a", a, x.a), ("b", b, x.b)):
+        if tuple(resolve_terms(asked, name)) != tuple(have):
+            raise ConfigError(f"cooccurrence: the counts were made for {name}={list(have)[:5]}, not {asked!r}: count again")
+    if x.per_doc.sum() == 0:
+        raise ConfigError("cooccurrence: the tokens are empty")
+    return x.per_doc
 
 
 def _units(tokens: Tokens, a: Sequence[str], b: Sequence[str]) -> pd.DataFrame:

@@ -10,12 +10,14 @@ Example
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
-from ..dtm import docvar_values
+from ..dtm import DocTermMatrix, column_sums, docvar_values
 from ..errors import ConfigError, check_choice, closest
 from . import _stats
 
@@ -40,7 +42,46 @@ CITATION = ("Evert, S. (2008). Corpora and collocations. In Lüdeling & Kytö (e
             "Handbook, art. 58 (surface co-occurrence in a collocational span); Rychlý, P. (2008) for logDice.")
 
 
-def collocations(tokens: "Tokens", node: str | Sequence[str], *, window: int | tuple[int, int] = (5, 5),
+@dataclass(frozen=True, eq=False)
+class CollocationCounts:
+    """Per-document counts from which :func:`collocations` computes its table without the tokens
+    (merged from the shards of a streaming run, :mod:`discourse.experiment.sharded`).
+
+    ``dtm``: term counts per document (``C1`` and ``N`` of each group); ``span``: a documents x
+    terms matrix (same columns as ``dtm``) of the tokens inside the span of ``node`` within
+    ``window``; ``node_freq``: occurrences of the node per document. The counts are those of
+    :func:`span_counts` on each document's tokens, so the table equals the one computed from the
+    tokens."""
+
+    dtm: DocTermMatrix
+    span: sparse.csr_matrix
+    node_freq: np.ndarray
+    node: Any
+    window: tuple[int, int]
+    valuetype: str = "glob"
+
+    @property
+    def docvars(self) -> pd.DataFrame:
+        return self.dtm.docvars
+
+
+def span_counts(tokens: "Tokens", node: str | Sequence[str], *, window: int | tuple[int, int] = (5, 5),
+                valuetype: "ValueType" = "glob") -> tuple[sparse.csr_matrix, np.ndarray]:
+    """``(span, node_freq)`` of ``tokens``: documents x vocabulary counts of the tokens within
+    ``window`` of a node token (same sentence, nodes excluded) and the node's count per document.
+    A node that matches no term gives zeros (no error: one shard may lack it)."""
+    left, right = _window(window)
+    matched = tokens.match(node, valuetype=valuetype)
+    ids, doc = np.asarray(tokens.ids, dtype=np.int64), tokens.doc_index()
+    is_node = matched[ids] if len(ids) else np.zeros(0, dtype=bool)
+    span = _span(tokens, is_node, left, right) if is_node.any() else np.zeros(len(ids), dtype=bool)
+    shape = (len(tokens), len(tokens.vocab))
+    matrix = sparse.csr_matrix((np.ones(int(span.sum()), dtype=np.int64), (doc[span], ids[span])), shape=shape)
+    matrix.sum_duplicates()
+    return matrix, np.bincount(doc[is_node], minlength=len(tokens)).astype(np.int64)
+
+
+def collocations(tokens: "Tokens | CollocationCounts", node: str | Sequence[str], *, window: int | tuple[int, int] = (5, 5),
                  by: str | None = None, min_count: int = 2, measures: Sequence[str] = DEFAULT_MEASURES,
                  valuetype: "ValueType" = "glob", sort_by: str | None = None) -> pd.DataFrame:
     """Collocates of ``node`` within ``window`` tokens, never across sentences or documents.
@@ -48,7 +89,7 @@ def collocations(tokens: "Tokens", node: str | Sequence[str], *, window: int | t
     Parameters
     ----------
     tokens : the corpus ``Tokens`` (windows count the tokens as given: removed stopwords are
-        not counted).
+        not counted), or the merged :class:`CollocationCounts` of a streaming run (same table).
     node : a term, a list of terms, or glob patterns (``"外国*"``); all matching terms are one node.
     window : ``(left, right)`` tokens, or one int for both sides.
     by : a docvar: compute the table separately per value (collocates of 外国人 in state vs NGO
@@ -105,11 +146,13 @@ def collocations(tokens: "Tokens", node: str | Sequence[str], *, window: int | t
     sort_key = _sort_key(sort_by, measures)
     if min_count < 1:
         raise ConfigError(f"min_count={min_count!r}: give an integer >= 1")
-    is_node = _node_mask(tokens, node, valuetype)
-    span = _span(tokens, is_node, left, right)
+    if isinstance(tokens, CollocationCounts):
+        groups = _counted_groups(tokens, node, (left, right), valuetype, by)
+    else:
+        groups = _token_groups(tokens, node, (left, right), valuetype, by)
     frames, sizes = [], {}
-    for label, mask in _groups(tokens, by):
-        frame, n, r1 = _table(tokens, is_node & mask, span & mask, mask, min_count, measures)
+    for label, (o11, c1, f_node, vocab) in groups:
+        frame, n, r1 = _table(o11, c1, f_node, vocab, min_count, measures)
         sizes["all" if by is None else str(label)] = {"N": n, "R1": r1}
         frames.append(frame.assign(group=label) if by is not None else frame)
     if not frames:
@@ -178,6 +221,44 @@ def _span(tokens: "Tokens", is_node: np.ndarray, left: int, right: int) -> np.nd
     return span
 
 
+def _token_groups(tokens: "Tokens", node: Any, window: tuple[int, int], valuetype: "ValueType",
+                  by: str | None) -> Iterator[tuple[Any, tuple[np.ndarray, np.ndarray, int, np.ndarray]]]:
+    """Per group: span counts ``O11``, corpus counts ``C1`` (over the vocabulary), node frequency, vocabulary."""
+    is_node = _node_mask(tokens, node, valuetype)
+    span = _span(tokens, is_node, *window)
+    ids, n_vocab = np.asarray(tokens.ids), len(tokens.vocab)
+    vocab = np.array(tokens.vocab, dtype=object)
+    for label, mask in _groups(tokens, by):
+        yield label, (np.bincount(ids[span & mask], minlength=n_vocab), np.bincount(ids[mask], minlength=n_vocab),
+                      int((is_node & mask).sum()), vocab)
+
+
+def _counted_groups(counts: CollocationCounts, node: Any, window: tuple[int, int], valuetype: str,
+                    by: str | None) -> Iterator[tuple[Any, tuple[np.ndarray, np.ndarray, int, np.ndarray]]]:
+    """As :func:`_token_groups`, from per-document counts."""
+    asked, have = (node, window, valuetype), (counts.node, tuple(counts.window), counts.valuetype)
+    if _plain(asked) != _plain(have):
+        raise ConfigError(f"collocations: the counts were made for node={counts.node!r}, window={counts.window}, "
+                          f"valuetype={counts.valuetype!r}, not {node!r}, {window}, {valuetype!r}: count again")
+    if int(counts.node_freq.sum()) == 0:
+        first = node if isinstance(node, str) else (list(node) or [""])[0]
+        raise ConfigError(f"node={node!r} matches no term{closest(first, counts.dtm.vocab)}: check the spelling "
+                          "or the tokenization (compounds such as 外国人 may be split)")
+    vocab = np.array(counts.dtm.vocab, dtype=object)
+    if by is None:
+        doc_groups = [(None, np.ones(counts.dtm.n_docs, dtype=bool))]
+    else:
+        codes, uniques = pd.factorize(pd.Series(docvar_values(counts.docvars, by)), sort=True)
+        doc_groups = [(value, codes == k) for k, value in enumerate(uniques)]
+    for label, rows in doc_groups:
+        o11, c1 = column_sums(counts.span, rows), column_sums(counts.dtm.matrix, rows)
+        yield label, (o11, c1, int(counts.node_freq[rows].sum()), vocab)
+
+
+def _plain(value: Any) -> str:
+    return repr([list(v) if isinstance(v, (list, tuple)) else v for v in value])
+
+
 def _groups(tokens: "Tokens", by: str | None) -> list[tuple[Any, np.ndarray]]:
     if by is None:
         return [(None, np.ones(tokens.n_tokens, dtype=bool))]
@@ -188,16 +269,13 @@ def _groups(tokens: "Tokens", by: str | None) -> list[tuple[Any, np.ndarray]]:
     return [(value, per_token == k) for k, value in enumerate(uniques)]
 
 
-def _table(tokens: "Tokens", is_node: np.ndarray, span: np.ndarray, mask: np.ndarray, min_count: int,
+def _table(o11: np.ndarray, c1: np.ndarray, f_node: int, vocab: np.ndarray, min_count: int,
            measures: list[str]) -> tuple[pd.DataFrame, int, int]:
-    ids = np.asarray(tokens.ids)
-    n_vocab = len(tokens.vocab)
-    o11 = np.bincount(ids[span], minlength=n_vocab)
-    c1 = np.bincount(ids[mask], minlength=n_vocab)
-    n, r1, f_node = int(mask.sum()), int(span.sum()), int(is_node.sum())
+    """The table of one group from its counts: ``O11`` and ``C1`` per term, the node frequency."""
+    n, r1 = int(c1.sum()), int(o11.sum())
     keep = np.flatnonzero(o11 >= min_count)
     o, c = o11[keep], c1[keep]
-    frame = pd.DataFrame({"collocate": np.array(tokens.vocab, dtype=object)[keep], "n_collocate_node": o,
+    frame = pd.DataFrame({"collocate": vocab[keep], "n_collocate_node": o,
                           "f_collocate": c, "f_node": np.full(len(keep), f_node, dtype=np.int64)})
     frame["expected"] = _stats.expected_2x2(r1, c, n)[0] if len(keep) else np.zeros(0)
     for m in measures:

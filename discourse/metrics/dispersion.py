@@ -45,19 +45,30 @@ def doc_term_counts(x: Union["Tokens", "DocTermMatrix"]) -> sparse.csr_matrix:
     return sparse.csr_matrix((data, (x.doc_index(), ids)), shape=(len(x), len(x.vocab)))
 
 
+CHUNK_ROWS = 4096   # rows of the count matrix processed at once
+
+
 def dispersion(counts: sparse.spmatrix, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """``(range, dp)`` per term (column) over the documents (rows) selected by the boolean ``rows``.
 
     ``range`` counts the documents containing the term; ``dp`` is Gries' DP with document sizes
     taken from the row sums (NaN for a term absent from every selected document)."""
-    sub = sparse.csr_matrix(counts if rows is None else counts[np.asarray(rows, dtype=bool)])
-    sizes = np.asarray(sub.sum(axis=1), dtype=np.float64).ravel()
+    counts = sparse.csr_matrix(counts)
+    picked = np.arange(counts.shape[0]) if rows is None else np.flatnonzero(np.asarray(rows, dtype=bool))
+    n_terms = counts.shape[1]
+    chunks = [picked[a:a + CHUNK_ROWS] for a in range(0, len(picked), CHUNK_ROWS)]
+    sizes = np.concatenate([np.asarray(counts[c].sum(axis=1), dtype=np.float64).ravel() for c in chunks]) \
+        if chunks else np.zeros(0)
     share = sizes / sizes.sum() if sizes.sum() > 0 else sizes
-    freq = np.asarray(sub.sum(axis=0), dtype=np.float64).ravel()
-    coo = sub.tocoo()
-    present = coo.data > 0
-    row, col, val = coo.row[present], coo.col[present], coo.data[present].astype(np.float64)
-    contrib = np.abs(val / freq[col] - share[row]) - share[row]
-    total = np.bincount(col, weights=contrib, minlength=sub.shape[1])
+    freq = sum((np.asarray(counts[c].sum(axis=0)).ravel().astype(np.int64) for c in chunks),
+               np.zeros(n_terms, np.int64)).astype(np.float64)
+    total, docs, first = np.zeros(n_terms), np.zeros(n_terms, np.int64), 0
+    for c in chunks:            # a block of rows at a time: memory of one block, the same sums in the same order
+        coo = counts[c].tocoo()
+        present = coo.data > 0
+        row, col, val = coo.row[present] + first, coo.col[present], coo.data[present].astype(np.float64)
+        np.add.at(total, col, np.abs(val / freq[col] - share[row]) - share[row])
+        docs += np.bincount(col, minlength=n_terms)
+        first += len(c)
     dp = np.where(freq > 0, 0.5 * (total + 1.0), np.nan)
-    return np.bincount(col, minlength=sub.shape[1]).astype(np.int64), dp
+    return docs, dp

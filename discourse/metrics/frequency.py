@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Sequence, Union
 import numpy as np
 import pandas as pd
 
-from ..dtm import DocTermMatrix, docvar_values
+from ..dtm import DocTermMatrix, column_sums, docvar_values
 from ..errors import ConfigError
 from .dispersion import dispersion, doc_term_counts
 
@@ -88,8 +88,7 @@ def frequency(x: Union["Tokens", DocTermMatrix], *, by: str | None = None, n: in
 
 
 def _group_list(counts: Any, vocab: np.ndarray, level: Any, mask: np.ndarray, min_count: int) -> pd.DataFrame:
-    sub = counts[mask]
-    freq = np.asarray(sub.sum(axis=0)).ravel().astype(np.int64)
+    freq = column_sums(counts, mask)
     n_tokens, n_docs = int(freq.sum()), int(mask.sum())
     rng, dp = dispersion(counts, mask)
     keep = freq >= max(min_count, 1)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal, Mapping, Union
 import numpy as np
 import pandas as pd
 
-from ..dtm import DocTermMatrix, docvar_values
+from ..dtm import DocTermMatrix, column_sums, docvar_values
 from .groups import group_masks
 from ..errors import ConfigError, check_choice
 from . import _stats
@@ -285,8 +285,7 @@ def group_counts(x: "Tokens" | DocTermMatrix, *, by: str, target: Any, reference
 def _dtm_counts(x: DocTermMatrix, t_mask: np.ndarray, r_mask: np.ndarray) -> tuple[np.ndarray, ...]:
     if x.weighting != "count":
         raise ConfigError(f"keyness needs raw counts but the matrix is weighted ({x.weighting!r}): pass the unweighted matrix")
-    m = x.matrix
-    sums = [np.asarray(m[mask].sum(axis=0)).ravel().astype(np.int64) for mask in (t_mask, r_mask)]
+    sums = [column_sums(x.matrix, mask) for mask in (t_mask, r_mask)]
     return sums[0], sums[1], x.term_totals().astype(np.int64)
 
 

@@ -28,7 +28,25 @@ from ..errors import ConfigError, check_choice, closest
 from .._internal.intervals import bootstrap_weights, percentile_interval
 from .groups import group_masks
 
-NON_FRAME = {"doc_id", "sent_id", "start", "end", "text", "split", "unit_id"}
+NON_FRAME = {"doc_id", "sent_id", "start", "end", "text", "split", "unit_id", "n_units"}
+
+
+def document_counts(labels: pd.DataFrame, frames: Sequence[str] | None = None) -> pd.DataFrame:
+    """Sentence labels summed per document: ``doc_id``, one column per frame (positive sentences)
+    and ``n_units`` (sentences), in order of first appearance. Every function here accepts this
+    table in place of the sentence labels, with the same results (documents hold no sentences
+    they do not have: a document without sentences has no row). A streaming run merges these
+    per-shard tables instead of one row per sentence.
+
+    >>> labels = pd.DataFrame({"doc_id": ["a", "a", "b"], "crime": [1, 0, 1]})
+    >>> document_counts(labels).to_dict("records")
+    [{'doc_id': 'a', 'crime': 1, 'n_units': 2}, {'doc_id': 'b', 'crime': 1, 'n_units': 1}]
+    """
+    cols = frame_columns(labels, frames)
+    grouped = labels.groupby("doc_id", sort=False)
+    out = grouped[cols].sum().astype(np.int64)
+    out["n_units"] = grouped.size().astype(np.int64)
+    return out.reset_index()
 
 
 def frame_columns(labels: pd.DataFrame, frames: Sequence[str] | None = None) -> list[str]:
@@ -51,7 +69,8 @@ def _units(labels: pd.DataFrame, docvars: pd.DataFrame | None, by: Sequence[str]
     grouped = labels.groupby("doc_id", sort=True)
     pos = grouped[frames].max() if unit == "document" else grouped[frames].sum()
     pos = (pos > 0).astype(int) if unit == "document" else pos.astype(int)
-    pos["n_units"] = 1 if unit == "document" else grouped.size()
+    counted = "n_units" in labels.columns            # per-document counts (document_counts), not sentences
+    pos["n_units"] = 1 if unit == "document" else grouped["n_units"].sum() if counted else grouped.size()
     if by and docvars is None:
         raise ConfigError(f"by={list(by)} needs docvars (a DataFrame indexed by doc_id)")
     if docvars is None:

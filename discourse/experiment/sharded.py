@@ -1,0 +1,502 @@
+"""Streaming runs: the corpus is read, tokenized, counted and coded shard by shard, in this process
+or on Dask (``[compute]`` of an experiment; ``docs/scale.md``).
+
+With streaming on (:func:`streaming_enabled`), ``validate`` reads the corpus once to check every
+record and keeps only what the stages need of it (docvars, doc ids, character counts, where each
+document lives: an :class:`IndexedCorpus`, without texts). The tokens stage then sends one task
+per shard (:func:`shard_task`, through :func:`discourse.compute.map_shards` and the configured
+scheduler): the task reads its byte range of the corpus file, tokenizes the run's documents in it
+(documents longer than ``compute.piece_chars`` in pieces cut at sentence boundaries) and returns
+compact per-document counts for what the metrics ask for (term counts, n-gram counts, the span
+counts of each collocation node, the sentence cells of each co-occurrence). The counts merge in
+file order (:func:`merge_results`) into a :class:`~discourse.dtm.DocTermMatrix` and the count
+objects of :mod:`discourse.metrics` (``CollocationCounts``, ``CooccurrenceCounts``), and the
+metric functions compute their tables from them: the formulas stay in the metric modules, and
+the tables are the bytes of the in-memory run. Frame coding runs shard by shard too
+(:func:`code_labels`), returning the sentence labels.
+
+>>> cfg = load_experiment("experiments/keyness_collocations.toml",
+...                       overrides=['compute.streaming="on"', 'compute.scheduler="dask-local:2"'])  # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import dataclasses
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from ..compute import FileShard, Scheduler, ShardCounts, corpus_files, map_shards, merge_counts, peak_rss_mb, \
+    plan_file_shards, scheduler_client, shard_records
+from ..corpus import Corpus, Document
+from ..errors import ConfigError, CorpusError
+
+if TYPE_CHECKING:
+    from ..dtm import DocTermMatrix
+    from .config import ExperimentConfig
+    from .context import Context
+
+log = logging.getLogger("discourse.run")
+
+#: the metric kinds a streaming run computes from merged counts
+STREAMED_METRICS = ("keyness", "keyness_over", "frequency", "collocations", "cooccurrence", "crime_figures")
+CODE_BATCH = 5000    # sentences a coder featurizes at once (its memory, not its results, depends on it)
+_PIECE = "\x00"     # joins a document id and its piece number (never in a JSON Lines doc_id of ours)
+
+
+# --- when to stream ------------------------------------------------------------------------------
+def streaming_enabled(cfg: "ExperimentConfig") -> bool:
+    """Does this run stream? ``compute.streaming`` ``"on"``/``"off"``, or ``"auto"``: yes with a Dask
+    scheduler, with a folder of ``part-*.jsonl`` files, or with a corpus above
+    ``compute.stream_above_mb`` megabytes."""
+    c = cfg.compute
+    if c.streaming != "auto":
+        return c.streaming == "on"
+    if Scheduler.parse(c.scheduler).kind != "local":
+        return True
+    files = _jsonl_files(cfg.corpus.path)
+    if not files:
+        return False
+    return files[0].name.startswith("part-") or sum(f.stat().st_size for f in files) > c.stream_above_mb * 1e6
+
+
+def _jsonl_files(path: str) -> list[Path]:
+    """The corpus's JSON Lines files, or [] for a corpus that is not one (a folder of text files)."""
+    try:
+        return corpus_files(path)
+    except CorpusError:
+        return []
+
+
+# --- the corpus without its texts ------------------------------------------------------------------
+@dataclass(frozen=True)
+class ShardTask:
+    """One task: the documents of a run found in ``shard``, by line number (in file order)."""
+
+    shard: FileShard
+    lines: tuple[int, ...]
+    doc_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Where:
+    shards: tuple[FileShard, ...]
+    place: dict[str, tuple[int, int]]          # doc_id -> (shard number, line)
+    n_chars: dict[str, int]
+    keys: dict[str, str]                       # doc_id -> "<doc_id>:<language>:<sha256 of text>"
+
+
+class ShardTextSequence(Sequence[str]):
+    """The texts of an :class:`IndexedCorpus`, read from the corpus files when iterated (one shard at
+    a time, so iterating holds one shard's texts in memory, not the corpus's)."""
+
+    def __init__(self, corpus: "IndexedCorpus"):
+        self._corpus = corpus
+
+    def __len__(self) -> int:
+        return len(self._corpus)
+
+    def __iter__(self) -> Iterator[str]:
+        for task in self._corpus.tasks():
+            yield from (d.text for d in read_documents(task))
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return list(self)[i]
+        doc_id = self._corpus.doc_ids[i]
+        k, line = self._corpus.index.place[doc_id]
+        return read_documents(ShardTask(self._corpus.index.shards[k], (line,), (doc_id,)))[0].text
+
+
+class IndexedCorpus(Corpus):
+    """A corpus read for its docvars only: the documents carry no text (``texts`` reads them back
+    from the files, shard by shard, when iterated); each document's shard and line, character
+    count and content key are kept (:meth:`tasks`). ``subset`` keeps the index."""
+
+    def __init__(self, documents: Sequence[Document], problems: Sequence[Any] = (), *, index: _Where):
+        super().__init__(documents, problems)
+        self.index = index
+
+    def __repr__(self) -> str:
+        skipped = f", {len(self.problems)} problems" if self.problems else ""
+        return f"<IndexedCorpus: {len(self)} documents, {sum(self.n_chars)} characters in {len(self.tasks())} shards{skipped}>"
+
+    @property
+    def texts(self) -> ShardTextSequence:  # type: ignore[override]
+        return ShardTextSequence(self)
+
+    @property
+    def n_chars(self) -> list[int]:
+        """Characters of each document's text."""
+        return [self.index.n_chars[d] for d in self.doc_ids]
+
+    @property
+    def content_keys(self) -> list[str]:
+        """``doc_id:language:sha256`` of each document (the stage-cache key of the in-memory corpus)."""
+        return [self.index.keys[d] for d in self.doc_ids]
+
+    def subset(self, mask: Any = None, **equals: Any) -> "IndexedCorpus":
+        kept = Corpus.subset(self, mask, **equals)
+        return IndexedCorpus(kept.documents, self.problems, index=self.index)
+
+    def tasks(self) -> list[ShardTask]:
+        """One :class:`ShardTask` per shard holding documents of this corpus, in file order."""
+        by_shard: dict[int, list[tuple[int, str]]] = {}
+        for doc_id in self.doc_ids:
+            k, line = self.index.place[doc_id]
+            by_shard.setdefault(k, []).append((line, doc_id))
+        return [ShardTask(self.index.shards[k], tuple(line for line, _ in sorted(items)), tuple(d for _, d in sorted(items)))
+                for k, items in sorted(by_shard.items())]
+
+
+def index_corpus(path: str | Path, *, strict: bool = False, shard_bytes: int = 4 << 20) -> IndexedCorpus:
+    """Read and check every record of a JSON Lines corpus (a file, a folder with ``corpus.jsonl`` or
+    a folder of ``part-*.jsonl`` files) as :func:`discourse.read_corpus` does (same checks, same
+    problems, duplicates across the whole corpus), keeping the docvars but not the texts.
+
+    >>> index_corpus("corpora/demo", shard_bytes=100_000).tasks()[0].shard.stop  # doctest: +SKIP
+    """
+    from ..load import _build, _schema, _Seen, _warn
+
+    files = corpus_files(path)
+    rules, seen = _schema(None, files[0]), _Seen()
+    shards = tuple(plan_file_shards(path, target_bytes=shard_bytes))
+    docs: list[Document] = []
+    problems: list[Any] = []
+    place, n_chars, keys = {}, {}, {}
+    for k, shard in enumerate(shards):
+        for record in shard_records(shard):
+            part = _build(iter([record]), strict, schema=rules, seen=seen)
+            problems.extend(part.problems)
+            for doc in part:
+                place[doc.doc_id], n_chars[doc.doc_id] = (k, record[1]), len(doc.text)
+                keys[doc.doc_id] = f"{doc.doc_id}:{doc.language}:{doc.content_hash}"
+                docs.append(dataclasses.replace(doc, text=""))
+    corpus = IndexedCorpus(docs, problems, index=_Where(shards, place, n_chars, keys))
+    _warn(corpus, files[0] if len(files) == 1 else Path(path))
+    return corpus
+
+
+def read_documents(task: ShardTask) -> list[Document]:
+    """The documents of one task, read from its shard (validated when the corpus was indexed)."""
+    from ..corpus import document_from_record
+
+    wanted = set(task.lines)
+    docs = [document_from_record(rec, path, line) for path, line, rec in shard_records(task.shard, wanted)]
+    if tuple(d.doc_id for d in docs) != task.doc_ids:
+        raise CorpusError(f"{task.shard.path}: the documents at lines {task.lines[:3]}... changed since the corpus was "
+                          "read: do not edit a corpus file during a run")
+    return docs
+
+
+# --- what each shard computes ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ShardJob:
+    """What every shard task computes (the same for all shards of a run).
+
+    ``tokenize``: settings of :func:`discourse.tokenize.tokenize`; ``ngrams``: n-gram lengths to
+    count (besides the terms); ``collocations``: ``(key, node, window, valuetype)``;
+    ``cooccurrence``: ``(key, a terms, b terms)``; ``coder``: a frame coder with ``code_corpus``
+    (labels only, no tokens); ``keep_text``: keep the sentence text in the labels;
+    ``piece_chars``: longer documents are processed in pieces."""
+
+    tokenize: dict[str, Any] = field(default_factory=dict)
+    count: bool = True
+    ngrams: tuple[int, ...] = ()
+    collocations: tuple[tuple[str, Any, tuple[int, int], str], ...] = ()
+    cooccurrence: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
+    coder: Any = None
+    keep_text: bool = True
+    piece_chars: int = 200_000
+
+
+@dataclass(frozen=True, eq=False)
+class ShardResult:
+    """What one shard task returns: per-document counts (rows in the task's document order) and
+    sentence labels, with the shard's characters, seconds and the worker's peak memory (MB)."""
+
+    doc_ids: tuple[str, ...]
+    counts: ShardCounts | None = None
+    ngrams: dict[int, ShardCounts] = field(default_factory=dict)
+    spans: dict[str, tuple[ShardCounts, np.ndarray]] = field(default_factory=dict)
+    cells: dict[str, np.ndarray] = field(default_factory=dict)
+    labels: pd.DataFrame | None = None
+    n_chars: int = 0
+    seconds: float = 0.0
+    peak_rss_mb: float = 0.0
+
+
+def split_pieces(docs: Sequence[Document], piece_chars: int) -> tuple[list[Document], np.ndarray, list[int]]:
+    """Documents longer than ``piece_chars`` cut into pieces at sentence boundaries
+    (:func:`discourse.text.sentence_spans`). Returns the pieces (ids ``<doc_id>\\x00<k>``; a short
+    document is its own piece), the document number of each piece and each piece's start offset."""
+    from ..text import sentence_spans
+
+    pieces, owner, starts = [], [], []
+    for i, doc in enumerate(docs):
+        if len(doc.text) <= piece_chars:
+            pieces.append(doc), owner.append(i), starts.append(0)
+            continue
+        cuts, last = [0], 0
+        for s, _ in sentence_spans(doc.text, doc.language or "ja"):
+            if s - last >= piece_chars and s > last:
+                cuts.append(s)
+                last = s
+        bounds = list(zip(cuts, cuts[1:] + [len(doc.text)]))
+        for k, (s, e) in enumerate(bounds):
+            pieces.append(dataclasses.replace(doc, doc_id=f"{doc.doc_id}{_PIECE}{k}", text=doc.text[s:e]))
+            owner.append(i), starts.append(s)
+    return pieces, np.asarray(owner, dtype=np.int64), starts
+
+
+def shard_task(task: ShardTask, *, job: ShardJob) -> ShardResult:
+    """Read, tokenize, count and code the documents of one shard (runs on a Dask worker or here)."""
+    t0 = time.perf_counter()
+    docs = read_documents(task)
+    pieces, owner, starts = split_pieces(docs, job.piece_chars)
+    pool = sparse.csr_matrix((np.ones(len(owner), dtype=np.int64), (owner, np.arange(len(owner)))), shape=(len(docs), len(owner)))
+    out: dict[str, Any] = {}
+    if job.count:
+        out.update(_count(Corpus(pieces), pool, task.doc_ids, job))
+    if job.coder is not None:
+        out["labels"] = _code(job.coder, Corpus(pieces), docs, owner, starts, job.keep_text)
+    return ShardResult(task.doc_ids, n_chars=sum(len(d.text) for d in docs), seconds=time.perf_counter() - t0,
+                       peak_rss_mb=peak_rss_mb(), **out)
+
+
+def _count(pieces: Corpus, pool: sparse.csr_matrix, doc_ids: tuple[str, ...], job: ShardJob) -> dict[str, Any]:
+    from ..dtm import DocTermMatrix
+    from ..metrics.association import doc_cells
+    from ..metrics.collocations import span_counts
+    from ..tokenize import tokenize
+
+    tokens = tokenize(pieces, **{**job.tokenize, "cache_dir": False, "progress": False, "n_jobs": 1})
+    out: dict[str, Any] = {"counts": _compact(pool @ DocTermMatrix._from_one(tokens).matrix, tokens.vocab, doc_ids)}
+    out["ngrams"] = {n: _compact(pool @ DocTermMatrix._from_one(tokens.ngrams(n)).matrix, tokens.ngrams(n).vocab, doc_ids)
+                     for n in job.ngrams}
+    spans = {}
+    for key, node, window, valuetype in job.collocations:
+        matrix, node_freq = span_counts(tokens, node, window=window, valuetype=valuetype)
+        spans[key] = (_compact(pool @ matrix, tokens.vocab, doc_ids), _pooled(pool, node_freq).astype(np.int64))
+    out["spans"] = spans
+    out["cells"] = {key: _pooled(pool, doc_cells(tokens, list(a), list(b))) for key, a, b in job.cooccurrence}
+    return out
+
+
+def _pooled(pool: sparse.csr_matrix, values: np.ndarray) -> np.ndarray:
+    """Sum the rows of the pieces of each document (integers stay exact)."""
+    return np.asarray(pool @ values).astype(values.dtype)
+
+
+def _compact(matrix: sparse.spmatrix, vocab: Sequence[str], doc_ids: tuple[str, ...]) -> ShardCounts:
+    """A documents x vocabulary count matrix as :class:`ShardCounts` over its used terms, sorted."""
+    matrix = sparse.csr_matrix(matrix)
+    used = np.flatnonzero(np.asarray(matrix.sum(axis=0)).ravel() > 0)
+    names = np.array(vocab, dtype=object)[used]
+    order = np.argsort(names, kind="stable")
+    X = sparse.csr_matrix(matrix[:, used[order]], dtype=np.int64)
+    X.eliminate_zeros()
+    X.sort_indices()
+    return ShardCounts(doc_ids, tuple(names[order]), X.indptr.astype(np.int64), X.indices.astype(np.int32),
+                       X.data.astype(np.int32))
+
+
+def _code(coder: Any, pieces: Corpus, docs: Sequence[Document], owner: np.ndarray, starts: list[int],
+          keep_text: bool) -> pd.DataFrame:
+    """The coder's sentence labels of the pieces, with the documents' ids, sentence ids and offsets;
+    summed per document (:func:`~discourse.metrics.prevalence.document_counts`) unless the text is
+    kept (the framed share reads it)."""
+    from ..framing import _tok
+
+    labels = coder.code_corpus(pieces, batch_size=CODE_BATCH).labels
+    _tok._CACHE.clear()          # sentences of a shard never come back: the coders' sentence cache only grows
+    if len(pieces) != len(docs):
+        piece = {p.doc_id: k for k, p in enumerate(pieces)}
+        k = labels["doc_id"].map(piece).to_numpy()
+        labels["doc_id"] = [docs[i].doc_id for i in owner[k]]
+        shift = np.asarray(starts, dtype=np.int64)[k]
+        labels["start"], labels["end"] = labels["start"] + shift, labels["end"] + shift
+        n = labels.groupby("doc_id", sort=False).cumcount().to_numpy()
+        labels["sent_id"] = [f"{d}:{i:03d}" for d, i in zip(labels["doc_id"], n)]
+    if keep_text:
+        return labels
+    from ..metrics.prevalence import document_counts
+
+    return document_counts(labels, [c for c in labels.columns if c not in ("doc_id", "sent_id", "start", "end", "text")])
+
+
+# --- running and merging -----------------------------------------------------------------------------
+def run_tasks(tasks: Sequence[ShardTask], job: ShardJob, scheduler: str, stats: dict[str, float] | None = None) -> list[ShardResult]:
+    """:func:`shard_task` for every task, on the scheduler; ``stats`` receives the shard count, the
+    corpus characters and the peak memory of the workers (MB)."""
+    with scheduler_client(scheduler) as client:
+        results = map_shards(shard_task, tasks, scheduler, client=client, job=job)
+        workers = list(client.run(peak_rss_mb).values()) if client is not None else []
+    if stats is not None:
+        stats.update(shards=len(results), chars=sum(r.n_chars for r in results),
+                     worker_peak_rss_mb=max([r.peak_rss_mb for r in results] + workers, default=0.0))
+    return results
+
+
+@dataclass(frozen=True, eq=False)
+class MergedCounts:
+    """The merged results of a streaming run: the count matrix of the documents, the n-gram
+    matrices, and the count objects of the collocation and co-occurrence metrics (by table name)."""
+
+    dtm: "DocTermMatrix | None"
+    ngrams: dict[int, "DocTermMatrix"]
+    collocations: dict[str, Any]
+    cooccurrence: dict[str, Any]
+
+
+def merge_results(results: Sequence[ShardResult], docvars: pd.DataFrame, job: ShardJob) -> MergedCounts:
+    """Merge the shards' counts in shard order (the documents in file order)."""
+    from ..metrics.association import CooccurrenceCounts
+    from ..metrics.collocations import CollocationCounts
+
+    ids = [d for r in results for d in r.doc_ids]
+    frame = docvars.loc[ids]
+    dtm = merge_counts([r.counts for r in results], frame, compact=True) if job.count else None
+    ngrams = {n: merge_counts([r.ngrams[n] for r in results], frame, compact=True) for n in job.ngrams}
+    colls = {}
+    for key, node, window, valuetype in job.collocations:
+        span = merge_counts([r.spans[key][0] for r in results], frame, vocab=dtm.vocab, compact=True).matrix
+        freq = np.concatenate([r.spans[key][1] for r in results]) if results else np.zeros(0, np.int64)
+        colls[key] = CollocationCounts(dtm, span, freq, node, window, valuetype)
+    cells = {key: CooccurrenceCounts(np.vstack([r.cells[key] for r in results]) if results else np.zeros((0, 4)),
+                                     frame, tuple(a), tuple(b)) for key, a, b in job.cooccurrence}
+    return MergedCounts(dtm, ngrams, colls, cells)
+
+
+# --- the stages' streaming paths -------------------------------------------------------------------------
+def is_streamed(ctx: "Context") -> bool:
+    """Is this run's corpus an :class:`IndexedCorpus` (streaming on)?"""
+    return isinstance(ctx.results.get("corpus"), IndexedCorpus)
+
+
+def metric_job(ctx: "Context") -> ShardJob:
+    """The counts the run's metrics need, from ``[[metrics]]`` and ``[tokenize]``."""
+    from ..metrics.association import resolve_terms
+    from .stages import metric_table_name
+
+    settings = dataclasses.asdict(ctx.cfg.tokenize)
+    settings["user_terms"] = list(settings["user_terms"]) or None
+    ngrams, colls, cooc = set(), [], []
+    for spec in ctx.cfg.metrics:
+        p, key = spec.params, metric_table_name(spec)
+        if spec.kind == "frequency" and int(p.get("n", 1)) != 1:
+            ngrams.add(int(p["n"]))
+        elif spec.kind == "collocations":
+            window = p.get("window", (5, 5))
+            window = (window, window) if isinstance(window, int) else tuple(window)
+            colls.append((key, p["node"], window, p.get("valuetype", "glob")))
+        elif spec.kind == "cooccurrence":
+            cooc.append((key, tuple(resolve_terms(p["a"], "a")), tuple(resolve_terms(p["b"], "b"))))
+    return ShardJob(settings, True, tuple(sorted(ngrams)), tuple(colls), tuple(cooc),
+                    piece_chars=ctx.cfg.compute.piece_chars)
+
+
+def early_coder(cfg: "ExperimentConfig") -> tuple[str, Any]:
+    """``(labels source, coder)`` when the framing stage will count the labels of a coder that needs
+    no training (``dictionary``, ``pretrained``): the shards code their sentences while they are
+    read for counting. ``("", None)`` otherwise."""
+    f = cfg.framing
+    if not f.enabled or f.prevalence_labels not in ("dictionary", "pretrained"):
+        return "", None
+    if f.prevalence_labels == "pretrained":
+        from ..framing import FramingClassifier
+
+        return "pretrained", FramingClassifier.pretrained()
+    from ..framing import load_codebook
+    from ..framing.dictionary import DictionaryCoder
+
+    return "dictionary", DictionaryCoder(codebook=load_codebook(f.codebook or None))
+
+
+def stream_tokens(ctx: "Context") -> None:
+    """The tokens stage of a streaming run: count (and, for the framing stage's dictionary or
+    pretrained labels, code) every shard and merge (``ctx.results["counts"]``)."""
+    corpus, stats = ctx.results["corpus"], {}
+    source, coder = early_coder(ctx.cfg)
+    job = dataclasses.replace(metric_job(ctx), coder=coder, keep_text=bool(ctx.cfg.framing.mention))
+    t0 = time.perf_counter()
+    results = run_tasks(corpus.tasks(), job, ctx.cfg.compute.scheduler, stats)
+    ctx.results["counts"] = merge_results(results, corpus.docvars, job)
+    if coder is not None:
+        ctx.results["streamed_labels"] = (source, _concat_labels(results, coder))
+    ctx.cache_hits["tokens"] = False
+    ctx.timings.update({"tokens_shards": float(stats["shards"]), "tokens_worker_peak_rss_mb": round(stats["worker_peak_rss_mb"], 1)})
+    log.info("streamed %d shards (%d characters) in %.1f s on %s", stats["shards"], stats["chars"],
+             time.perf_counter() - t0, ctx.cfg.compute.scheduler)
+
+
+def stream_metric(ctx: "Context", spec: Any, func: Callable[..., pd.DataFrame], params: dict[str, Any]) -> pd.DataFrame:
+    """One ``[[metrics]]`` table of a streaming run, computed by the metric's own function from the
+    merged counts."""
+    from .stages import metric_table_name
+
+    merged: MergedCounts = ctx.results["counts"]
+    key = metric_table_name(spec)
+    if spec.kind in ("keyness", "keyness_over"):
+        return func(merged.dtm, **params)
+    if spec.kind == "frequency":
+        n = int(params.get("n", 1))
+        table = func(merged.dtm if n == 1 else merged.ngrams[n], **{**params, "n": 1})
+        table.attrs["n"] = n
+        return table
+    if spec.kind == "collocations":
+        return func(merged.collocations[key], **params)
+    if spec.kind == "cooccurrence":
+        return func(merged.cooccurrence[key], **params)
+    raise ConfigError(f"metrics kind {spec.kind!r} reads the tokens, which a streaming run does not hold: "
+                      f"use one of {list(STREAMED_METRICS)} or set [compute] streaming = \"off\"")
+
+
+def stream_dtm(ctx: "Context", keep: np.ndarray) -> tuple["DocTermMatrix", Any]:
+    """The documents ``keep`` of the merged count matrix (unused terms dropped), and their corpus
+    (whose ``texts`` the topics stage reads, shard by shard)."""
+    dtm = ctx.results["counts"].dtm.subset(keep)._drop_unused()
+    return dtm, ctx.results["corpus"].subset(keep)
+
+
+def code_labels(ctx: "Context", coder: Any, source: str = "") -> pd.DataFrame:
+    """Sentence labels of the run's documents from ``coder.code_corpus``, shard by shard on the
+    run's scheduler (the sentence text kept only when ``framing.mention`` needs it); the labels the
+    tokens stage already coded for ``source`` when there are some."""
+    done = ctx.results.pop("streamed_labels", None)
+    if done is not None and source and done[0] == source:
+        return done[1]
+    corpus = ctx.results["corpus"]
+    job = ShardJob(count=False, coder=coder, keep_text=bool(ctx.cfg.framing.mention), piece_chars=ctx.cfg.compute.piece_chars)
+    return _concat_labels(run_tasks(corpus.tasks(), job, ctx.cfg.compute.scheduler), coder)
+
+
+def _concat_labels(results: Sequence[ShardResult], coder: Any) -> pd.DataFrame:
+    parts = [r.labels for r in results if r.labels is not None and len(r.labels)]
+    if not parts:
+        return coder.code_corpus(Corpus([])).labels
+    return pd.concat(parts, ignore_index=True)
+
+
+def check_streaming(cfg: "ExperimentConfig", where: str) -> list[str]:
+    """What a streaming run cannot do, as errors naming the key and the fix; the line ``validate`` prints."""
+    for n, spec in enumerate(cfg.metrics):
+        if spec.kind not in STREAMED_METRICS:
+            raise ConfigError(f"{where}: metrics[{n}].kind = {spec.kind!r} needs the corpus tokens in memory, which a "
+                              f"streaming run does not hold: set [compute] streaming = \"off\" or use one of "
+                              f"{list(STREAMED_METRICS)}")
+    if cfg.topics.enabled and cfg.topics.select_k:
+        raise ConfigError(f"{where}: topics.select_k = {list(cfg.topics.select_k)} needs the tokens in memory (coherence): "
+                          "set [compute] streaming = \"off\" or leave select_k empty")
+    c = cfg.compute
+    return [f"compute: streaming on {c.scheduler}, shards of {c.shard_bytes} bytes, pieces of {c.piece_chars} characters"]
+
+
+__all__ = ["IndexedCorpus", "MergedCounts", "ShardJob", "ShardResult", "ShardTask", "check_streaming", "code_labels",
+           "index_corpus", "merge_results", "metric_job", "read_documents", "run_tasks", "shard_task", "split_pieces",
+           "stream_dtm", "stream_metric", "stream_tokens", "streaming_enabled"]

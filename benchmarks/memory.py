@@ -78,8 +78,9 @@ def child(config: str, overrides: list[str]) -> None:
 
     t = time.perf_counter()
     folder = run_experiment(load_experiment(config, overrides=overrides))
-    timings = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["timings_s"]
-    print(json.dumps({"seconds": time.perf_counter() - t, "peak_mb": peak_rss_mb(), "timings": timings}))
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    print(json.dumps({"seconds": time.perf_counter() - t, "peak_mb": peak_rss_mb(), "timings": manifest["timings_s"],
+                      "measures": manifest.get("measures", {})}))
 
 
 def measure(out: Path, mb: float, streaming: str, scheduler: str, shard_mb: float) -> dict:
@@ -108,11 +109,12 @@ def measure(out: Path, mb: float, streaming: str, scheduler: str, shard_mb: floa
     return result
 
 
-def _baseline(args: argparse.Namespace, peaks: dict[float, float]) -> None:
+def _baseline(args: argparse.Namespace, peaks: dict[float, float]) -> float:
     r = measure(args.out, args.baseline_mb, "off", "local", args.shard_mb)
     print(f"in memory (baseline), {r['text_mb']:.1f} MB of text: {r['seconds']:.0f} s, peak RSS {r['peak_mb']:.0f} MB; "
           f"streaming/in-memory peak on this size: {peaks.get(args.baseline_mb, float('nan')) / r['peak_mb']:.2f}",
           flush=True)
+    return r["peak_mb"]
 
 
 def main() -> None:
@@ -128,20 +130,31 @@ def main() -> None:
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    peaks = {}
+    peaks, baseline = {}, None
     for n, mb in enumerate(args.mb):
         r = measure(args.out, mb, "on", args.scheduler, args.shard_mb)
         peaks[mb] = r["peak_mb"]
-        worker = r["timings"].get("tokens_worker_peak_rss_mb", 0.0)
+        worker = r["measures"].get("tokens_worker_peak_rss_mb", 0.0)
         print(f"streaming, {r['text_mb']:.1f} MB of text on {args.scheduler}: {r['seconds']:.0f} s, peak RSS "
               f"{r['peak_mb']:.0f} MB (target < {TARGET_MB:.0f} MB: {'met' if r['peak_mb'] < TARGET_MB else 'NOT met'})"
               + (f", Dask workers' peak {worker:.0f} MB" if args.scheduler != "local" else "")
               + f"; stages {r['timings']}", flush=True)
         if n == 0 and args.baseline_mb:
-            _baseline(args, peaks)
+            baseline = _baseline(args, peaks)
     lo = min(peaks)
     for mb in sorted(peaks)[1:]:
         print(f"peak ratio {mb:g} MB / {lo:g} MB (flat = 1.0): {peaks[mb] / peaks[lo]:.2f}")
+    from _results import Result, write_results
+
+    results = [Result(f"peak RSS of a streamed run, {mb:g} MB corpus ({args.scheduler})", peaks[mb] / 1000, "GB",
+                      f"< {TARGET_MB / 1000:g}") for mb in sorted(peaks)]
+    results += [Result(f"peak RSS {mb:g} MB / {lo:g} MB corpus (flat = 1)", peaks[mb] / peaks[lo], "x", "<= 1.1")
+                for mb in sorted(peaks)[1:]]
+    if baseline:
+        results.append(Result(f"streamed / in-memory peak RSS, {args.baseline_mb:g} MB corpus",
+                              peaks.get(args.baseline_mb, float("nan")) / baseline, "x", "< 1",
+                              f"in memory {baseline:.0f} MB"))
+    write_results("memory", results, args=args, parser=ap)
 
 
 if __name__ == "__main__":

@@ -112,6 +112,14 @@ def main() -> None:
         same = all(x == y for x, y in zip(_bytes(ra["dtm"]), _bytes(rb["dtm"])))
         print(f"\nspeed-up {b} vs {a} worker(s) (wall), target >= 1.7: {ra['wall'] / rb['wall']:.2f}")
         print(f"merged matrices byte-identical: {same}")
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from _results import Result, write_results
+
+        peak = max(max(r["peaks"].values()) for r in results.values())
+        write_results("scale", [
+            Result(f"tokenize + count {args.mb:g} MB, {b} Dask workers vs {a}", ra["wall"] / rb["wall"], "x", ">= 1.7",
+                   f"{ra['wall']:.1f} s vs {rb['wall']:.1f} s; merged matrices identical: {same}"),
+            Result("peak RSS per Dask worker", peak, "MB")], args=args, parser=ap)
 
 
 def _bytes(dtm) -> tuple:

@@ -388,7 +388,9 @@ def test_cold_and_warm_demo_runs_write_the_same_bytes_and_the_scores_of_today(tm
     assert {"tables/topics_labels.csv", "figures/topics_contrast.png", "figures/frames_by_group.png", "report.html"} <= set(files)
     for name in files:
         assert (cold / name).read_bytes() == (warm / name).read_bytes(), name
-    assert len(list((tmp_path / "cache" / "stages" / "figures").glob("*.bin"))) == len(list((cold / "figures").glob("*.png")))
+    entries = sorted(p.name for p in (tmp_path / "cache" / "stages" / "figures").glob("*.bin"))
+    assert len([e for e in entries if e.endswith("-replace.bin")]) == len(list((cold / "figures").glob("*.png"))), entries
+    assert len([e for e in entries if e.endswith("-font-subset.bin")]) == 1, entries     # one report, one character set
     summary = pd.read_csv(warm / "tables" / "frames_summary.csv").set_index("coder")
     today = {"macro_f1": 0.7688378078, "micro_f1": 0.7556468172, "min_frame_f1": 0.6451612903, "lrap": 0.9353087389}
     for key, value in today.items():

@@ -200,9 +200,9 @@ def test_streamed_run_on_dask_local_cluster(tmp_path, monkeypatch):
                        monkeypatch)
     _assert_same(memory, streamed)
     runs = sorted((tmp_path / "runs" / "streamed").iterdir())
-    timings = [json.loads((r / "manifest.json").read_text())["timings_s"] for r in runs]
-    assert sorted(t.get("tokens_shards", 0) for t in timings) == [0, 4]
-    assert max(t.get("tokens_worker_peak_rss_mb", 0) for t in timings) > 50
+    measures = [json.loads((r / "manifest.json").read_text())["measures"] for r in runs]
+    assert sorted(m.get("tokens_shards", 0) for m in measures) == [0, 4]
+    assert max(m.get("tokens_worker_peak_rss_mb", 0) for m in measures) > 50
 
 
 # --- the metric functions accept merged counts -------------------------------------------------------------

@@ -37,6 +37,7 @@ class Context:
     timings: dict[str, float] = field(default_factory=dict)
     inputs: dict[str, str] = field(default_factory=dict)
     cache_hits: dict[str, bool] = field(default_factory=dict)
+    measures: dict[str, float] = field(default_factory=dict)   # e.g. shards, workers' peak memory
     warnings: list[str] = field(default_factory=list)
 
     def table(self, name: str, df) -> None:

@@ -140,7 +140,7 @@ def _manifest(ctx: Context, config_hash: str, status: str, error: str | None, ha
         "experiment": ctx.cfg.name, "config_file": ctx.cfg.source, "config_hash": config_hash,
         "overrides": list(ctx.cfg.overrides), "seed": ctx.cfg.seed, "status": status, "error": error,
         "versions": versions(), "inputs_sha256": ctx.inputs, "timings_s": ctx.timings,
-        "stage_cache_hits": ctx.cache_hits, "files": sorted(ctx.run.written),
+        "stage_cache_hits": ctx.cache_hits, "measures": ctx.measures, "files": sorted(ctx.run.written),
         "n_problems": problems.get("n", 0), "problems_by_kind": problems.get("by_kind", {}),
         "validation": ctx.results.get("validation", []), "provenance": ctx.results.get("provenance", {}),
         "warnings": ctx.warnings, "stages": list(STAGES),

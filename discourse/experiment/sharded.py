@@ -430,7 +430,7 @@ def stream_tokens(ctx: "Context") -> None:
     if coder is not None:
         ctx.results["streamed_labels"] = (source, _concat_labels(results, coder))
     ctx.cache_hits["tokens"] = False
-    ctx.timings.update({"tokens_shards": float(stats["shards"]), "tokens_worker_peak_rss_mb": round(stats["worker_peak_rss_mb"], 1)})
+    ctx.measures.update({"tokens_shards": int(stats["shards"]), "tokens_worker_peak_rss_mb": round(stats["worker_peak_rss_mb"], 1)})
     log.info("streamed %d shards (%d characters) in %.1f s on %s", stats["shards"], stats["chars"],
              time.perf_counter() - t0, ctx.cfg.compute.scheduler)
 

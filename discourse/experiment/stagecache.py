@@ -94,7 +94,9 @@ def cached_tables(kind: str, key: str, build: Callable[[], tuple[dict[str, pd.Da
     payload = {"tables": {name: frame_to_json(df) for name, df in tables.items()}, "meta": meta}
     payload = json.loads(json.dumps(payload, ensure_ascii=False))     # the form a reader will see
     atomic_write_text(path, json.dumps({"sha256": payload_digest(payload), "payload": payload}, ensure_ascii=False))
-    return tables, meta, False
+    # the tables as a later run will read them (no attrs, the stored dtypes): a cold run and a warm
+    # run then draw and write from the same frames
+    return {name: frame_from_json(blob) for name, blob in payload["tables"].items()}, payload["meta"], False
 
 
 def payload_digest(payload: Any) -> str:

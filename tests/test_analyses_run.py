@@ -460,3 +460,65 @@ def test_cli_claims_from_a_labels_csv(tmp_path, monkeypatch):
     assert table[["doc_id", "status", "figure"]].values.tolist() == [["a", "matches", raini[2004]]]
     assert main(["metrics", "claims", "--corpus", str(corpus), "-o", str(out)]) == 0          # every sentence
     assert pd.read_csv(out).sort_values("doc_id")["status"].tolist() == ["matches", "differs"]
+
+
+# --- CLI: frequency, trends, keyness over periods, frames beside the figures -------------------------
+def _tiny_tokens(tiny: Path) -> dict[str, list[str]]:
+    from discourse.load import read_corpus
+    from discourse.tokenize import tokenize
+
+    tokens = tokenize(read_corpus(tiny))
+    ids, vocab, ptr = np.asarray(tokens.ids), list(tokens.vocab), np.asarray(tokens.doc_ptr)
+    return {d: [vocab[i] for i in ids[ptr[k]:ptr[k + 1]]] for k, d in enumerate(tokens.doc_ids)}
+
+
+def test_cli_frequency_trends_and_keyness_over_by_hand(tiny, tmp_path):
+    docs = _tiny_tokens(tiny)
+    year = {d: y for d, _, y, _ in TINY}
+    assert main(["metrics", "frequency", "--corpus", str(tiny), "-o", str(tmp_path / "f.csv")]) == 0
+    freq = pd.read_csv(tmp_path / "f.csv").set_index("term")
+    for term in ("外国人", "共生", "治安"):
+        assert freq.loc[term, "freq"] == sum(t.count(term) for t in docs.values())
+        assert freq.loc[term, "docfreq"] == sum(term in t for t in docs.values())
+    assert main(["metrics", "trends", "外国人", "--corpus", str(tiny), "--n-boot", "50", "-o", str(tmp_path / "t.csv"),
+                 "--figure", str(tmp_path / "t.png")]) == 0
+    trends = pd.read_csv(tmp_path / "t.csv").set_index("year")
+    for y in (2003, 2004):
+        n = sum(len(t) for d, t in docs.items() if year[d] == y)
+        f = sum(t.count("外国人") for d, t in docs.items() if year[d] == y)
+        assert trends.loc[y, "n_tokens"] == n and trends.loc[y, "freq"] == f
+        assert trends.loc[y, "per_10k"] == pytest.approx(1e4 * f / n)
+    assert (tmp_path / "t.png").stat().st_size > 1000
+    assert main(["metrics", "keyness-over", "--corpus", str(tiny), "--min-count", "1", "--n-top", "50",
+                 "-o", str(tmp_path / "k.csv")]) == 0
+    k = pd.read_csv(tmp_path / "k.csv")
+    row = k[(k["year"] == 2003) & (k["term"] == "増加")].iloc[0]
+    a = sum(t.count("増加") for d, t in docs.items() if year[d] == 2003)
+    n1 = sum(len(t) for d, t in docs.items() if year[d] == 2003)
+    n2 = sum(len(t) for d, t in docs.items() if year[d] == 2004)
+    observed = np.array([[a, n1 - a], [0, n2]], dtype=float)                 # 増加 only in 2003
+    g2 = stats.power_divergence(observed, lambda_="log-likelihood", axis=None,
+                                f_exp=np.outer(observed.sum(1), observed.sum(0)) / observed.sum())[0]
+    assert row["G2"] == pytest.approx(g2)
+
+
+def test_cli_frames_beside_the_figures_from_gold_labels_by_hand(tmp_path):
+    out = tmp_path / "fvf.csv"
+    assert main(["metrics", "figures", "--corpus", DEMO, "--labels", str(GOLD), "--indicator", "raini_penal_persons",
+                 "--frames", "statistical_threat", "--by", "side", "--lags", "0", "--n-boot", "20", "-o", str(out),
+                 "--figure", str(tmp_path / "fvf.png")]) == 0
+    vs = pd.read_csv(out)
+    labels = pd.read_json(GOLD, lines=True)
+    from discourse.load import read_corpus
+
+    dv = read_corpus(DEMO).docvars
+    labels = labels[labels["doc_id"].isin(dv.index)]
+    on = pd.Series(["statistical_threat" in (f or []) for f in labels["frames"]], index=labels.index)
+    side, yr = dv.loc[labels["doc_id"], "side"].to_numpy(), dv.loc[labels["doc_id"], "year"].to_numpy()
+    figure = _series("raini_penal_persons")
+    share = on[side == "state"].groupby(yr[side == "state"]).mean()
+    years = [y for y in share.index if y in figure.index]
+    got = vs[(vs["side"] == "state") & (vs["lag"] == 0)].iloc[0]
+    assert got["n"] == len(years)
+    assert got["pearson"] == pytest.approx(stats.pearsonr(share[years], figure[years]).statistic)
+    assert (tmp_path / "fvf.png").stat().st_size > 1000

@@ -187,6 +187,42 @@ def _add_analyses(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--over", default="year", help="order documents by this docvar ('' = input order)")
     _figure(p)
     p.set_defaults(func=cmd_dispersion)
+    p = verbs.add_parser("frequency", help="frequency list of words or n-grams with document frequency and dispersion (CSV)")
+    _common(p)
+    p.add_argument("--by", default=None, help="one list per level of this docvar")
+    p.add_argument("--n", type=int, default=1, help="n-gram length (1 = words)")
+    p.add_argument("--min-count", type=int, default=1)
+    p.set_defaults(func=cmd_frequency)
+    p = verbs.add_parser("trends", help="terms over time: frequency per 10,000 tokens by period with intervals (CSV, plot)")
+    _common(p)
+    p.add_argument("terms", nargs="+")
+    p.add_argument("--over", default="year", help="the period docvar")
+    p.add_argument("--by", default=None, help="one line per level of this docvar")
+    p.add_argument("--n-boot", type=int, default=1000)
+    p.add_argument("--seed", type=int, default=0)
+    _figure(p)
+    p.set_defaults(func=cmd_trends)
+    p = verbs.add_parser("keyness-over", help="keyness of each period against all other periods (CSV)")
+    _common(p)
+    p.add_argument("--over", default="year", help="the period docvar")
+    p.add_argument("--measure", default="G2", choices=MEASURES)
+    p.add_argument("--min-count", type=int, default=5)
+    p.add_argument("--n-top", type=int, default=20, help="the top terms of each period")
+    p.set_defaults(func=cmd_keyness_over)
+    p = verbs.add_parser("figures", help="frame prevalence by year beside an official series, lagged correlations (CSV, plot)")
+    _common(p)
+    p.add_argument("--indicator", required=True, help="official series id of the statistics table, e.g. raini_penal_persons")
+    p.add_argument("--frames", nargs="+", default=None, help="frames set beside the series (default: every frame)")
+    p.add_argument("--labels", default=None, help="sentence labels (CSV from `discourse frames code`, or gold .jsonl); "
+                                                  "default: the shipped classifier codes the corpus")
+    p.add_argument("--by", default=None, help="one series per level of this docvar (e.g. side)")
+    p.add_argument("--lags", type=int, nargs="+", default=[0, 1, 2])
+    p.add_argument("--year", default="year", help="the docvar holding the document's year")
+    p.add_argument("--table", default=None, help="statistics CSV (default: the bundled corpora/statistics table)")
+    p.add_argument("--n-boot", type=int, default=500)
+    p.add_argument("--seed", type=int, default=0)
+    _figure(p)
+    p.set_defaults(func=cmd_figures)
     p = verbs.add_parser("claims", help="numeric claims checked against the official figures (CSV)")
     _common(p)
     p.add_argument("--labels", default=None, help="sentence labels (CSV from `discourse frames code`, or gold .jsonl); "
@@ -339,9 +375,9 @@ def cmd_claims(args: argparse.Namespace) -> int:
     return _emit(table, args, skipped)
 
 
-def _claim_labels(args: argparse.Namespace, corpus) -> "pd.DataFrame":
+def _claim_labels(args: argparse.Namespace, corpus, *, code: bool | None = None) -> "pd.DataFrame":
     """Sentence labels: ``--labels`` (CSV or gold .jsonl), else the shipped classifier's codes (with
-    ``--frames``), else the corpus's sentences without labels."""
+    ``--frames``, or ``code=True``), else the corpus's sentences without labels."""
     import pandas as pd
 
     from pathlib import Path
@@ -357,10 +393,75 @@ def _claim_labels(args: argparse.Namespace, corpus) -> "pd.DataFrame":
             labels = pd.read_csv(args.labels)
         keep = set(corpus.doc_ids)
         return labels[labels["doc_id"].isin(keep)].reset_index(drop=True)
-    if args.frames:
+    if args.frames if code is None else code:
         from ..framing import FramingClassifier
 
         return FramingClassifier.pretrained().code_corpus(corpus).labels
     from ..framing.data import corpus_sentences
 
     return corpus_sentences(corpus)
+
+
+def cmd_frequency(args: argparse.Namespace) -> int:
+    """Frequency list (words or n-grams) with document frequency and dispersion."""
+    from .. import metrics
+
+    _outputs(args)
+    tokens, skipped = _tokens(args)
+    return _emit(metrics.frequency(tokens, by=args.by, n=args.n, min_count=args.min_count), args, skipped)
+
+
+def cmd_trends(args: argparse.Namespace) -> int:
+    """Terms over time (``-o``) and their plot (``--figure``)."""
+    from .. import metrics
+
+    _outputs(args, "--figure")
+    tokens, skipped = _tokens(args)
+    table = metrics.term_trends(tokens, args.terms, over=args.over, by=args.by, n_boot=args.n_boot, random_state=args.seed)
+    if args.figure:
+        from ..report.plots_analyses import plot_trends
+
+        _save_figure(plot_trends(table), args.figure)
+    return _emit(table, args, skipped)
+
+
+def cmd_keyness_over(args: argparse.Namespace) -> int:
+    """Keyness of each period against the others."""
+    from .. import metrics
+
+    _outputs(args)
+    tokens, skipped = _tokens(args)
+    table = metrics.keyness_over(tokens, over=args.over, measure=args.measure, min_count=args.min_count, n_top=args.n_top)
+    return _emit(table, args, skipped)
+
+
+def cmd_figures(args: argparse.Namespace) -> int:
+    """Frame prevalence by year (and ``--by``) beside an official series, with lagged correlations
+    and the warning on what a dozen yearly points can show."""
+    from ..experiment.analyses import frames_beside_figures
+    from ..experiment.config import StatisticsConfig
+    from ..metrics.crime_figures import load_statistics
+
+    _outputs(args, "--figure")
+    if args.table and not __import__("pathlib").Path(args.table).is_file():
+        raise ConfigError(f"--table {args.table}: no such file: give a statistics CSV shaped like corpora/statistics/crime_figures.csv")
+    corpus = read_corpus_arg(args.corpus)
+    skipped = len(corpus.problems)
+    if args.language:
+        corpus = corpus.subset(language=args.language)
+    if args.year not in corpus.docvars.columns:
+        raise ConfigError(f"--year {args.year}: the corpus has no such docvar: name the docvar holding each document's year")
+    labels = _claim_labels(args, corpus, code=True)
+    frames = list(args.frames) if args.frames else [c for c in labels.columns if c not in _LABEL_COLUMNS]
+    cfg = StatisticsConfig(indicator=args.indicator, frames=tuple(frames), year=args.year, lags=tuple(args.lags))
+    vs = frames_beside_figures(labels, corpus.docvars, cfg, load_statistics(args.table), frames=frames, by=args.by,
+                               levels=None, n_boot=args.n_boot, seed=args.seed)
+    if args.figure:
+        from ..report.plots_analyses import plot_frames_vs_figures
+
+        _save_figure(plot_frames_vs_figures(vs.attrs["series"], group=args.by), args.figure)
+    print(vs.loc[vs["n"].idxmax(), "warning"] if len(vs) else "no year has both a prevalence and a figure", file=sys.stderr)
+    return _emit(vs, args, skipped)
+
+
+_LABEL_COLUMNS = {"doc_id", "sentence", "start", "end", "text", "language", "order", "sha256", "side"}

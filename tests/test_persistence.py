@@ -523,3 +523,15 @@ def _threshold(scores, y):
     a, b = platt(scores, y) if 0 < y.sum() < len(y) else (1.0, 0.0)
     a = a if a > 0 else MIN_PLATT_SLOPE
     return -b / a
+
+
+def test_bootstrap_sums_in_blocks_equal_the_full_weight_matrix():
+    """Drawn a block of resamples at a time (bounded memory), the sums are those of the full weight
+    matrix, bit for bit, for counts; the random stream is the same."""
+    from discourse._internal.intervals import bootstrap_sums, bootstrap_weights
+
+    counts = np.random.default_rng(2).integers(0, 50, size=(1001, 3)).astype(float)
+    full = bootstrap_weights(1001, 301, np.random.default_rng(9)) @ counts
+    for cells in (1001, 5000, 1 << 20):
+        assert np.array_equal(bootstrap_sums(counts, 301, np.random.default_rng(9), block_cells=cells), full)
+    assert np.array_equal(bootstrap_sums(counts[:, 0], 301, np.random.default_rng(9), block_cells=3000), full[:, 0])

@@ -31,7 +31,7 @@ import pandas as pd
 from ..errors import ConfigError
 from ..resources import read_term_list, resource
 from ..tokens import Tokens
-from .._internal.intervals import bootstrap_weights, percentile_interval
+from .._internal.intervals import bootstrap_sums, percentile_interval
 
 HALDANE = 0.5
 
@@ -169,7 +169,7 @@ def _group_row(key: tuple, by_cols: list[str], per_doc: np.ndarray, n_boot: int,
     row = {**dict(zip(by_cols, key)), "n_docs": len(per_doc), "n_units": int(a + b + c + d), "n_a": int(a + b),
            "n_b": int(a + c), "n_both": int(a)}
     row.update({k: float(v) for k, v in cells(a, b, c, d).items()})
-    boot = cells(*(bootstrap_weights(len(per_doc), n_boot, rng) @ per_doc).T)
+    boot = cells(*bootstrap_sums(per_doc, n_boot, rng).T)
     for stat in ("lift", "pmi", "log_odds_ratio"):
         finite = boot[stat][np.isfinite(boot[stat])]
         low, high = percentile_interval(finite, ci) if len(finite) else (np.nan, np.nan)

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ConfigError
-from .._internal.intervals import bootstrap_weights, percentile_interval
+from .._internal.intervals import bootstrap_sums, percentile_interval
 
 STATS = ("share_threat", "share_rebuttal", "balance")
 
@@ -104,7 +104,7 @@ def _row(key: tuple, by_cols: list[str], part: pd.DataFrame, n_boot: int, ci: fl
     t, r, n = counts.sum(axis=0)
     row: dict[str, Any] = {**dict(zip(by_cols, key)), "n_docs": len(part), "n_mentions": int(n), "n_threat": int(t),
                            "n_rebuttal": int(r), "share_threat": t / n, "share_rebuttal": r / n, "balance": (t - r) / n}
-    boot = bootstrap_weights(len(part), n_boot, rng) @ counts
+    boot = bootstrap_sums(counts, n_boot, rng)
     with np.errstate(divide="ignore", invalid="ignore"):
         draws = {"share_threat": boot[:, 0] / boot[:, 2], "share_rebuttal": boot[:, 1] / boot[:, 2],
                  "balance": (boot[:, 0] - boot[:, 1]) / boot[:, 2]}

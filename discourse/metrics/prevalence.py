@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ConfigError, check_choice, closest
-from .._internal.intervals import bootstrap_weights, percentile_interval
+from .._internal.intervals import bootstrap_sums, percentile_interval
 from .groups import group_masks
 
 NON_FRAME = {"doc_id", "sent_id", "start", "end", "text", "split", "unit_id", "n_units"}
@@ -90,8 +90,8 @@ def _as_list(by: str | Sequence[str] | None) -> list[str]:
 
 def _bootstrap_shares(pos: np.ndarray, n_units: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
     """(n_boot, n_frames) shares from resampling documents with replacement."""
-    weights = bootstrap_weights(len(n_units), n_boot, rng)
-    return (weights @ pos) / np.maximum(weights @ n_units, 1)[:, None]
+    sums = bootstrap_sums(np.column_stack([pos, n_units]), n_boot, rng)
+    return sums[:, :-1] / np.maximum(sums[:, -1], 1)[:, None]
 
 
 def prevalence(labels: pd.DataFrame, docvars: pd.DataFrame | None = None, *, by: str | Sequence[str] | None = None,

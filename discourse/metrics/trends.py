@@ -33,7 +33,7 @@ import pandas as pd
 from ..dtm import docvar_values
 from ..errors import ConfigError
 from .keyness import Measure, keyness
-from .._internal.intervals import bootstrap_weights, percentile_interval
+from .._internal.intervals import bootstrap_sums, percentile_interval
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -97,8 +97,8 @@ def _cell_rows(key: dict, hits: np.ndarray, sizes: np.ndarray, terms: list[str],
                rng: np.random.Generator) -> list[dict]:
     n_tokens = sizes.sum()
     rate = PER * hits.sum(axis=0) / max(n_tokens, 1)
-    weights = bootstrap_weights(len(sizes), n_boot, rng)
-    boot = PER * (weights @ hits) / np.maximum(weights @ sizes, 1)[:, None]
+    sums = bootstrap_sums(np.column_stack([hits, sizes]), n_boot, rng)
+    boot = PER * sums[:, :-1] / np.maximum(sums[:, -1], 1)[:, None]
     low, high = percentile_interval(boot, ci)
     return [{**key, "term": t, "n_docs": len(sizes), "n_tokens": int(n_tokens), "freq": int(hits[:, j].sum()),
              "per_10k": float(rate[j]), "ci_low": float(low[j]), "ci_high": float(high[j]),

@@ -48,27 +48,54 @@ def statistics_table(cfg: StatisticsConfig) -> pd.DataFrame:
                 enabled=lambda cfg: cfg.statistics.enabled)
 def stage_statistics(ctx: Context, cfg: StatisticsConfig) -> None:
     """Claims checked against the figures, and frames set beside them (see the module docstring)."""
-    from ..resources import resource
+    from dataclasses import asdict
 
-    ctx.add_input(cfg.table or resource("statistics", "crime_figures.csv"))
-    table, labels = statistics_table(cfg), ctx.results["frame_labels"]
-    docvars = _compare_docvars(ctx, ctx.results["corpus"].docvars)
+    from ..cache import code_fingerprint, stable_hash
+    from ..resources import resource
+    from .stagecache import cached_tables
+
+    path = Path(cfg.table or resource("statistics", "crime_figures.csv"))
+    ctx.add_input(path)
     out: dict[str, Any] = {"labels": ctx.cfg.framing.prevalence_labels}
+    key = stable_hash({"framing": ctx.results["framing_key"], "statistics": asdict(cfg), "table": ctx.inputs[str(path)],
+                       "compare": asdict(ctx.cfg.compare), "n_boot": ctx.cfg.framing.n_boot, "seed": ctx.cfg.seed,
+                       "code": code_fingerprint("experiment/analyses", "metrics")})
+    tables, meta, hit = cached_tables("statistics", key, lambda: _statistics_tables(ctx, cfg))
+    ctx.cache_hits["statistics"] = hit
     if cfg.claims:
-        checked = claims_checked(labels, docvars, ctx.results["corpus"], cfg, table, by=ctx.cfg.compare.by or None)
-        summary = claims_summary(checked, ctx.cfg.compare.by or None)
+        checked, summary = tables[CLAIMS_TABLE], tables[CLAIMS_SUMMARY]
         ctx.table(CLAIMS_TABLE, checked)
         ctx.table(CLAIMS_SUMMARY, summary)
         out["claims"] = (checked, summary)
+    if cfg.indicator:
+        vs = tables[VS_TABLE]
+        vs.attrs.update(meta["figures_attrs"], series=tables[VS_SERIES])
+        ctx.table(VS_TABLE, vs)
+        ctx.table(VS_SERIES, vs.attrs["series"])
+        out["figures"] = vs
+    ctx.results["statistics"] = out
+
+
+def _statistics_tables(ctx: Context, cfg: StatisticsConfig) -> tuple[dict[str, pd.DataFrame], dict]:
+    """The stage's tables (checked claims and their summary; frames beside the figures and the
+    yearly pairs) and the attributes the report reads, for the stage cache."""
+    from .config import plain
+
+    table, labels = statistics_table(cfg), ctx.results["frame_labels"]
+    docvars = _compare_docvars(ctx, ctx.results["corpus"].docvars)
+    tables: dict[str, pd.DataFrame] = {}
+    meta: dict[str, Any] = {}
+    if cfg.claims:
+        checked = claims_checked(labels, docvars, ctx.results["corpus"], cfg, table, by=ctx.cfg.compare.by or None)
+        tables[CLAIMS_TABLE], tables[CLAIMS_SUMMARY] = checked, claims_summary(checked, ctx.cfg.compare.by or None)
     if cfg.indicator:
         frames = list(cfg.frames) or list(ctx.results["frames"])
         vs = frames_beside_figures(labels, docvars, cfg, table, frames=frames, by=ctx.cfg.compare.by or None,
                                    levels=_shown_levels(ctx) if ctx.cfg.compare.enabled else None,
                                    n_boot=ctx.cfg.framing.n_boot, seed=ctx.cfg.seed)
-        ctx.table(VS_TABLE, vs)
-        ctx.table(VS_SERIES, vs.attrs["series"])
-        out["figures"] = vs
-    ctx.results["statistics"] = out
+        tables[VS_TABLE], tables[VS_SERIES] = vs, vs.attrs["series"]
+        meta["figures_attrs"] = plain({k: v for k, v in vs.attrs.items() if k != "series"})
+    return tables, meta
 
 
 # --- claims --------------------------------------------------------------------------------------

@@ -365,6 +365,7 @@ def stage_framing(ctx: Context, cfg: FramingConfig) -> None:
                        "framing": {k: v for k, v in asdict(cfg).items() if k not in ("annotations", "split", "codebook")},
                        "seed": ctx.cfg.seed, "code": code_fingerprint("framing", "tokenize", "text")})
     tables, meta, hit = cached_tables("framing", key, lambda: _evaluate_frames(ctx))
+    ctx.results["framing_key"] = key
     ctx.cache_hits["framing"] = hit
     for name in meta["tables"]:
         ctx.table(name, tables[name])

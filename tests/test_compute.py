@@ -138,3 +138,16 @@ def test_shard_records_report_a_line_that_is_not_utf8(tmp_path):
     assert isinstance(records[0][2], dict)
     assert records[1][1] == 2 and "line 2: not UTF-8" in str(records[1][2])
     assert len(read_shard(plan_file_shards(path)[0])) == 1
+
+
+def test_an_existing_scheduler_by_its_tcp_address_gives_the_same_bytes():
+    """``"tcp://host:port"``: the tasks go to a Dask cluster that was started elsewhere (here a
+    LocalCluster of one worker process, reached only through its address)."""
+    distributed = pytest.importorskip("distributed")
+    shards = plan_file_shards(DEMO, target_bytes=60_000)[:3]
+    local = merge_counts(map_shards(count_shard, shards, "local"))
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        address = cluster.scheduler_address
+        assert Scheduler.parse(address) == Scheduler("address", 1, address) and address.startswith("tcp://")
+        parts = map_shards(count_shard, shards, address)
+    assert _bytes(merge_counts(parts)) == _bytes(local)

@@ -396,3 +396,29 @@ def test_cold_and_warm_demo_runs_write_the_same_bytes_and_the_scores_of_today(tm
     for key, value in today.items():
         assert summary.loc["classifier", key] == value, key
     assert summary.loc["dictionary", "macro_f1"] == 0.510526971
+
+
+def test_framing_without_evaluation_trains_and_scores_nothing_and_counts_the_same(tmp_path, monkeypatch):
+    """``framing.evaluate = false`` with dictionary labels: no classifier is fitted, no evaluation
+    table is written, the report says so, and the prevalence tables equal those of the run that
+    also evaluated; classifier labels without evaluation are refused by validate."""
+    from discourse.framing import FramingClassifier
+
+    body = BASE.replace("[framing]\nenabled = false\n", "[framing]\nenabled = true\ntune_C = false\nlearning_curve = false\n"
+                        "n_boot = 50\nprevalence_labels = \"dictionary\"\n")
+    body = body.replace('filters = { side = ["state", "ngo"], language = "ja" }\n', 'filters = { language = "ja" }\n') \
+        + '[compare]\nby = "side"\ntarget = "state"\nreference = "ngo"\n'
+    evaluated = run_experiment(load_experiment(_write(tmp_path, body), [f"outputs.dir='{tmp_path / 'a'}'"]))
+    fits = []
+    monkeypatch.setattr(FramingClassifier, "fit", lambda self, *a, **k: fits.append(1) or self)
+    skipped = run_experiment(load_experiment(_write(tmp_path, body), [f"outputs.dir='{tmp_path / 'b'}'",
+                                                                      "framing.evaluate=false"]))
+    assert fits == []
+    names = sorted(p.name for p in (skipped / "tables").iterdir())
+    assert "frames_evaluation.csv" not in names and "frames_evaluation.csv" in {p.name for p in (evaluated / "tables").iterdir()}
+    for name in [n for n in names if n.startswith("frames_")]:
+        assert (skipped / "tables" / name).read_bytes() == (evaluated / "tables" / name).read_bytes(), name
+    assert "framing.evaluate = false" in (skipped / "report.html").read_text(encoding="utf-8")
+    with pytest.raises(ConfigError, match="evaluate = false with prevalence_labels = 'classifier'"):
+        validate_inputs(load_experiment(_write(tmp_path, body), ["framing.evaluate=false",
+                                                                 "framing.prevalence_labels='classifier'"]))

@@ -93,6 +93,7 @@ class FramingConfig:
     split: str = ""                                      # "" = the bundled demo split
     tune_C: bool = True                                  # grouped CV on the training documents
     learning_curve: bool = True
+    evaluate: bool = True                                # score both coders on the annotations' held-out documents
     prevalence_labels: Literal["gold", "classifier", "pretrained", "dictionary"] = "gold"
     n_boot: int = 500
     mention: str = ""                                    # term group (preset) for the framed share: "" = skip

@@ -381,6 +381,11 @@ def _evaluate_frames(ctx: Context) -> tuple[dict[str, pd.DataFrame], dict]:
 
     cfg = ctx.cfg.framing
     codebook = load_codebook(cfg.codebook or None)
+    if not cfg.evaluate:                      # prevalence only: no classifier trained or scored
+        gold = load_gold_set(cfg.annotations, cfg.split, codebook=codebook) if cfg.prevalence_labels == "gold" else None
+        labels = _frame_labels(ctx, gold, None, codebook)
+        meta = {"tables": [], "frames": list(gold.frames) if gold is not None else list(codebook.ids), "evaluated": False}
+        return {"_labels": labels.reset_index(drop=True), "_evaluation": pd.DataFrame()}, plain(meta)
     gold = load_gold_set(cfg.annotations, cfg.split, codebook=codebook)
     ev = evaluate_demo(gold, codebook=codebook, n_boot=cfg.n_boot, C=None if cfg.tune_C else 10.0,
                        learning=cfg.learning_curve, n_repeats=1, random_state=ctx.cfg.seed)
@@ -427,6 +432,9 @@ def framing_provenance(ctx: Context, meta: dict) -> dict[str, Any]:
     and evaluated on in this run, how many of the evaluated documents belong to this corpus, and which
     labels the prevalence tables count."""
     cfg, corpus_ids = ctx.cfg.framing, set(ctx.results["corpus"].doc_ids)
+    if meta.get("evaluated") is False:
+        return {"classifier": "not evaluated (framing.evaluate = false)", "codebook": shown_path(ctx, codebook_path(cfg)),
+                "n_corpus_docs": len(corpus_ids), "prevalence_labels": cfg.prevalence_labels, "evaluated": False}
     test_docs = meta["test_docs"]
     n_in = sum(d in corpus_ids for d in test_docs)
     return {"classifier": "trained in this run", "annotations": shown_path(ctx, cfg.annotations),
@@ -450,6 +458,11 @@ def shown_path(ctx: Context, path: str) -> str:
 
 def provenance_paragraphs(p: dict[str, Any], meta: dict) -> list[str]:
     """Plain statements of where each framing number comes from (report text)."""
+    if p.get("evaluated") is False:
+        return ["No coder was evaluated in this run (framing.evaluate = false): the accuracy of the frame codes below is "
+                "the one measured where the coder was built (see its datasheet), not on this corpus.",
+                f"Frame prevalence below counts {_labels_text(p['prevalence_labels'])} of the {p['n_corpus_docs']} corpus "
+                f"documents (codebook {p['codebook']})."]
     summary, sizes = meta["classifier"], meta["sizes"]
     scores = (f"macro-F1 {summary['macro_f1']:.3f} ({summary['macro_f1_low']:.3f}-{summary['macro_f1_high']:.3f}) for the "
               f"classifier, {meta['dictionary']['macro_f1']:.3f} for the dictionary coder")
@@ -465,12 +478,17 @@ def provenance_paragraphs(p: dict[str, Any], meta: dict) -> list[str]:
                  "come from the annotation file only.")
     else:
         where = "All test documents are documents of this corpus."
-    labels = {"gold": "the human annotations (gold labels)",
-              "classifier": "the classifier's codes (fitted on all annotated documents)",
-              "pretrained": _pretrained_text(),
-              "dictionary": "the dictionary coder's codes (rules of the codebook, no training)"}[p["prevalence_labels"]]
-    return [source + " " + where, f"Frame prevalence below counts {labels} of the {p['n_corpus_docs']} corpus documents "
-            f"(codebook {p['codebook']})."]
+    return [source + " " + where, f"Frame prevalence below counts {_labels_text(p['prevalence_labels'])} of the "
+            f"{p['n_corpus_docs']} corpus documents (codebook {p['codebook']})."]
+
+
+def _labels_text(source: str) -> str:
+    """What the prevalence tables count, in words."""
+    if source == "pretrained":
+        return _pretrained_text()
+    return {"gold": "the human annotations (gold labels)",
+            "classifier": "the classifier's codes (fitted on all annotated documents)",
+            "dictionary": "the dictionary coder's codes (rules of the codebook, no training)"}[source]
 
 
 def _pretrained_text() -> str:
@@ -495,9 +513,11 @@ def _frame_prevalence(ctx: Context, labels: pd.DataFrame, frames: list[str], eva
     compare, n_boot, seed = ctx.cfg.compare, ctx.cfg.framing.n_boot, ctx.cfg.seed
     docvars = _compare_docvars(ctx, ctx.results["corpus"].docvars)
     p = ctx.results["provenance"]
-    caption = f"classifier vs dictionary on the held-out test documents of {p['annotations']}" + \
-        (" (none of them in this corpus)" if p["n_test_docs_in_corpus"] == 0 else "")
-    out = {"paragraphs": provenance_paragraphs(p, meta), "tables": [(caption, evaluation)], "figures": []}
+    out = {"paragraphs": provenance_paragraphs(p, meta), "tables": [], "figures": []}
+    if p.get("evaluated") is not False:
+        caption = f"classifier vs dictionary on the held-out test documents of {p['annotations']}" + \
+            (" (none of them in this corpus)" if p["n_test_docs_in_corpus"] == 0 else "")
+        out["tables"].append((caption, evaluation))
     if not compare.enabled:
         overall = metrics.prevalence(labels, docvars, frames=frames, n_boot=n_boot, random_state=seed)
         ctx.table("frames_prevalence", overall)

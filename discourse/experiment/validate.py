@@ -272,19 +272,24 @@ def _check_framed_share(cfg: ExperimentConfig, codebook: Any) -> None:
 def check_framing(cfg: ExperimentConfig, corpus: Any) -> list[str]:
     """Codebook, annotation and split files exist and load; the annotations' frames are in the
     codebook; ``prevalence_labels = "gold"`` needs every corpus document annotated."""
-    from ..framing import load_codebook
     from ..framing.data import load_gold_set
 
     f, where = cfg.framing, _where(cfg)
+    if not f.evaluate and f.prevalence_labels == "classifier":
+        raise ConfigError(f"{where}: framing.evaluate = false with prevalence_labels = 'classifier': the classifier is "
+                          "trained and scored in the same step; use prevalence_labels = \"pretrained\" or \"dictionary\", "
+                          "or set framing.evaluate = true")
+    if not f.evaluate and f.prevalence_labels != "gold":
+        codebook = _load_codebook_checked(f, where)
+        _check_framed_share(cfg, codebook)
+        return [f"framing: codebook {codebook_path(f)} ({len(codebook.ids)} frames); no evaluation "
+                f"(framing.evaluate = false); labels for prevalence: {f.prevalence_labels}"]
     for key, value in (("codebook", f.codebook), ("annotations", f.annotations), ("split", f.split)):
         if value and not Path(value).is_file():
             raise ConfigError(f"{where}: framing.{key} = {value!r} does not exist: give the path of the "
                               f"{key} file (relative paths are read from the config's folder)"
                               + (", or leave it empty for the bundled codebook" if key == "codebook" else ""))
-    try:
-        codebook = load_codebook(f.codebook or None)
-    except DiscourseError as exc:
-        raise ConfigError(f"{where}: framing.codebook = {codebook_path(f)!r}: {exc}") from None
+    codebook = _load_codebook_checked(f, where)
     try:
         gold = load_gold_set(f.annotations, f.split, codebook=codebook)
     except DiscourseError as exc:
@@ -301,6 +306,18 @@ def check_framing(cfg: ExperimentConfig, corpus: Any) -> list[str]:
                           "\"dictionary\" (or annotate the corpus)")
     return [f"framing: codebook {codebook_path(f)} ({len(codebook.ids)} frames); annotations {len(annotated)} documents "
             f"({covered} of them in this corpus); labels for prevalence: {f.prevalence_labels}"]
+
+
+def _load_codebook_checked(f: Any, where: str) -> Any:
+    from ..framing import load_codebook
+
+    if f.codebook and not Path(f.codebook).is_file():
+        raise ConfigError(f"{where}: framing.codebook = {f.codebook!r} does not exist: give the path of the codebook "
+                          "file (relative paths are read from the config's folder), or leave it empty for the bundled codebook")
+    try:
+        return load_codebook(f.codebook or None)
+    except DiscourseError as exc:
+        raise ConfigError(f"{where}: framing.codebook = {codebook_path(f)!r}: {exc}") from None
 
 
 def check_all(cfg: ExperimentConfig) -> list[str]:

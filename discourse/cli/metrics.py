@@ -198,8 +198,7 @@ def _add_analyses(sub: argparse._SubParsersAction) -> None:
     p.add_argument("terms", nargs="+")
     p.add_argument("--over", default="year", help="the period docvar")
     p.add_argument("--by", default=None, help="one line per level of this docvar")
-    p.add_argument("--n-boot", type=int, default=1000)
-    p.add_argument("--seed", type=int, default=0)
+    _bootstrap(p, 1000)
     _figure(p)
     p.set_defaults(func=cmd_trends)
     p = verbs.add_parser("keyness-over", help="keyness of each period against all other periods (CSV)")
@@ -217,10 +216,8 @@ def _add_analyses(sub: argparse._SubParsersAction) -> None:
                                                   "default: the shipped classifier codes the corpus")
     p.add_argument("--by", default=None, help="one series per level of this docvar (e.g. side)")
     p.add_argument("--lags", type=int, nargs="+", default=[0, 1, 2])
-    p.add_argument("--year", default="year", help="the docvar holding the document's year")
-    p.add_argument("--table", default=None, help="statistics CSV (default: the bundled corpora/statistics table)")
-    p.add_argument("--n-boot", type=int, default=500)
-    p.add_argument("--seed", type=int, default=0)
+    _official(p, "the docvar holding the document's year")
+    _bootstrap(p, 500)
     _figure(p)
     p.set_defaults(func=cmd_figures)
     p = verbs.add_parser("claims", help="numeric claims checked against the official figures (CSV)")
@@ -229,8 +226,7 @@ def _add_analyses(sub: argparse._SubParsersAction) -> None:
                                                   "default with --frames: the shipped classifier codes the corpus")
     p.add_argument("--frames", nargs="+", default=None, help="only sentences coded with one of these frames "
                                                              "(default: every sentence)")
-    p.add_argument("--table", default=None, help="statistics CSV (default: the bundled corpora/statistics table)")
-    p.add_argument("--year", default="year", help="the docvar holding the document's year (for 今年 / 昨年)")
+    _official(p, "the docvar holding the document's year (for 今年 / 昨年)")
     p.set_defaults(func=cmd_claims)
 
 
@@ -238,6 +234,28 @@ def _comparison(p: argparse.ArgumentParser) -> None:
     p.add_argument("--by", default=None, help="the docvar of the groups (with --target: colour by over-using group)")
     p.add_argument("--target", default=None, nargs="+", help="value(s) of --by")
     p.add_argument("--reference", default=None, nargs="+", help="value(s) of the reference (default: all others)")
+
+
+def _bootstrap(p: argparse.ArgumentParser, n_boot: int) -> None:
+    p.add_argument("--n-boot", type=int, default=n_boot, help="document-bootstrap resamples")
+    p.add_argument("--seed", type=int, default=0)
+
+
+def _official(p: argparse.ArgumentParser, year_help: str) -> None:
+    """``--table`` (the official figures) and ``--year`` (the docvar of each document's year)."""
+    p.add_argument("--table", default=None, help="statistics CSV (default: the bundled corpora/statistics table)")
+    p.add_argument("--year", default="year", help=year_help)
+
+
+def _statistics_table(args: argparse.Namespace) -> "pd.DataFrame":
+    """The statistics table of ``--table`` (checked), else the bundled one."""
+    from pathlib import Path
+
+    from ..metrics.crime_figures import load_statistics
+
+    if args.table and not Path(args.table).is_file():
+        raise ConfigError(f"--table {args.table}: no such file: give a statistics CSV shaped like corpora/statistics/crime_figures.csv")
+    return load_statistics(args.table)
 
 
 def _figure(p: argparse.ArgumentParser) -> None:
@@ -357,19 +375,17 @@ def cmd_claims(args: argparse.Namespace) -> int:
     against the official figures."""
     from ..experiment.analyses import claims_checked
     from ..experiment.config import StatisticsConfig
-    from ..metrics.crime_figures import load_statistics
 
     if args.output:
         check_output_file(args.output)
-    if args.table and not __import__("pathlib").Path(args.table).is_file():
-        raise ConfigError(f"--table {args.table}: no such file: give a statistics CSV shaped like corpora/statistics/crime_figures.csv")
+    statistics = _statistics_table(args)
     corpus = read_corpus_arg(args.corpus)
     skipped = len(corpus.problems)
     if args.language:
         corpus = corpus.subset(language=args.language)
     labels = _claim_labels(args, corpus)
     cfg = StatisticsConfig(claims=True, claim_frames=tuple(args.frames or ()), year=args.year)
-    table = claims_checked(labels, corpus.docvars, corpus, cfg, load_statistics(args.table))
+    table = claims_checked(labels, corpus.docvars, corpus, cfg, statistics)
     counts = table["status"].value_counts()
     print(f"{len(table)} claims: " + ", ".join(f"{k} {int(counts.get(k, 0))}" for k in ("matches", "differs", "no_figure")))
     return _emit(table, args, skipped)
@@ -440,11 +456,9 @@ def cmd_figures(args: argparse.Namespace) -> int:
     and the warning on what a dozen yearly points can show."""
     from ..experiment.analyses import frames_beside_figures
     from ..experiment.config import StatisticsConfig
-    from ..metrics.crime_figures import load_statistics
 
     _outputs(args, "--figure")
-    if args.table and not __import__("pathlib").Path(args.table).is_file():
-        raise ConfigError(f"--table {args.table}: no such file: give a statistics CSV shaped like corpora/statistics/crime_figures.csv")
+    statistics = _statistics_table(args)
     corpus = read_corpus_arg(args.corpus)
     skipped = len(corpus.problems)
     if args.language:
@@ -454,7 +468,7 @@ def cmd_figures(args: argparse.Namespace) -> int:
     labels = _claim_labels(args, corpus, code=True)
     frames = list(args.frames) if args.frames else [c for c in labels.columns if c not in _LABEL_COLUMNS]
     cfg = StatisticsConfig(indicator=args.indicator, frames=tuple(frames), year=args.year, lags=tuple(args.lags))
-    vs = frames_beside_figures(labels, corpus.docvars, cfg, load_statistics(args.table), frames=frames, by=args.by,
+    vs = frames_beside_figures(labels, corpus.docvars, cfg, statistics, frames=frames, by=args.by,
                                levels=None, n_boot=args.n_boot, seed=args.seed)
     if args.figure:
         from ..report.plots_analyses import plot_frames_vs_figures

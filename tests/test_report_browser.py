@@ -129,6 +129,11 @@ def test_header_click_sorts_numerically_and_reverses(page, run):
     assert min(shown["G2"]) < 0 < max(shown["G2"]) and any("e-" in _fmt(v) for v in shown["p"])
     visible = table.locator("tbody tr:not([hidden]) td:first-child").all_inner_texts()
     assert visible == _column(table, 0)[:30]                # the first 30 rows of the new order
+    i = names.index("G2")                                   # from the keyboard: focus the header, press Enter
+    headers.nth(i).focus()
+    page.keyboard.press("Enter")
+    assert headers.nth(i).get_attribute("aria-sort") == "ascending"
+    assert _column(table, i) == [_fmt(v) for v in shown["G2"].sort_values()]
 
 
 def test_filter_keeps_the_matching_rows_and_counts_them(page, run):

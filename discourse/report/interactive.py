@@ -93,6 +93,10 @@ function setupTable(t){
       : (shown < rows.length ? shown + ' of ' + rows.length + ' rows shown (type to search them all)' : rows.length + ' rows');
   }
   Array.prototype.forEach.call(t.tHead.rows[0].cells, function(th, i){
+    th.tabIndex = 0;                                                   /* reachable and sortable from the keyboard */
+    th.addEventListener('keydown', function(e){
+      if((e.key === 'Enter' || e.key === ' ') && e.target === th){ e.preventDefault(); th.click(); }
+    });
     th.addEventListener('click', function(e){
       if(e.target.closest('a')) return;
       var dir = th.getAttribute('aria-sort') === 'ascending' ? -1 : 1;

@@ -70,7 +70,7 @@ def test_bootstrap_resamples_documents():
 
 def test_bootstrap_draw_equals_explicit_resample():
     """One resample recomputed by hand from the same document weights."""
-    from discourse.metrics.prevalence import bootstrap_weights
+    from discourse._internal.intervals import bootstrap_weights
 
     docs = np.array(["d1", "d1", "d2", "d3", "d3", "d4"])
     w = bootstrap_weights(4, 1, np.random.default_rng(5))[0]       # counts per sorted doc d1..d4

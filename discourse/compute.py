@@ -136,21 +136,33 @@ def map_shards(fn: Callable[..., Any], shards: Sequence[Any], spec: "str | Sched
     -------
     The results in shard order.
     """
+    return list(iter_shards(fn, shards, spec, client=client, **kwargs))
+
+
+def iter_shards(fn: Callable[..., Any], shards: Sequence[Any], spec: "str | Scheduler | None" = "local", *,
+                client: Any = None, **kwargs: Any) -> Iterator[Any]:
+    """:func:`map_shards` as a generator: the results in shard order, each given up as soon as it
+    is taken (on Dask, every task is submitted at once and each result released from the cluster
+    once it has been yielded), so a caller that merges as it goes holds one result at a time."""
     task = functools.partial(fn, **kwargs) if kwargs else fn
     if client is None and Scheduler.parse(spec).kind == "local":
-        return [task(s) for s in shards]
-    if client is not None:
-        return _run(client, task, shards)
-    with scheduler_client(spec) as own:
-        return _run(own, task, shards)
+        yield from (task(s) for s in shards)
+    elif client is not None:
+        yield from _run(client, task, shards)
+    else:
+        with scheduler_client(spec) as own:
+            yield from _run(own, task, shards)
 
 
-def _run(client: Any, task: Callable[..., Any], shards: Sequence[Any]) -> list[Any]:
+def _run(client: Any, task: Callable[..., Any], shards: Sequence[Any]) -> Iterator[Any]:
     futures = client.map(task, list(shards), pure=False)
     try:
-        return client.gather(futures)
+        for k in range(len(futures)):
+            result = futures[k].result()
+            futures[k] = None
+            yield result
     finally:
-        client.cancel(futures)
+        client.cancel([f for f in futures if f is not None])
 
 
 # --- tokenize and count, shard by shard ---------------------------------------------------------------
@@ -320,40 +332,93 @@ def merge_counts(parts: Sequence[ShardCounts], docvars: pd.DataFrame | None = No
     the ids only. ``vocab``: use these columns instead (every term of the parts must be among
     them), e.g. to give a second set of counts the columns of a merged matrix. ``compact``: 32-bit
     counts and indices (half the memory; sums over the matrix are still 64-bit) when they fit.
+    (:class:`CountMerger` merges the same way one shard at a time, as the shards arrive.)
     """
-    from .dtm import DocTermMatrix
+    merger = CountMerger()
+    for part in parts:
+        merger.add(part)
+    return merger.result(docvars, vocab=vocab, compact=compact)
 
-    if vocab is None:
-        vocab = sorted(set().union(*(p.vocab for p in parts))) if parts else []
-    vocab = list(vocab)
-    index = {t: j for j, t in enumerate(vocab)}
-    nnz = sum(int(p.indptr[-1]) for p in parts)
-    dt = np.int32 if compact and max(nnz, len(vocab)) < 2**31 - 1 else np.int64
-    indptr, indices, data, ids = [np.zeros(1, dtype=dt)], [], [], []
-    offset = 0
-    for p in parts:
-        unknown = [t for t in p.vocab if t not in index]
+
+class CountMerger:
+    """:func:`merge_counts` fed one shard at a time, so that a run need not hold every shard's
+    result until the last one arrives: each part's terms are mapped to one growing vocabulary as it
+    is added (the shard's own list of term strings is dropped; a term's string is held once), and
+    its cells are kept as 32-bit column numbers and counts. :meth:`result` sorts the vocabulary and
+    renumbers the columns: the same bytes as :func:`merge_counts` on the same parts.
+
+    >>> m = CountMerger()
+    >>> m.add(ShardCounts(("a",), ("犯罪", "外国人"), np.array([0, 2]), np.array([0, 1], np.int32), np.array([1, 2], np.int32)))
+    >>> m.add(ShardCounts(("b",), ("人権",), np.array([0, 1]), np.array([0], np.int32), np.array([3], np.int32)))
+    >>> dtm = m.result()
+    >>> dtm.vocab, dtm.matrix.toarray().tolist()
+    (('人権', '外国人', '犯罪'), [[0, 2, 1], [3, 0, 0]])
+    """
+
+    def __init__(self) -> None:
+        self._index: dict[str, int] = {}
+        self._indices: list[np.ndarray] = []
+        self._data: list[np.ndarray] = []
+        self._lengths: list[np.ndarray] = []
+        self._ids: list[str] = []
+
+    def add(self, part: ShardCounts) -> None:
+        """Take one shard's counts (the next documents in corpus order)."""
+        index = self._index
+        remap = np.fromiter((index.setdefault(t, len(index)) for t in part.vocab), dtype=np.int64, count=len(part.vocab))
+        if len(index) >= 2**31 - 1:
+            raise ConfigError(f"{len(index):,} terms: more than 32-bit column numbers can hold; count fewer n-gram lengths or shards per run")
+        self._indices.append(remap[np.asarray(part.indices)].astype(np.int32) if len(part.indices) else np.zeros(0, np.int32))
+        self._data.append(np.asarray(part.data, dtype=np.int64).astype(np.int32) if _fits32(part.data) else np.asarray(part.data, np.int64))
+        self._lengths.append(np.diff(np.asarray(part.indptr, dtype=np.int64)))
+        self._ids.extend(part.doc_ids)
+
+    def result(self, docvars: pd.DataFrame | None = None, *, vocab: Sequence[str] | None = None,
+               compact: bool = False) -> Any:
+        """The merged :class:`~discourse.dtm.DocTermMatrix` (arguments as for :func:`merge_counts`)."""
+        from .dtm import DocTermMatrix
+
+        seen = list(self._index)
+        vocab = sorted(seen) if vocab is None else list(vocab)
+        column = {t: j for j, t in enumerate(vocab)}
+        unknown = [t for t in seen if t not in column]
         if unknown:
             raise ConfigError(f"vocab lacks the terms {unknown[:3]} of a shard: give a vocabulary that holds every term")
-        remap = np.array([index[t] for t in p.vocab], dtype=dt)
-        indices.append(remap[p.indices] if len(p.indices) else np.zeros(0, dtype=dt))
-        data.append(np.asarray(p.data, dtype=dt))
-        indptr.append((np.asarray(p.indptr[1:], dtype=np.int64) + offset).astype(dt))
-        offset += int(p.indptr[-1])
-        ids.extend(p.doc_ids)
-    matrix = sparse.csr_matrix((np.concatenate(data) if data else np.zeros(0, dt),
-                                np.concatenate(indices) if indices else np.zeros(0, dt),
-                                np.concatenate(indptr)), shape=(len(ids), len(vocab)))
-    del data, indices, indptr
-    if len(set(ids)) != len(ids):
-        raise ConfigError("a doc_id occurs in two shards: doc_ids must be unique across the corpus")
-    frame = pd.DataFrame(index=pd.Index(ids, name="doc_id"))
-    if docvars is not None:
-        missing = [d for d in ids if d not in docvars.index]
-        if missing:
-            raise ConfigError(f"docvars lack the documents {missing[:3]}: give docvars indexed by doc_id")
-        frame = docvars.loc[ids]
-    return DocTermMatrix(matrix, tuple(vocab), frame)
+        ids = self._ids
+        if len(set(ids)) != len(ids):
+            raise ConfigError("a doc_id occurs in two shards: doc_ids must be unique across the corpus")
+        lengths = np.concatenate(self._lengths) if self._lengths else np.zeros(0, np.int64)
+        nnz = int(lengths.sum())
+        dt = np.int32 if compact and max(nnz, len(vocab)) < 2**31 - 1 else np.int64
+        perm = np.fromiter((column[t] for t in seen), dtype=dt, count=len(seen))
+        indices = perm[np.concatenate(self._indices)] if nnz else np.zeros(0, dt)
+        self._indices.clear()
+        data = np.concatenate(self._data).astype(dt, copy=False) if nnz else np.zeros(0, dt)
+        self._data.clear()
+        indptr = np.zeros(len(ids) + 1, dtype=dt)
+        np.cumsum(lengths, out=indptr[1:])
+        matrix = sparse.csr_matrix((data, indices, indptr), shape=(len(ids), len(vocab)))
+        matrix.has_sorted_indices = False
+        matrix.sort_indices()
+        return DocTermMatrix(matrix, tuple(vocab), aligned(docvars, ids))
+
+
+def aligned(docvars: pd.DataFrame | None, ids: Sequence[str]) -> pd.DataFrame:
+    """``docvars`` (indexed by ``doc_id``) in the order of ``ids``: the frame itself when it is
+    already in that order (no copy: docvars are never edited in place), else its rows taken."""
+    if docvars is None:
+        return pd.DataFrame(index=pd.Index(ids, name="doc_id"))
+    if len(docvars) == len(ids) and docvars.index.equals(pd.Index(ids)):
+        return docvars
+    missing = [d for d in ids if d not in docvars.index]
+    if missing:
+        raise ConfigError(f"docvars lack the documents {missing[:3]}: give docvars indexed by doc_id")
+    return docvars.loc[ids]
+
+
+def _fits32(data: Any) -> bool:
+    data = np.asarray(data)
+    return data.dtype == np.int32 or (len(data) == 0 or (int(data.max()) < 2**31 and int(data.min()) >= -(2**31)))
 
 
 def peak_rss_mb() -> float:
@@ -375,5 +440,5 @@ def write_jsonl(records: Sequence[dict[str, Any]], path: str | os.PathLike[str])
     return path
 
 
-__all__ = ["FileShard", "Scheduler", "ShardCounts", "corpus_files", "count_shard", "map_shards", "merge_counts", "parquet_shard",
+__all__ = ["FileShard", "Scheduler", "ShardCounts", "CountMerger", "corpus_files", "count_shard", "iter_shards", "map_shards", "merge_counts", "parquet_shard",
            "peak_rss_mb", "plan_file_shards", "read_shard", "scheduler_client", "shard_records", "write_jsonl"]

@@ -360,10 +360,7 @@ class Corpus:
         """One row per document, index ``doc_id``; columns side, actor, genre, date, year (nullable
         Int64), title, source, language, then any extra fields. A copy: editing it changes nothing."""
         if self._docvars is None:
-            rows = [{**{k: v for k, v in d.to_dict().items() if k != "text"}, "year": d.year} for d in self._docs]
-            frame = pd.DataFrame(rows, columns=[c for c in _columns(rows) if c != "text"])
-            frame["year"] = frame["year"].astype("Int64")
-            self._docvars = frame.set_index("doc_id")
+            self._docvars = docvars_frame([docvar_row(d) for d in self._docs])
         return self._docvars.copy()
 
     # --- verbs (return new corpora) -------------------------------------------------------
@@ -380,6 +377,10 @@ class Corpus:
             if name not in docvars.columns:
                 check_choice("docvar", name, docvars.columns)
             keep &= _match(docvars[name], value, name)
+        return self._take(keep)
+
+    def _take(self, keep: np.ndarray) -> "Corpus":
+        """The documents where ``keep`` is true, in order, with this corpus's problems."""
         return Corpus([d for d, k in zip(self._docs, keep) if k], self._problems)
 
     def _mask(self, mask: Sequence[bool] | Callable[[Document], bool] | None) -> np.ndarray:
@@ -399,11 +400,16 @@ class Corpus:
         values = [None if _is_missing(v) else v for v in docvars[by].tolist()]
         if any(isinstance(v, (list, dict, set)) for v in values):
             raise ConfigError(f"by={by!r}: docvar {by!r} holds lists or dicts: group by a docvar with single values")
-        groups: dict[Any, list[Document]] = {}
-        for doc, value in zip(self._docs, values):
-            groups.setdefault(value, []).append(doc)
+        groups: dict[Any, list[int]] = {}
+        for i, value in enumerate(values):
+            groups.setdefault(value, []).append(i)
         keys = sorted((k for k in groups if k is not None), key=lambda k: (type(k).__name__, k))
-        return {k: Corpus(groups[k], self._problems) for k in keys + ([None] if None in groups else [])}
+        out = {}
+        for k in keys + ([None] if None in groups else []):
+            keep = np.zeros(len(self), dtype=bool)
+            keep[groups[k]] = True
+            out[k] = self._take(keep)
+        return out
 
     def sample(self, n: int, *, random_state: int = 0, replace: bool = False) -> "Corpus":
         """``n`` documents drawn with ``numpy.random.default_rng(random_state)``, in corpus order
@@ -437,6 +443,18 @@ class Corpus:
 def _strip_location(problem: Problem) -> str:
     prefix = where(problem.path, problem.line) + ": "
     return problem.message[len(prefix):] if problem.message.startswith(prefix) else problem.message
+
+
+def docvar_row(doc: Document) -> dict[str, Any]:
+    """The docvars of one document as a dict (its row of :attr:`Corpus.docvars`, with ``doc_id``)."""
+    return {**{k: v for k, v in doc.to_dict().items() if k != "text"}, "year": doc.year}
+
+
+def docvars_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """:attr:`Corpus.docvars` from the documents' :func:`docvar_row` dicts."""
+    frame = pd.DataFrame(rows, columns=[c for c in _columns(rows) if c != "text"])
+    frame["year"] = frame["year"].astype("Int64")
+    return frame.set_index("doc_id")
 
 
 def _columns(rows: list[dict[str, Any]]) -> list[str]:

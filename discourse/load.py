@@ -624,7 +624,7 @@ class _Seen:
 
     def __init__(self, fuzzy: bool = False) -> None:
         self.ids: dict[str, str] = {}
-        self.texts: dict[str, tuple[str, str]] = {}
+        self.texts: dict[bytes, tuple[str, str]] = {}   # b"=" or b"~" + sha256 digest: exact or layout-insensitive
         self.near = NearDuplicateIndex() if fuzzy else None
 
     def forget_texts(self) -> None:
@@ -637,7 +637,8 @@ class _Seen:
         if doc.doc_id in self.ids:
             raise located_error(loc, "doc_id", f"field 'doc_id': {doc.doc_id!r} is used twice (first at "
                                 f"{self.ids[doc.doc_id]})", "give each document its own id", doc_id=doc.doc_id)
-        for kind, key in (("identical to", doc.content_hash), ("a near-duplicate of", near_duplicate_key(doc.text))):
+        keys = (b"=" + bytes.fromhex(doc.content_hash), b"~" + _near_digest(doc.text))
+        for kind, key in zip(("identical to", "a near-duplicate of"), keys):
             if key in self.texts:
                 other, other_loc = self.texts[key]
                 raise located_error(loc, "text", f"field 'text': {kind} {other!r} ({other_loc})",
@@ -649,7 +650,7 @@ class _Seen:
                                 f"{similarity:.0%} of character 5-grams shared)", "remove one of them",
                                 doc_id=doc.doc_id)
         self.ids[doc.doc_id] = loc
-        self.texts[doc.content_hash] = self.texts[near_duplicate_key(doc.text)] = (doc.doc_id, loc)
+        self.texts[keys[0]] = self.texts[keys[1]] = (doc.doc_id, loc)
         if self.near is not None:
             self.near.add(doc.text, (doc.doc_id, loc))
 
@@ -664,7 +665,11 @@ def _core(text: str) -> str:
 def near_duplicate_key(text: str) -> str:
     """Hash of the text after NFKC, case folding and removal of whitespace and punctuation, so
     copies that differ only in layout, width or punctuation share a key."""
-    return "near:" + hashlib.sha256(_core(text).encode("utf-8")).hexdigest()
+    return "near:" + _near_digest(text).hex()
+
+
+def _near_digest(text: str) -> bytes:
+    return hashlib.sha256(_core(text).encode("utf-8")).digest()
 
 
 class NearDuplicateIndex:

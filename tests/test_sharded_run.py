@@ -3,6 +3,7 @@ tables byte-identical to the in-memory run, in this process with several shards 
 LocalCluster of 2 worker processes."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from pathlib import Path
@@ -15,7 +16,7 @@ from discourse.compute import plan_file_shards
 from discourse.errors import ConfigError
 from discourse.experiment.config import load_experiment
 from discourse.experiment.run import run_experiment
-from discourse.experiment.sharded import index_corpus, split_pieces, streaming_enabled
+from discourse.experiment.sharded import IndexedCorpus, index_corpus, split_pieces, streaming_enabled
 from discourse.corpus import Document
 from discourse.resources import corpora_dir
 
@@ -148,6 +149,33 @@ def test_index_matches_read_corpus(tmp_path):
     assert [d for t in kept.tasks() for d in t.doc_ids] == full.subset(side="state").doc_ids
     assert list(index.texts) == full.texts and index.texts[7] == full.texts[7]
     assert list(kept.texts) == full.subset(side="state").texts
+
+
+def test_index_holds_columns_and_gives_the_documents_without_text(tmp_path):
+    """The index keeps docvars as a table and arrays (no Document per document); its documents,
+    groups, subsets, keys and texts are those of the corpus read whole, extras and missing years
+    included."""
+    lines = DEMO.read_text(encoding="utf-8").splitlines()[:30]
+    recs = [json.loads(line) for line in lines]
+    recs[3]["outlet"], recs[4]["pages"] = "朝日", 12          # extras present in some documents only
+    recs[5].pop("date", None)
+    path = tmp_path / "corpus.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in recs), encoding="utf-8")
+    full, index = read_corpus(path), index_corpus(path, shard_bytes=5000)
+    assert not hasattr(index, "_index") and isinstance(index.index.line, np.ndarray)
+    assert index.docvars.equals(full.docvars) and list(index.docvars.dtypes) == list(full.docvars.dtypes)
+    assert list(index) == [dataclasses.replace(d, text="") for d in full]
+    assert index[4] == index[full[4].doc_id] == dataclasses.replace(full[4], text="")
+    assert index.content_keys == [f"{d.doc_id}:{d.language}:{d.content_hash}" for d in full]
+    groups, whole = index.group("side"), full.group("side")
+    assert list(groups) == list(whole)
+    for side, part in groups.items():
+        assert isinstance(part, IndexedCorpus) and part.doc_ids == whole[side].doc_ids
+        assert list(part.texts) == whole[side].texts and part.n_chars == [len(t) for t in whole[side].texts]
+    late = index.subset(lambda d: d.year is not None and d.year % 2 == 0)
+    assert 0 < len(late) < len(index)
+    assert late.doc_ids == full.subset(lambda d: d.year is not None and d.year % 2 == 0).doc_ids
+    assert late.texts[-1] == full.subset(lambda d: d.year is not None and d.year % 2 == 0).texts[-1]
 
 
 def test_folder_of_part_files(tmp_path):

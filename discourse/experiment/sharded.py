@@ -4,12 +4,12 @@ or on Dask (``[compute]`` of an experiment; ``docs/scale.md``).
 With streaming on (:func:`streaming_enabled`), ``validate`` reads the corpus once to check every
 record and keeps only what the stages need of it (docvars, doc ids, character counts, where each
 document lives: an :class:`IndexedCorpus`, without texts). The tokens stage then sends one task
-per shard (:func:`shard_task`, through :func:`discourse.compute.map_shards` and the configured
+per shard (:func:`shard_task`, through :func:`discourse.compute.iter_shards` and the configured
 scheduler): the task reads its byte range of the corpus file, tokenizes the run's documents in it
 (documents longer than ``compute.piece_chars`` in pieces cut at sentence boundaries) and returns
 compact per-document counts for what the metrics ask for (term counts, n-gram counts, the span
 counts of each collocation node, the sentence cells of each co-occurrence). The counts merge in
-file order (:func:`merge_results`) into a :class:`~discourse.dtm.DocTermMatrix` and the count
+file order as the shards finish (:class:`ResultMerger`, so one shard's result is held at a time) into a :class:`~discourse.dtm.DocTermMatrix` and the count
 objects of :mod:`discourse.metrics` (``CollocationCounts``, ``CooccurrenceCounts``), and the
 metric functions compute their tables from them: the formulas stay in the metric modules, and
 the tables are the bytes of the in-memory run. Frame coding runs shard by shard too
@@ -25,13 +25,13 @@ import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from ..compute import FileShard, Scheduler, ShardCounts, corpus_files, map_shards, merge_counts, peak_rss_mb, \
+from ..compute import CountMerger, FileShard, aligned, Scheduler, ShardCounts, corpus_files, iter_shards, peak_rss_mb, \
     plan_file_shards, scheduler_client, shard_records
 from ..corpus import Corpus, Document
 from ..errors import ConfigError, CorpusError
@@ -83,12 +83,16 @@ class ShardTask:
     doc_ids: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Where:
+    """Where the indexed documents live, one entry per document in file order (NumPy arrays, no
+    object per document): shard number, line, characters and the sha256 of the text."""
+
     shards: tuple[FileShard, ...]
-    place: dict[str, tuple[int, int]]          # doc_id -> (shard number, line)
-    n_chars: dict[str, int]
-    keys: dict[str, str]                       # doc_id -> "<doc_id>:<language>:<sha256 of text>"
+    shard: np.ndarray          # int32
+    line: np.ndarray           # int64
+    n_chars: np.ndarray        # int64
+    digest: np.ndarray         # uint8, one row of 32 bytes per document: sha256 of its text
 
 
 class ShardTextSequence(Sequence[str]):
@@ -108,23 +112,52 @@ class ShardTextSequence(Sequence[str]):
     def __getitem__(self, i: Any) -> Any:
         if isinstance(i, slice):
             return list(self)[i]
-        doc_id = self._corpus.doc_ids[i]
-        k, line = self._corpus.index.place[doc_id]
-        return read_documents(ShardTask(self._corpus.index.shards[k], (line,), (doc_id,)))[0].text
+        c = self._corpus
+        r = c._rows[i]
+        task = ShardTask(c.index.shards[c.index.shard[r]], (int(c.index.line[r]),), (c.doc_ids[i],))
+        return read_documents(task)[0].text
 
 
 class IndexedCorpus(Corpus):
-    """A corpus read for its docvars only: the documents carry no text (``texts`` reads them back
-    from the files, shard by shard, when iterated); each document's shard and line, character
-    count and content key are kept (:meth:`tasks`). ``subset`` keeps the index."""
+    """A corpus read for its docvars only, held as columns (the docvars table and NumPy arrays, no
+    :class:`Document` per document, so a corpus of 10^5-10^6 documents costs some 100 bytes each):
+    ``texts`` reads the texts back from the files, shard by shard, when iterated; each document's
+    shard and line, character count and content key are kept (:meth:`tasks`). Iterating yields
+    documents without text, made on access. ``subset`` and ``group`` keep the index."""
 
-    def __init__(self, documents: Sequence[Document], problems: Sequence[Any] = (), *, index: _Where):
-        super().__init__(documents, problems)
+    def __init__(self, docvars: pd.DataFrame, problems: Sequence[Any] = (), *, index: _Where,
+                 rows: np.ndarray | None = None):
+        self._docvars = docvars
+        self._problems = tuple(problems)
         self.index = index
+        self._rows = np.arange(len(docvars)) if rows is None else rows
 
     def __repr__(self) -> str:
         skipped = f", {len(self.problems)} problems" if self.problems else ""
         return f"<IndexedCorpus: {len(self)} documents, {sum(self.n_chars)} characters in {len(self.tasks())} shards{skipped}>"
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __iter__(self) -> Iterator[Document]:
+        return iter(self._docs)
+
+    def __getitem__(self, key: int | str) -> Document:
+        if isinstance(key, str):
+            where = self._docvars.index.get_indexer([key])[0]
+            if where < 0:
+                raise KeyError(key)
+            key = int(where)
+        return _document(self._docvars.index[key], self._docvars.iloc[key])
+
+    @property
+    def _docs(self) -> tuple[Document, ...]:  # type: ignore[override]
+        """The documents (without text), made from the docvars when asked for."""
+        return tuple(_document(doc_id, row) for doc_id, row in self._docvars.iterrows())
+
+    @property
+    def doc_ids(self) -> list[str]:
+        return self._docvars.index.tolist()
 
     @property
     def texts(self) -> ShardTextSequence:  # type: ignore[override]
@@ -133,25 +166,40 @@ class IndexedCorpus(Corpus):
     @property
     def n_chars(self) -> list[int]:
         """Characters of each document's text."""
-        return [self.index.n_chars[d] for d in self.doc_ids]
+        return self.index.n_chars[self._rows].tolist()
 
     @property
     def content_keys(self) -> list[str]:
         """``doc_id:language:sha256`` of each document (the stage-cache key of the in-memory corpus)."""
-        return [self.index.keys[d] for d in self.doc_ids]
+        digests = self.index.digest[self._rows]
+        return [f"{d}:{lang}:{h.tobytes().hex()}" for d, lang, h in zip(self.doc_ids, self._docvars["language"], digests)]
 
-    def subset(self, mask: Any = None, **equals: Any) -> "IndexedCorpus":
-        kept = Corpus.subset(self, mask, **equals)
-        return IndexedCorpus(kept.documents, self.problems, index=self.index)
+    def _take(self, keep: np.ndarray) -> "IndexedCorpus":
+        return IndexedCorpus(self._docvars[keep], self._problems, index=self.index, rows=self._rows[keep])
 
     def tasks(self) -> list[ShardTask]:
         """One :class:`ShardTask` per shard holding documents of this corpus, in file order."""
-        by_shard: dict[int, list[tuple[int, str]]] = {}
-        for doc_id in self.doc_ids:
-            k, line = self.index.place[doc_id]
-            by_shard.setdefault(k, []).append((line, doc_id))
-        return [ShardTask(self.index.shards[k], tuple(line for line, _ in sorted(items)), tuple(d for _, d in sorted(items)))
-                for k, items in sorted(by_shard.items())]
+        shard, line = self.index.shard[self._rows], self.index.line[self._rows]
+        order = np.lexsort((line, shard))
+        ids = self.doc_ids
+        tasks = []
+        for k in np.unique(shard).tolist():
+            here = order[shard[order] == k]
+            tasks.append(ShardTask(self.index.shards[k], tuple(line[here].tolist()), tuple(ids[i] for i in here)))
+        return tasks
+
+
+def _document(doc_id: str, row: pd.Series) -> Document:
+    """A document without text from its docvars row (missing extras left out)."""
+    from ..corpus import META_FIELDS
+
+    def given(v: Any) -> bool:
+        return not (v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)))
+
+    meta = {k: row[k] for k in META_FIELDS if k in row.index}
+    extra = {k: v for k, v in row.items() if k not in META_FIELDS and k != "year" and given(v)}
+    year = row["year"] if given(row["year"]) else None
+    return Document(doc_id, "", **meta, extra=extra, year=None if year is None else int(year))
 
 
 def index_corpus(path: str | Path, *, strict: bool = False, shard_bytes: int = 4 << 20) -> IndexedCorpus:
@@ -161,23 +209,27 @@ def index_corpus(path: str | Path, *, strict: bool = False, shard_bytes: int = 4
 
     >>> index_corpus("corpora/demo", shard_bytes=100_000).tasks()[0].shard.stop  # doctest: +SKIP
     """
+    from ..corpus import docvar_row, docvars_frame
     from ..load import _build, _schema, _Seen, _warn
 
     files = corpus_files(path)
     rules, seen = _schema(None, files[0]), _Seen()
     shards = tuple(plan_file_shards(path, target_bytes=shard_bytes))
-    docs: list[Document] = []
+    rows: list[dict[str, Any]] = []
     problems: list[Any] = []
-    place, n_chars, keys = {}, {}, {}
-    for k, shard in enumerate(shards):
-        for record in shard_records(shard):
+    shard, line, n_chars, digest = [], [], [], []
+    for k, part_shard in enumerate(shards):
+        for record in shard_records(part_shard):
             part = _build(iter([record]), strict, schema=rules, seen=seen)
             problems.extend(part.problems)
             for doc in part:
-                place[doc.doc_id], n_chars[doc.doc_id] = (k, record[1]), len(doc.text)
-                keys[doc.doc_id] = f"{doc.doc_id}:{doc.language}:{doc.content_hash}"
-                docs.append(dataclasses.replace(doc, text=""))
-    corpus = IndexedCorpus(docs, problems, index=_Where(shards, place, n_chars, keys))
+                rows.append(docvar_row(doc))
+                shard.append(k), line.append(record[1]), n_chars.append(len(doc.text))
+                digest.append(bytes.fromhex(doc.content_hash))
+    del seen
+    where = _Where(shards, np.asarray(shard, np.int32), np.asarray(line, np.int64), np.asarray(n_chars, np.int64),
+                   np.frombuffer(b"".join(digest), np.uint8).reshape(-1, 32))
+    corpus = IndexedCorpus(docvars_frame(rows), problems, index=where)
     _warn(corpus, files[0] if len(files) == 1 else Path(path))
     return corpus
 
@@ -331,16 +383,21 @@ def _code(coder: Any, pieces: Corpus, docs: Sequence[Document], owner: np.ndarra
 
 
 # --- running and merging -----------------------------------------------------------------------------
-def run_tasks(tasks: Sequence[ShardTask], job: ShardJob, scheduler: str, stats: dict[str, float] | None = None) -> list[ShardResult]:
-    """:func:`shard_task` for every task, on the scheduler; ``stats`` receives the shard count, the
-    corpus characters and the peak memory of the workers (MB)."""
+def iter_tasks(tasks: Sequence[ShardTask], job: ShardJob, scheduler: str,
+               stats: dict[str, float] | None = None) -> Iterator[ShardResult]:
+    """:func:`shard_task` for every task, on the scheduler, yielded in file order as they are done;
+    ``stats`` receives, once all are done, the shard count, the corpus characters and the peak
+    memory of the workers (MB)."""
+    n = chars = 0
+    peaks = [0.0]
     with scheduler_client(scheduler) as client:
-        results = map_shards(shard_task, tasks, scheduler, client=client, job=job)
-        workers = list(client.run(peak_rss_mb).values()) if client is not None else []
+        for result in iter_shards(shard_task, tasks, scheduler, client=client, job=job):
+            n, chars = n + 1, chars + result.n_chars
+            peaks.append(result.peak_rss_mb)
+            yield result
+        peaks += list(client.run(peak_rss_mb).values()) if client is not None else []
     if stats is not None:
-        stats.update(shards=len(results), chars=sum(r.n_chars for r in results),
-                     worker_peak_rss_mb=max([r.peak_rss_mb for r in results] + workers, default=0.0))
-    return results
+        stats.update(shards=n, chars=chars, worker_peak_rss_mb=max(peaks))
 
 
 @dataclass(frozen=True, eq=False)
@@ -354,23 +411,58 @@ class MergedCounts:
     cooccurrence: dict[str, Any]
 
 
-def merge_results(results: Sequence[ShardResult], docvars: pd.DataFrame, job: ShardJob) -> MergedCounts:
-    """Merge the shards' counts in shard order (the documents in file order)."""
-    from ..metrics.association import CooccurrenceCounts
-    from ..metrics.collocations import CollocationCounts
+class ResultMerger:
+    """Merges the shards' results in file order as they arrive (:class:`~discourse.compute.CountMerger`
+    for every count matrix), keeping the coders' labels; :meth:`result` gives the
+    :class:`MergedCounts`."""
 
-    ids = [d for r in results for d in r.doc_ids]
-    frame = docvars.loc[ids]
-    dtm = merge_counts([r.counts for r in results], frame, compact=True) if job.count else None
-    ngrams = {n: merge_counts([r.ngrams[n] for r in results], frame, compact=True) for n in job.ngrams}
-    colls = {}
-    for key, node, window, valuetype in job.collocations:
-        span = merge_counts([r.spans[key][0] for r in results], frame, vocab=dtm.vocab, compact=True).matrix
-        freq = np.concatenate([r.spans[key][1] for r in results]) if results else np.zeros(0, np.int64)
-        colls[key] = CollocationCounts(dtm, span, freq, node, window, valuetype)
-    cells = {key: CooccurrenceCounts(np.vstack([r.cells[key] for r in results]) if results else np.zeros((0, 4)),
-                                     frame, tuple(a), tuple(b)) for key, a, b in job.cooccurrence}
-    return MergedCounts(dtm, ngrams, colls, cells)
+    def __init__(self, job: ShardJob):
+        self.job = job
+        self.counts = CountMerger()
+        self.ngrams = {n: CountMerger() for n in job.ngrams}
+        self.spans: dict[str, tuple[CountMerger, list[np.ndarray]]] = {key: (CountMerger(), []) for key, *_ in job.collocations}
+        self.cells: dict[str, list[np.ndarray]] = {key: [] for key, *_ in job.cooccurrence}
+        self.labels: list[pd.DataFrame] = []
+        self.ids: list[str] = []
+
+    def add(self, r: ShardResult) -> None:
+        self.ids.extend(r.doc_ids)
+        if self.job.count:
+            self.counts.add(r.counts)
+        for n, merger in self.ngrams.items():
+            merger.add(r.ngrams[n])
+        for key, (merger, freq) in self.spans.items():
+            merger.add(r.spans[key][0])
+            freq.append(r.spans[key][1])
+        for key, parts in self.cells.items():
+            parts.append(r.cells[key])
+        if r.labels is not None and len(r.labels):
+            self.labels.append(r.labels)
+
+    def result(self, docvars: pd.DataFrame) -> MergedCounts:
+        from ..metrics.association import CooccurrenceCounts
+        from ..metrics.collocations import CollocationCounts
+
+        frame = aligned(docvars, self.ids)
+        dtm = self.counts.result(frame, compact=True) if self.job.count else None
+        ngrams = {n: m.result(frame, compact=True) for n, m in self.ngrams.items()}
+        colls = {}
+        for key, node, window, valuetype in self.job.collocations:
+            merger, freq = self.spans[key]
+            span = merger.result(frame, vocab=dtm.vocab, compact=True).matrix
+            colls[key] = CollocationCounts(dtm, span, np.concatenate(freq) if freq else np.zeros(0, np.int64),
+                                           node, window, valuetype)
+        cells = {key: CooccurrenceCounts(np.vstack(self.cells[key]) if self.cells[key] else np.zeros((0, 4)),
+                                         frame, tuple(a), tuple(b)) for key, a, b in self.job.cooccurrence}
+        return MergedCounts(dtm, ngrams, colls, cells)
+
+
+def merge_results(results: Iterable[ShardResult], docvars: pd.DataFrame, job: ShardJob) -> MergedCounts:
+    """Merge the shards' counts in shard order (the documents in file order)."""
+    merger = ResultMerger(job)
+    for r in results:
+        merger.add(r)
+    return merger.result(docvars)
 
 
 # --- the stages' streaming paths -------------------------------------------------------------------------
@@ -425,10 +517,12 @@ def stream_tokens(ctx: "Context") -> None:
     source, coder = early_coder(ctx.cfg)
     job = dataclasses.replace(metric_job(ctx), coder=coder, keep_text=bool(ctx.cfg.framing.mention))
     t0 = time.perf_counter()
-    results = run_tasks(corpus.tasks(), job, ctx.cfg.compute.scheduler, stats)
-    ctx.results["counts"] = merge_results(results, corpus.docvars, job)
+    merger = ResultMerger(job)
+    for result in iter_tasks(corpus.tasks(), job, ctx.cfg.compute.scheduler, stats):
+        merger.add(result)
+    ctx.results["counts"] = merger.result(corpus._docvars)   # the corpus's own table (docvars are never edited in place)
     if coder is not None:
-        ctx.results["streamed_labels"] = (source, _concat_labels(results, coder))
+        ctx.results["streamed_labels"] = (source, _concat_labels(merger.labels, coder))
     ctx.cache_hits["tokens"] = False
     ctx.measures.update({"tokens_shards": int(stats["shards"]), "tokens_worker_peak_rss_mb": round(stats["worker_peak_rss_mb"], 1)})
     log.info("streamed %d shards (%d characters) in %.1f s on %s", stats["shards"], stats["chars"],
@@ -473,11 +567,12 @@ def code_labels(ctx: "Context", coder: Any, source: str = "") -> pd.DataFrame:
         return done[1]
     corpus = ctx.results["corpus"]
     job = ShardJob(count=False, coder=coder, keep_text=bool(ctx.cfg.framing.mention), piece_chars=ctx.cfg.compute.piece_chars)
-    return _concat_labels(run_tasks(corpus.tasks(), job, ctx.cfg.compute.scheduler), coder)
+    parts = [r.labels for r in iter_tasks(corpus.tasks(), job, ctx.cfg.compute.scheduler)
+             if r.labels is not None and len(r.labels)]
+    return _concat_labels(parts, coder)
 
 
-def _concat_labels(results: Sequence[ShardResult], coder: Any) -> pd.DataFrame:
-    parts = [r.labels for r in results if r.labels is not None and len(r.labels)]
+def _concat_labels(parts: list[pd.DataFrame], coder: Any) -> pd.DataFrame:
     if not parts:
         return coder.code_corpus(Corpus([])).labels
     return pd.concat(parts, ignore_index=True)
@@ -497,6 +592,6 @@ def check_streaming(cfg: "ExperimentConfig", where: str) -> list[str]:
     return [f"compute: streaming on {c.scheduler}, shards of {c.shard_bytes} bytes, pieces of {c.piece_chars} characters"]
 
 
-__all__ = ["IndexedCorpus", "MergedCounts", "ShardJob", "ShardResult", "ShardTask", "check_streaming", "code_labels",
-           "index_corpus", "merge_results", "metric_job", "read_documents", "run_tasks", "shard_task", "split_pieces",
+__all__ = ["IndexedCorpus", "MergedCounts", "ResultMerger", "ShardJob", "ShardResult", "ShardTask", "check_streaming", "code_labels",
+           "index_corpus", "iter_tasks", "merge_results", "metric_job", "read_documents", "shard_task", "split_pieces",
            "stream_dtm", "stream_metric", "stream_tokens", "streaming_enabled"]

@@ -207,15 +207,26 @@ def test_pieces_cut_at_sentence_starts():
 # --- byte-identical tables ---------------------------------------------------------------------------------
 def test_streamed_run_equals_in_memory_run(tmp_path, monkeypatch):
     """Six shards, documents over 1,000 characters in pieces (24 demo documents are longer), frame
-    prevalence from the dictionary coder's codes summed per document in the shards: every table is
-    the in-memory run's bytes."""
+    prevalence from the dictionary coder's codes summed per document in the shards, the tokenizers
+    remade before every shard (their term tables over a limit of 100 terms): every table is the
+    in-memory run's bytes."""
+    from discourse.experiment import sharded
+    from discourse.framing import _tok
+    from discourse.tokenize import shards as tok_shards
+
     config = _config(tmp_path, True, mention=False)
     memory = _tables(config, ['compute.streaming="off"'], tmp_path / "c1", monkeypatch)
+    made = []
+    monkeypatch.setattr(sharded, "TERMS_LIMIT", 100)
+    monkeypatch.setattr(sharded, "read_documents", lambda task, f=sharded.read_documents: made.append(
+        (id(next(iter(tok_shards._TOOLS.values()), None)), _tok._tokenizer.cache_info().currsize)) or f(task))
     streamed = _tables(config, ['compute.streaming="on"', "compute.shard_bytes=60000", "compute.piece_chars=1000"],
                        tmp_path / "c2", monkeypatch)
     assert {"keyness_G2.csv", "collocations_glob.csv", "cooccurrence_by_side_year.csv", "frequency_bi.csv",
             "frames_prevalence_by_side.csv", "frames_crosstab_side.csv", "frames_gap_state_ngo.csv"} <= set(memory)
     _assert_same(memory, streamed)
+    assert len(made) == 6 and all(n == 0 for _, n in made)           # the coders' tokenizers forgotten each time
+    assert all(tools == id(None) for tools, _ in made[1:])            # and the counting ones
 
 
 def test_streamed_run_on_dask_local_cluster(tmp_path, monkeypatch):

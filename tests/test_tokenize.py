@@ -678,3 +678,22 @@ def test_dictionary_without_left_id_table_reads_exact_fields(tmp_path: Path) -> 
     text = MIXED + AMBIGUOUS + "第10000001号のキニンとグエン氏。"
     assert list(bare.tokenize(text)) == list(JapaneseTokenizer().tokenize(text))
     assert bare._lattice_tagger is None and {key.count("\x1f") for key in bare._types} == {4}
+
+
+def test_tokenizers_share_one_tagger_per_format_and_thread() -> None:
+    """Each MeCab tagger maps the whole dictionary (and its touched pages count in RSS once per
+    mapping): tokenizers of one process share the tagger of a format; another thread gets its own,
+    and the tokens are the same whichever tokenizer, in any order, parses."""
+    import threading
+
+    a, b = JapaneseTokenizer(compound="affix"), JapaneseTokenizer(compound="none")
+    assert a._tagger is b._tagger and a._exact() is b._exact() and a._tagger is not a._exact()
+    other: list = []
+    t = threading.Thread(target=lambda: other.append(JapaneseTokenizer()._tagger))
+    t.start(), t.join()
+    assert other[0] is not a._tagger
+    text = "来日外国人の検挙人員は1万4,766人で、改正入管法の審議が続いた。"
+    first = [(x.surface, x.lemma, x.pos) for x in a.tokenize(text)]
+    b.tokenize("別の文を先に読ませる。")
+    assert [(x.surface, x.lemma, x.pos) for x in a.tokenize(text)] == first
+    assert [x.surface for x in b.tokenize(text)][:3] == ["来日", "外国", "人"]

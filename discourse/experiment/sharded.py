@@ -306,8 +306,31 @@ def split_pieces(docs: Sequence[Document], piece_chars: int) -> tuple[list[Docum
     return pieces, np.asarray(owner, dtype=np.int64), starts
 
 
+#: a process's tokenizers are remade between shards once they have numbered this many terms
+TERMS_LIMIT = 200_000
+
+
+def forget_vocabularies(limit: int | None = None) -> None:
+    """Drop this process's tokenizers (the counting ones and the frame coders') whose term table
+    holds more than ``limit`` terms, and the coders' sentence cache: between two shards nothing
+    refers to their term numbers, and a corpus that keeps bringing new terms (numbers with units,
+    names) would otherwise grow them shard after shard. The next shard makes new ones (the MeCab
+    taggers, which hold the dictionary, are kept)."""
+    from ..framing import _tok
+    from ..tokenize import shards as tok_shards
+
+    limit = TERMS_LIMIT if limit is None else limit
+    for key, tools in list(tok_shards._TOOLS.items()):
+        if len(tools["ja"].terms) > limit:
+            del tok_shards._TOOLS[key]
+    if _tok._tokenizer.cache_info().currsize and any(len(_tok._tokenizer(lang).terms) > limit for lang in ("ja", "en")):
+        _tok._tokenizer.cache_clear()
+    _tok._CACHE.clear()          # sentences of a shard never come back: the coders' sentence cache only grows
+
+
 def shard_task(task: ShardTask, *, job: ShardJob) -> ShardResult:
     """Read, tokenize, count and code the documents of one shard (runs on a Dask worker or here)."""
+    forget_vocabularies()
     t0 = time.perf_counter()
     docs = read_documents(task)
     pieces, owner, starts = split_pieces(docs, job.piece_chars)
@@ -363,10 +386,7 @@ def _code(coder: Any, pieces: Corpus, docs: Sequence[Document], owner: np.ndarra
     """The coder's sentence labels of the pieces, with the documents' ids, sentence ids and offsets;
     summed per document (:func:`~discourse.metrics.prevalence.document_counts`) unless the text is
     kept (the framed share reads it)."""
-    from ..framing import _tok
-
     labels = coder.code_corpus(pieces, batch_size=CODE_BATCH).labels
-    _tok._CACHE.clear()          # sentences of a shard never come back: the coders' sentence cache only grows
     if len(pieces) != len(docs):
         piece = {p.doc_id: k for k, p in enumerate(pieces)}
         k = labels["doc_id"].map(piece).to_numpy()

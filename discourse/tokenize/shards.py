@@ -166,7 +166,7 @@ def count_compounds(arr: TokenArrays, text: str, terms: list[str], counts: Count
         else:
             parts = _parts(arr, text, int(k[i]), term)
         counts[(term, parts, RULES[r])] += c
-    if len(_PARTS) > 200_000:
+    if len(_PARTS) > 50_000:
         _PARTS.clear()
 
 

@@ -344,8 +344,14 @@ class CountMerger:
     """:func:`merge_counts` fed one shard at a time, so that a run need not hold every shard's
     result until the last one arrives: each part's terms are mapped to one growing vocabulary as it
     is added (the shard's own list of term strings is dropped; a term's string is held once), and
-    its cells are kept as 32-bit column numbers and counts. :meth:`result` sorts the vocabulary and
+    its cells are kept as column numbers and counts. :meth:`result` sorts the vocabulary and
     renumbers the columns: the same bytes as :func:`merge_counts` on the same parts.
+
+    ``spill``: a folder (made if missing) to write the cells to as they arrive instead of keeping
+    them; :meth:`result` then renumbers them a block of rows at a time into a
+    :class:`~discourse._internal.diskcsr.DiskCSR` in that folder (which it removes once the matrix
+    is no longer used), so memory holds the vocabulary and 8 bytes per document, whatever the
+    corpus size.
 
     >>> m = CountMerger()
     >>> m.add(ShardCounts(("a",), ("犯罪", "外国人"), np.array([0, 2]), np.array([0, 1], np.int32), np.array([1, 2], np.int32)))
@@ -355,12 +361,18 @@ class CountMerger:
     (('人権', '外国人', '犯罪'), [[0, 2, 1], [3, 0, 0]])
     """
 
-    def __init__(self) -> None:
+    def __init__(self, spill: str | os.PathLike[str] | None = None) -> None:
         self._index: dict[str, int] = {}
         self._indices: list[np.ndarray] = []
         self._data: list[np.ndarray] = []
         self._lengths: list[np.ndarray] = []
         self._ids: list[str] = []
+        self._largest = 0
+        self._spill = Path(spill) if spill is not None else None
+        if self._spill is not None:
+            self._spill.mkdir(parents=True, exist_ok=True)
+            for name in ("raw-indices.bin", "raw-data.bin"):
+                (self._spill / name).write_bytes(b"")
 
     def add(self, part: ShardCounts) -> None:
         """Take one shard's counts (the next documents in corpus order)."""
@@ -368,10 +380,18 @@ class CountMerger:
         remap = np.fromiter((index.setdefault(t, len(index)) for t in part.vocab), dtype=np.int64, count=len(part.vocab))
         if len(index) >= 2**31 - 1:
             raise ConfigError(f"{len(index):,} terms: more than 32-bit column numbers can hold; count fewer n-gram lengths or shards per run")
-        self._indices.append(remap[np.asarray(part.indices)].astype(np.int32) if len(part.indices) else np.zeros(0, np.int32))
-        self._data.append(np.asarray(part.data, dtype=np.int64).astype(np.int32) if _fits32(part.data) else np.asarray(part.data, np.int64))
+        indices = remap[np.asarray(part.indices)].astype(np.int32) if len(part.indices) else np.zeros(0, np.int32)
+        data = np.asarray(part.data, dtype=np.int64)
+        self._largest = max(self._largest, int(np.abs(data).max()) if len(data) else 0)
         self._lengths.append(np.diff(np.asarray(part.indptr, dtype=np.int64)))
         self._ids.extend(part.doc_ids)
+        if self._spill is None:
+            self._indices.append(indices)
+            self._data.append(data.astype(np.int32) if self._largest < 2**31 else data)
+            return
+        with open(self._spill / "raw-indices.bin", "ab") as fi, open(self._spill / "raw-data.bin", "ab") as fd:
+            indices.tofile(fi)
+            data.tofile(fd)
 
     def result(self, docvars: pd.DataFrame | None = None, *, vocab: Sequence[str] | None = None,
                compact: bool = False) -> Any:
@@ -388,19 +408,43 @@ class CountMerger:
         if len(set(ids)) != len(ids):
             raise ConfigError("a doc_id occurs in two shards: doc_ids must be unique across the corpus")
         lengths = np.concatenate(self._lengths) if self._lengths else np.zeros(0, np.int64)
-        nnz = int(lengths.sum())
-        dt = np.int32 if compact and max(nnz, len(vocab)) < 2**31 - 1 else np.int64
-        perm = np.fromiter((column[t] for t in seen), dtype=dt, count=len(seen))
-        indices = perm[np.concatenate(self._indices)] if nnz else np.zeros(0, dt)
-        self._indices.clear()
-        data = np.concatenate(self._data).astype(dt, copy=False) if nnz else np.zeros(0, dt)
-        self._data.clear()
-        indptr = np.zeros(len(ids) + 1, dtype=dt)
+        indptr = np.zeros(len(ids) + 1, dtype=np.int64)
         np.cumsum(lengths, out=indptr[1:])
-        matrix = sparse.csr_matrix((data, indices, indptr), shape=(len(ids), len(vocab)))
-        matrix.has_sorted_indices = False
-        matrix.sort_indices()
+        nnz = int(indptr[-1])
+        dt = np.int32 if compact and max(nnz, len(vocab), self._largest + 1) < 2**31 - 1 else np.int64
+        perm = np.fromiter((column[t] for t in seen), dtype=dt, count=len(seen))
+        if self._spill is not None:
+            matrix = self._renumber_on_disk(perm, indptr, (len(ids), len(vocab)), dt)
+        else:
+            matrix = _sorted_csr(np.concatenate(self._data) if nnz else np.zeros(0, dt),
+                                 perm[np.concatenate(self._indices)] if nnz else np.zeros(0, dt),
+                                 indptr.astype(dt), (len(ids), len(vocab)), dt)
+            self._indices.clear(), self._data.clear()
         return DocTermMatrix(matrix, tuple(vocab), aligned(docvars, ids))
+
+    def _renumber_on_disk(self, perm: np.ndarray, indptr: np.ndarray, shape: tuple[int, int], dt: Any) -> Any:
+        """The spilled cells renumbered and sorted a block of rows at a time into a DiskCSR."""
+        from ._internal.diskcsr import DiskCSR
+
+        folder, raw_files = self._spill, ("raw-indices.bin", "raw-data.bin")
+        raw = DiskCSR(folder, indptr, shape, np.int64, np.int32, files=raw_files)
+        with open(folder / "indices.bin", "wb") as fi, open(folder / "data.bin", "wb") as fd:
+            for _, block in raw.blocks():
+                part = _sorted_csr(block.data, perm[block.indices], block.indptr, block.shape, dt)
+                part.indices.astype(dt, copy=False).tofile(fi)
+                part.data.tofile(fd)
+        for name in raw_files:
+            (folder / name).unlink()
+        return DiskCSR(folder, indptr, shape, dt, dt, owns_folder=True)
+
+
+def _sorted_csr(data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, shape: tuple[int, int], dt: Any) -> sparse.csr_matrix:
+    """A CSR matrix of ``dt`` cells from renumbered (unsorted) columns, each row sorted by column."""
+    matrix = sparse.csr_matrix((np.asarray(data).astype(dt, copy=False), np.asarray(indices).astype(dt, copy=False),
+                                np.asarray(indptr)), shape=shape)
+    matrix.has_sorted_indices = False
+    matrix.sort_indices()
+    return matrix
 
 
 def aligned(docvars: pd.DataFrame | None, ids: Sequence[str]) -> pd.DataFrame:
@@ -414,11 +458,6 @@ def aligned(docvars: pd.DataFrame | None, ids: Sequence[str]) -> pd.DataFrame:
     if missing:
         raise ConfigError(f"docvars lack the documents {missing[:3]}: give docvars indexed by doc_id")
     return docvars.loc[ids]
-
-
-def _fits32(data: Any) -> bool:
-    data = np.asarray(data)
-    return data.dtype == np.int32 or (len(data) == 0 or (int(data.max()) < 2**31 and int(data.min()) >= -(2**31)))
 
 
 def peak_rss_mb() -> float:

@@ -52,6 +52,10 @@ def column_sums(matrix: sparse.spmatrix, rows: np.ndarray | None = None) -> np.n
     >>> column_sums(sparse.csr_matrix(np.array([[1, 0], [2, 3]])), np.array([False, True])).tolist()
     [2, 3]
     """
+    from ._internal.diskcsr import DiskCSR
+
+    if isinstance(matrix, DiskCSR):
+        return matrix.column_sums(None if rows is None else np.asarray(rows, dtype=bool))
     m = sparse.csr_matrix(matrix)
     weights = np.ones(m.shape[0], dtype=np.int64) if rows is None else np.asarray(rows, dtype=np.int64)
     return np.asarray(m.T @ weights).ravel().astype(np.int64)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,7 @@ from scipy import sparse
 
 from ..compute import CountMerger, FileShard, aligned, Scheduler, ShardCounts, corpus_files, iter_shards, peak_rss_mb, \
     plan_file_shards, scheduler_client, shard_records
+from .._internal.diskcsr import DiskCSR
 from ..corpus import Corpus, Document
 from ..errors import ConfigError, CorpusError
 
@@ -434,13 +436,19 @@ class MergedCounts:
 class ResultMerger:
     """Merges the shards' results in file order as they arrive (:class:`~discourse.compute.CountMerger`
     for every count matrix), keeping the coders' labels; :meth:`result` gives the
-    :class:`MergedCounts`."""
+    :class:`MergedCounts`. ``spill``: a folder for the count matrices' cells (each becomes a
+    :class:`~discourse._internal.diskcsr.DiskCSR` in a subfolder), else they are held in memory."""
 
-    def __init__(self, job: ShardJob):
+    def __init__(self, job: ShardJob, spill: Path | None = None):
         self.job = job
-        self.counts = CountMerger()
-        self.ngrams = {n: CountMerger() for n in job.ngrams}
-        self.spans: dict[str, tuple[CountMerger, list[np.ndarray]]] = {key: (CountMerger(), []) for key, *_ in job.collocations}
+
+        def merger(name: str) -> CountMerger:
+            return CountMerger(None if spill is None else spill / name)
+
+        self.counts = merger("counts")
+        self.ngrams = {n: merger(f"ngrams-{n}") for n in job.ngrams}
+        self.spans: dict[str, tuple[CountMerger, list[np.ndarray]]] = {
+            key: (merger(f"span-{k}"), []) for k, (key, *_) in enumerate(job.collocations)}
         self.cells: dict[str, list[np.ndarray]] = {key: [] for key, *_ in job.cooccurrence}
         self.labels: list[pd.DataFrame] = []
         self.ids: list[str] = []
@@ -537,7 +545,7 @@ def stream_tokens(ctx: "Context") -> None:
     source, coder = early_coder(ctx.cfg)
     job = dataclasses.replace(metric_job(ctx), coder=coder, keep_text=bool(ctx.cfg.framing.mention))
     t0 = time.perf_counter()
-    merger = ResultMerger(job)
+    merger = ResultMerger(job, spill_folder())
     for result in iter_tasks(corpus.tasks(), job, ctx.cfg.compute.scheduler, stats):
         merger.add(result)
     ctx.results["counts"] = merger.result(corpus._docvars)   # the corpus's own table (docvars are never edited in place)
@@ -547,6 +555,22 @@ def stream_tokens(ctx: "Context") -> None:
     ctx.measures.update({"tokens_shards": int(stats["shards"]), "tokens_worker_peak_rss_mb": round(stats["worker_peak_rss_mb"], 1)})
     log.info("streamed %d shards (%d characters) in %.1f s on %s", stats["shards"], stats["chars"],
              time.perf_counter() - t0, ctx.cfg.compute.scheduler)
+
+
+def spill_folder() -> Path:
+    """A new folder under the cache (``$DISCOURSE_CACHE``, default ``.discourse-cache``) for the
+    merged counts of a streamed run, removed when the process exits (each matrix removes its own
+    files as soon as it is no longer used)."""
+    import atexit
+    import tempfile
+
+    from ..cache import default_cache_dir
+
+    root = default_cache_dir() / "spill"
+    root.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="counts-", dir=root))
+    atexit.register(shutil.rmtree, str(folder), True)
+    return folder
 
 
 def stream_metric(ctx: "Context", spec: Any, func: Callable[..., pd.DataFrame], params: dict[str, Any]) -> pd.DataFrame:
@@ -574,7 +598,10 @@ def stream_metric(ctx: "Context", spec: Any, func: Callable[..., pd.DataFrame], 
 def stream_dtm(ctx: "Context", keep: np.ndarray) -> tuple["DocTermMatrix", Any]:
     """The documents ``keep`` of the merged count matrix (unused terms dropped), and their corpus
     (whose ``texts`` the topics stage reads, shard by shard)."""
-    dtm = ctx.results["counts"].dtm.subset(keep)._drop_unused()
+    dtm = ctx.results["counts"].dtm
+    if isinstance(dtm.matrix, DiskCSR):       # the topic models read the whole matrix
+        dtm = dataclasses.replace(dtm, matrix=dtm.matrix.to_csr())
+    dtm = dtm.subset(keep)._drop_unused()
     return dtm, ctx.results["corpus"].subset(keep)
 
 

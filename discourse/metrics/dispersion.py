@@ -29,6 +29,8 @@ from typing import TYPE_CHECKING, Union
 import numpy as np
 from scipy import sparse
 
+from .._internal.diskcsr import as_rows
+
 if TYPE_CHECKING:
     from ..dtm import DocTermMatrix
     from ..tokens import Tokens
@@ -39,7 +41,7 @@ def doc_term_counts(x: Union["Tokens", "DocTermMatrix"]) -> sparse.csr_matrix:
     from ..dtm import DocTermMatrix
 
     if isinstance(x, DocTermMatrix):
-        return sparse.csr_matrix(x.matrix)
+        return as_rows(x.matrix)
     ids = np.asarray(x.ids, dtype=np.int64)
     data = np.ones(len(ids), dtype=np.int64)
     return sparse.csr_matrix((data, (x.doc_index(), ids)), shape=(len(x), len(x.vocab)))
@@ -52,8 +54,9 @@ def dispersion(counts: sparse.spmatrix, rows: np.ndarray | None = None) -> tuple
     """``(range, dp)`` per term (column) over the documents (rows) selected by the boolean ``rows``.
 
     ``range`` counts the documents containing the term; ``dp`` is Gries' DP with document sizes
-    taken from the row sums (NaN for a term absent from every selected document)."""
-    counts = sparse.csr_matrix(counts)
+    taken from the row sums (NaN for a term absent from every selected document). ``counts`` may
+    be a :class:`~discourse._internal.diskcsr.DiskCSR` (its rows are read a block at a time)."""
+    counts = as_rows(counts)
     picked = np.arange(counts.shape[0]) if rows is None else np.flatnonzero(np.asarray(rows, dtype=bool))
     n_terms = counts.shape[1]
     chunks = [picked[a:a + CHUNK_ROWS] for a in range(0, len(picked), CHUNK_ROWS)]

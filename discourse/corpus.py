@@ -360,7 +360,7 @@ class Corpus:
         """One row per document, index ``doc_id``; columns side, actor, genre, date, year (nullable
         Int64), title, source, language, then any extra fields. A copy: editing it changes nothing."""
         if self._docvars is None:
-            self._docvars = docvars_frame([docvar_row(d) for d in self._docs])
+            self._docvars = docvars_frame(self._docs)
         return self._docvars.copy()
 
     # --- verbs (return new corpora) -------------------------------------------------------
@@ -450,11 +450,36 @@ def docvar_row(doc: Document) -> dict[str, Any]:
     return {**{k: v for k, v in doc.to_dict().items() if k != "text"}, "year": doc.year}
 
 
-def docvars_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """:attr:`Corpus.docvars` from the documents' :func:`docvar_row` dicts."""
-    frame = pd.DataFrame(rows, columns=[c for c in _columns(rows) if c != "text"])
-    frame["year"] = frame["year"].astype("Int64")
-    return frame.set_index("doc_id")
+class DocvarColumns:
+    """The docvars of documents added one at a time, kept as one list per column (no dict per
+    document, so a corpus index of 10^5-10^6 documents holds a few pointers each); :meth:`frame`
+    gives :attr:`Corpus.docvars` (missing fields NaN, as in a frame made from the rows)."""
+
+    def __init__(self) -> None:
+        self.columns: dict[str, list[Any]] = {}
+        self.n = 0
+
+    def add(self, doc: Document) -> None:
+        row = docvar_row(doc)
+        for name in row.keys() - self.columns.keys():
+            self.columns[name] = [np.nan] * self.n
+        for name, values in self.columns.items():
+            values.append(row.get(name, np.nan))
+        self.n += 1
+
+    def frame(self) -> pd.DataFrame:
+        order = [c for c in _columns([dict.fromkeys(self.columns)]) if c != "text" and (c in self.columns or not self.n)]
+        frame = pd.DataFrame({c: self.columns[c] for c in order} if self.n else [], columns=order)
+        frame["year"] = frame["year"].astype("Int64")
+        return frame.set_index("doc_id")
+
+
+def docvars_frame(docs: Iterable[Document]) -> pd.DataFrame:
+    """:attr:`Corpus.docvars` of ``docs``."""
+    columns = DocvarColumns()
+    for doc in docs:
+        columns.add(doc)
+    return columns.frame()
 
 
 def _columns(rows: list[dict[str, Any]]) -> list[str]:

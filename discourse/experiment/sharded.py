@@ -211,13 +211,13 @@ def index_corpus(path: str | Path, *, strict: bool = False, shard_bytes: int = 4
 
     >>> index_corpus("corpora/demo", shard_bytes=100_000).tasks()[0].shard.stop  # doctest: +SKIP
     """
-    from ..corpus import docvar_row, docvars_frame
+    from ..corpus import DocvarColumns
     from ..load import _build, _schema, _Seen, _warn
 
     files = corpus_files(path)
     rules, seen = _schema(None, files[0]), _Seen()
     shards = tuple(plan_file_shards(path, target_bytes=shard_bytes))
-    rows: list[dict[str, Any]] = []
+    columns = DocvarColumns()
     problems: list[Any] = []
     shard, line, n_chars, digest = [], [], [], []
     for k, part_shard in enumerate(shards):
@@ -225,13 +225,13 @@ def index_corpus(path: str | Path, *, strict: bool = False, shard_bytes: int = 4
             part = _build(iter([record]), strict, schema=rules, seen=seen)
             problems.extend(part.problems)
             for doc in part:
-                rows.append(docvar_row(doc))
+                columns.add(doc)
                 shard.append(k), line.append(record[1]), n_chars.append(len(doc.text))
                 digest.append(bytes.fromhex(doc.content_hash))
     del seen
     where = _Where(shards, np.asarray(shard, np.int32), np.asarray(line, np.int64), np.asarray(n_chars, np.int64),
                    np.frombuffer(b"".join(digest), np.uint8).reshape(-1, 32))
-    corpus = IndexedCorpus(docvars_frame(rows), problems, index=where)
+    corpus = IndexedCorpus(columns.frame(), problems, index=where)
     _warn(corpus, files[0] if len(files) == 1 else Path(path))
     return corpus
 
@@ -309,7 +309,7 @@ def split_pieces(docs: Sequence[Document], piece_chars: int) -> tuple[list[Docum
 
 
 #: a process's tokenizers are remade between shards once they have numbered this many terms
-TERMS_LIMIT = 200_000
+TERMS_LIMIT = 100_000
 
 
 def forget_vocabularies(limit: int | None = None) -> None:

@@ -23,6 +23,7 @@ import dataclasses
 import hashlib
 import json
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
@@ -464,7 +465,8 @@ class DocvarColumns:
         for name in row.keys() - self.columns.keys():
             self.columns[name] = [np.nan] * self.n
         for name, values in self.columns.items():
-            values.append(row.get(name, np.nan))
+            value = row.get(name, np.nan)
+            values.append(sys.intern(value) if type(value) is str else value)   # side, actor, genre ... repeat
         self.n += 1
 
     def frame(self) -> pd.DataFrame:

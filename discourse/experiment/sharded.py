@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from ..compute import CountMerger, FileShard, aligned, Scheduler, ShardCounts, corpus_files, iter_shards, peak_rss_mb, \
+from ..compute import CountMerger, FileShard, aligned, release_memory, Scheduler, ShardCounts, corpus_files, iter_shards, peak_rss_mb, \
     plan_file_shards, scheduler_client, shard_records
 from .._internal.diskcsr import DiskCSR
 from ..corpus import Corpus, Document
@@ -232,6 +232,8 @@ def index_corpus(path: str | Path, *, strict: bool = False, shard_bytes: int = 4
     where = _Where(shards, np.asarray(shard, np.int32), np.asarray(line, np.int64), np.asarray(n_chars, np.int64),
                    np.frombuffer(b"".join(digest), np.uint8).reshape(-1, 32))
     corpus = IndexedCorpus(columns.frame(), problems, index=where)
+    del columns
+    release_memory()
     _warn(corpus, files[0] if len(files) == 1 else Path(path))
     return corpus
 
@@ -328,6 +330,7 @@ def forget_vocabularies(limit: int | None = None) -> None:
     if _tok._tokenizer.cache_info().currsize and any(len(_tok._tokenizer(lang).terms) > limit for lang in ("ja", "en")):
         _tok._tokenizer.cache_clear()
     _tok._CACHE.clear()          # sentences of a shard never come back: the coders' sentence cache only grows
+    release_memory()
 
 
 def shard_task(task: ShardTask, *, job: ShardJob) -> ShardResult:

@@ -59,6 +59,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # _results, also when loaded by a test
 
 from discourse.corpus import Corpus, Document  # noqa: E402
 from discourse.tokenize import JapaneseTokenizer, tokenize  # noqa: E402

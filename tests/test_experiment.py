@@ -392,7 +392,9 @@ def test_cold_and_warm_demo_runs_write_the_same_bytes_and_the_scores_of_today(tm
     assert len([e for e in entries if e.endswith("-replace.bin")]) == len(list((cold / "figures").glob("*.png"))), entries
     assert len([e for e in entries if e.endswith("-font-subset.bin")]) == 1, entries     # one report, one character set
     summary = pd.read_csv(warm / "tables" / "frames_summary.csv").set_index("coder")
-    today = {"macro_f1": 0.7688378078, "micro_f1": 0.7556468172, "min_frame_f1": 0.6451612903, "lrap": 0.9353087389}
+    # re-recorded when the tokenizer's compound rules and domain_terms 1.2 changed some demo tokens
+    # (住民|同士, 保護者会, 労働局 ...); before: macro 0.7688378078, micro 0.7556468172, lrap 0.9353087389
+    today = {"macro_f1": 0.7661105697, "micro_f1": 0.7528205128, "min_frame_f1": 0.6451612903, "lrap": 0.9360936682}
     for key, value in today.items():
         assert summary.loc["classifier", key] == value, key
     assert summary.loc["dictionary", "macro_f1"] == 0.510526971

@@ -146,3 +146,101 @@ def test_numbers_option_with_surface_form_and_era_year() -> None:
 def test_numbers_option_is_checked() -> None:
     with pytest.raises(ConfigError, match="numbers"):
         tokenize([TEXT], cache_dir=False, numbers="remove")
+
+
+# --- fragments found by corpora/real/keyness_check.py on a real state/NGO sample ------------------
+@pytest.mark.parametrize("text, expected", [
+    # a host takes a chain of suffixes and bound nouns (弁護+士+会, 受刑+者+数) ...
+    ("県の弁護士会は受刑者数と出国者数を調べた。",
+     ["県", "の", "弁護士会", "は", "受刑者数", "と", "出国者数", "を", "調べ", "た", "。"]),
+    # ... but relational markers stay free, so the noun before them keeps its count
+    ("留学生向けの説明会で住民同士が話した。",
+     ["留学生", "向け", "の", "説明会", "で", "住民", "同士", "が", "話し", "た", "。"]),
+    # 局 (bureau) ends the noun before it (a one-character keyness term was cut off 法務|局,
+    # 刑事|局) and still takes suffixes itself (局+長); "addressed to" stays free
+    ("東京法務局と警察庁刑事局、同局の事務局長と局長。",
+     ["東京", "法務局", "と", "警察庁", "刑事局", "、", "同局", "の", "事務局長", "と", "局長", "。"]),
+    ("放送局あての手紙。", ["放送局", "あて", "の", "手紙", "。"]),
+    # a law name takes 改悪 as it takes 改正 and 違反
+    ("市民団体は入管法改悪に反対した。", ["市民", "団体", "は", "入管法改悪", "に", "反対", "し", "た", "。"]),
+])
+def test_suffix_chains_and_law_tails(tok: JapaneseTokenizer, text: str, expected: list[str]) -> None:
+    assert surfaces(tok, text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # editions of yearly publications and chapter/section/paragraph numbers
+    ("令和3年版の報告書は第2章と第5節、第3項にあり、平成30年版と違う。",
+     ["令和3年版", "の", "報告書", "は", "第2章", "と", "第5節", "、", "第3項", "に", "あり", "、", "平成30年版", "と",
+      "違う", "。"]),
+    # labels of notes, figures and tables before or after their number; a bare label stays a word
+    ("詳しくは(注2)と図3-4、表2-1、5-1-2図を見よ(注)。",
+     ["詳しく", "は", "(", "注2", ")", "と", "図3-4", "、", "表2-1", "、", "5-1-2図", "を", "見よ", "(", "注", ")", "。"]),
+    # a label that closes one number does not open the next
+    ("2-1図3-5表で示した。", ["2-1図", "3-5表", "で", "示し", "た", "。"]),
+])
+def test_labels_editions_and_chapters_are_numbers(tok: JapaneseTokenizer, text: str, expected: list[str]) -> None:
+    got = tok.tokenize(text)
+    assert [t.surface for t in got] == expected
+    numerals = [t.surface for t in got if t.pos[:2] == ("名詞", "数詞")]   # what numbers="drop" removes
+    assert numerals == [s for s in expected if any(c.isdigit() for c in s)]
+
+
+def test_labels_and_editions_follow_the_numbers_option() -> None:
+    text = "令和3年版の第2章と図3-4、(注2)によれば検挙件数が増加した。"
+    assert tokenize([text], cache_dir=False).doc_terms(0) == ["検挙件数", "増加"]
+    assert tokenize([text], cache_dir=False, numbers="keep").doc_terms(0) == [
+        "令和3年版", "第2章", "図3-4", "注2", "検挙件数", "増加"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("犯罪白書と警察白書は矯正統計年報を引く。", ["犯罪白書", "と", "警察白書", "は", "矯正統計年報", "を", "引く", "。"]),
+    ("F級受刑者、F級新受刑者、F指標受刑者とF指標入所受刑者の数。",
+     ["F級受刑者", "、", "F級新受刑者", "、", "F指標受刑者", "と", "F指標入所受刑者", "の", "数", "。"]),
+    ("院内集会で理事長声明と民族的少数者の権利を論じた。",
+     ["院内集会", "で", "理事長声明", "と", "民族的少数者", "の", "権利", "を", "論じ", "た", "。"]),
+    ("出入国在留管理局と入国管理センター、視察委員会。", ["出入国在留管理局", "と", "入国管理センター", "、", "視察委員会", "。"]),
+    ("横浜地方法務局は各地の外キ連と話した。", ["横浜", "地方法務局", "は", "各地", "の", "外キ連", "と", "話し", "た", "。"]),
+    ("恣意的拘禁作業部会は人道配慮を求めた。", ["恣意的拘禁作業部会", "は", "人道配慮", "を", "求め", "た", "。"]),
+    ("集団密航と国際犯罪組織に海上保安庁が対応し、保護観察も行う。",
+     ["集団密航", "と", "国際犯罪組織", "に", "海上保安庁", "が", "対応", "し", "、", "保護観察", "も", "行う", "。"]),
+    ("外キ協と全国難民弁護団連絡会議が声明を出した。", ["外キ協", "と", "全国難民弁護団連絡会議", "が", "声明", "を", "出し", "た", "。"]),
+])
+def test_domain_terms_added_from_the_real_sample(tok: JapaneseTokenizer, text: str, expected: list[str]) -> None:
+    assert surfaces(tok, text) == expected
+
+
+def test_domain_terms_version_is_recorded() -> None:
+    assert tokenize(["犯罪白書"], cache_dir=False).settings["domain_terms"]["version"] == "1.2"
+
+
+# --- the measurement script itself ------------------------------------------------------------------
+def _check_script():
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "corpora" / "real" / "keyness_check.py"
+    spec = importlib.util.spec_from_file_location("_keyness_check", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module                   # its dataclasses look their module up
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+def test_keyness_check_flags_the_three_kinds_of_fragment() -> None:
+    check = _check_script()
+    Context, suspicion = check.Context, check.suspicion
+    from collections import Counter
+
+    noun = "名詞-普通名詞-一般"
+    bound_char = Context(n=4, bound=3, pos=Counter({noun: 4}))
+    assert [r[:3] for r in suspicion("国", bound_char, 3)] == ["(a)"]
+    glued = Context(n=4, left=Counter({"犯罪": 3}), pos=Counter({noun: 4}))
+    assert [r[:3] for r in suspicion("白書", glued, 3)] == ["(b)"]
+    affix = Context(n=4, pos=Counter({"接尾辞-名詞的-一般": 4}))
+    assert [r[:3] for r in suspicion("者", affix, 3)] == ["(c)"]
+    verb = Context(n=4, left=Counter({"共に": 4}), pos=Counter({"動詞-一般": 4}))
+    assert suspicion("生きる", verb, 3) == []          # a verb never forms one token with a neighbour
+    assert suspicion("国", Context(n=2, bound=2, pos=Counter({noun: 2})), 3) == []   # too rare to judge
+    assert all(isinstance(reason, str) and reason for reason in check.REVIEWED.values())

@@ -31,6 +31,15 @@ def test_manifest_names_the_training_data(model):
     assert 0 < info["held_out"]["macro_f1_low"] <= info["held_out"]["macro_f1"] <= info["held_out"]["macro_f1_high"]
 
 
+def test_fitted_with_the_current_tokenizer():
+    """The shipped model was fitted with today's tokenizer settings, so loading it does not warn; a
+    tokenizer change that alters tokens must come with a retrained model (corpora/real/train.py)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        FramingClassifier.pretrained()
+    assert not [w for w in caught if "tokenizer settings" in str(w.message)]
+
+
 def test_only_text_features(model):
     blocks = {name.split(":", 1)[0] for name in model.features_.feature_names}
     assert blocks <= {"word", "char", "cue", "marker", "context"}

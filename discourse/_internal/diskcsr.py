@@ -26,8 +26,8 @@ from typing import Any, Iterator
 import numpy as np
 from scipy import sparse
 
-#: cells read at once (about 24 MB of column numbers, counts and their sparse block)
-BLOCK_CELLS = 1 << 21
+#: cells read at once (about 6 MB of column numbers, counts and their sparse block)
+BLOCK_CELLS = 1 << 19
 
 
 class DiskCSR:

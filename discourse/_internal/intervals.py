@@ -22,8 +22,8 @@ def bootstrap_weights(n_units: int, n_boot: int, rng: np.random.Generator) -> np
     return weights
 
 
-#: resample x unit cells drawn at once by :func:`bootstrap_sums` (about 32 MB of draws and weights)
-BOOTSTRAP_BLOCK_CELLS = 1 << 21
+#: resample x unit cells drawn at once by :func:`bootstrap_sums` (about 16 MB of draws and weights)
+BOOTSTRAP_BLOCK_CELLS = 1 << 20
 
 
 def bootstrap_sums(matrix: Any, n_boot: int, rng: np.random.Generator, *, block_cells: int = BOOTSTRAP_BLOCK_CELLS

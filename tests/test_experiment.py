@@ -394,10 +394,12 @@ def test_cold_and_warm_demo_runs_write_the_same_bytes_and_the_scores_of_today(tm
     summary = pd.read_csv(warm / "tables" / "frames_summary.csv").set_index("coder")
     # re-recorded when the tokenizer's compound rules and domain_terms 1.2 changed some demo tokens
     # (住民|同士, 保護者会, 労働局 ...); before: macro 0.7688378078, micro 0.7556468172, lrap 0.9353087389
-    today = {"macro_f1": 0.7661105697, "micro_f1": 0.7528205128, "min_frame_f1": 0.6451612903, "lrap": 0.9360936682}
+    # and again for domain_terms 1.3 (認知件数, 記者会見 kept whole): before macro 0.7661105697, micro 0.7528205128,
+    # dictionary 0.510526971
+    today = {"macro_f1": 0.7670256921, "micro_f1": 0.7535934292, "min_frame_f1": 0.6451612903, "lrap": 0.9360936682}
     for key, value in today.items():
         assert summary.loc["classifier", key] == value, key
-    assert summary.loc["dictionary", "macro_f1"] == 0.510526971
+    assert summary.loc["dictionary", "macro_f1"] == 0.5110011001
 
 
 def test_framing_without_evaluation_trains_and_scores_nothing_and_counts_the_same(tmp_path, monkeypatch):

@@ -464,7 +464,7 @@ def aligned(docvars: pd.DataFrame | None, ids: Sequence[str]) -> pd.DataFrame:
 def release_memory() -> None:
     """Hand memory that is free but held back to the system: the blocks Arrow's pool keeps after
     pandas' string columns are built (when pyarrow is loaded) and glibc's free heap pages
-    (``malloc_trim``; elsewhere nothing). Called between the phases of a streamed run, where a
+    (``malloc_trim``; elsewhere nothing). Called after a streamed run has indexed its corpus, where a
     large temporary structure has just been dropped; results do not depend on it."""
     arrow = sys.modules.get("pyarrow")
     if arrow is not None:

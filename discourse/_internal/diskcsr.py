@@ -101,11 +101,11 @@ class DiskCSR:
 
     def column_sums(self, rows: np.ndarray | None = None) -> np.ndarray:
         """Column sums (int64) over the rows selected by the boolean ``rows`` (all: None)."""
+        from ..dtm import column_sums
+
         total = np.zeros(self.shape[1], dtype=np.int64)
         for start, block in self.blocks():
-            weights = np.ones(block.shape[0], np.int64) if rows is None else \
-                np.asarray(rows[start:start + block.shape[0]], dtype=np.int64)
-            total += np.asarray(block.T @ weights).ravel().astype(np.int64)
+            total += column_sums(block, None if rows is None else rows[start:start + block.shape[0]])
         return total
 
     def sum(self, axis: int | None = None) -> Any:

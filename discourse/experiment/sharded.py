@@ -26,7 +26,7 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
@@ -116,7 +116,7 @@ class ShardTextSequence(Sequence[str]):
             return list(self)[i]
         c = self._corpus
         r = c._rows[i]
-        task = ShardTask(c.index.shards[c.index.shard[r]], (int(c.index.line[r]),), (c.doc_ids[i],))
+        task = ShardTask(c.index.shards[c.index.shard[r]], (int(c.index.line[r]),), (c._docvars.index[i],))
         return read_documents(task)[0].text
 
 
@@ -140,9 +140,6 @@ class IndexedCorpus(Corpus):
 
     def __len__(self) -> int:
         return len(self._rows)
-
-    def __iter__(self) -> Iterator[Document]:
-        return iter(self._docs)
 
     def __getitem__(self, key: int | str) -> Document:
         if isinstance(key, str):
@@ -193,15 +190,12 @@ class IndexedCorpus(Corpus):
 
 def _document(doc_id: str, row: pd.Series) -> Document:
     """A document without text from its docvars row (missing extras left out)."""
-    from ..corpus import META_FIELDS
-
-    def given(v: Any) -> bool:
-        return not (v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)))
+    from ..corpus import META_FIELDS, _is_missing
 
     meta = {k: row[k] for k in META_FIELDS if k in row.index}
-    extra = {k: v for k, v in row.items() if k not in META_FIELDS and k != "year" and given(v)}
-    year = row["year"] if given(row["year"]) else None
-    return Document(doc_id, "", **meta, extra=extra, year=None if year is None else int(year))
+    extra = {k: v for k, v in row.items() if k not in META_FIELDS and k != "year" and not _is_missing(v)}
+    year = None if _is_missing(row["year"]) else int(row["year"])
+    return Document(doc_id, "", **meta, extra=extra, year=year)
 
 
 def index_corpus(path: str | Path, *, strict: bool = False, shard_bytes: int = 4 << 20) -> IndexedCorpus:
@@ -330,7 +324,6 @@ def forget_vocabularies(limit: int | None = None) -> None:
     if _tok._tokenizer.cache_info().currsize and any(len(_tok._tokenizer(lang).terms) > limit for lang in ("ja", "en")):
         _tok._tokenizer.cache_clear()
     _tok._CACHE.clear()          # sentences of a shard never come back: the coders' sentence cache only grows
-    release_memory()
 
 
 def shard_task(task: ShardTask, *, job: ShardJob) -> ShardResult:
@@ -488,14 +481,6 @@ class ResultMerger:
         return MergedCounts(dtm, ngrams, colls, cells)
 
 
-def merge_results(results: Iterable[ShardResult], docvars: pd.DataFrame, job: ShardJob) -> MergedCounts:
-    """Merge the shards' counts in shard order (the documents in file order)."""
-    merger = ResultMerger(job)
-    for r in results:
-        merger.add(r)
-    return merger.result(docvars)
-
-
 # --- the stages' streaming paths -------------------------------------------------------------------------
 def is_streamed(ctx: "Context") -> bool:
     """Is this run's corpus an :class:`IndexedCorpus` (streaming on)?"""
@@ -617,9 +602,10 @@ def code_labels(ctx: "Context", coder: Any, source: str = "") -> pd.DataFrame:
         return done[1]
     corpus = ctx.results["corpus"]
     job = ShardJob(count=False, coder=coder, keep_text=bool(ctx.cfg.framing.mention), piece_chars=ctx.cfg.compute.piece_chars)
-    parts = [r.labels for r in iter_tasks(corpus.tasks(), job, ctx.cfg.compute.scheduler)
-             if r.labels is not None and len(r.labels)]
-    return _concat_labels(parts, coder)
+    merger = ResultMerger(job)
+    for result in iter_tasks(corpus.tasks(), job, ctx.cfg.compute.scheduler):
+        merger.add(result)
+    return _concat_labels(merger.labels, coder)
 
 
 def _concat_labels(parts: list[pd.DataFrame], coder: Any) -> pd.DataFrame:
@@ -643,5 +629,5 @@ def check_streaming(cfg: "ExperimentConfig", where: str) -> list[str]:
 
 
 __all__ = ["IndexedCorpus", "MergedCounts", "ResultMerger", "ShardJob", "ShardResult", "ShardTask", "check_streaming", "code_labels",
-           "index_corpus", "iter_tasks", "merge_results", "metric_job", "read_documents", "shard_task", "split_pieces",
+           "index_corpus", "iter_tasks", "metric_job", "read_documents", "shard_task", "split_pieces",
            "stream_dtm", "stream_metric", "stream_tokens", "streaming_enabled"]

@@ -25,6 +25,7 @@ import json
 import re
 import sys
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
@@ -85,9 +86,10 @@ class Document:
         if self.year is None and self.date:
             object.__setattr__(self, "year", int(self.date[:4]))
 
-    @property
+    @cached_property
     def content_hash(self) -> str:
-        """sha256 of the text: identical texts have identical hashes."""
+        """sha256 of the text: identical texts have identical hashes (computed once per document:
+        the duplicate check, the corpus index and the cache keys all ask for it)."""
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
     def to_dict(self) -> dict[str, Any]:

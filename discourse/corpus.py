@@ -361,10 +361,16 @@ class Corpus:
     @property
     def docvars(self) -> pd.DataFrame:
         """One row per document, index ``doc_id``; columns side, actor, genre, date, year (nullable
-        Int64), title, source, language, then any extra fields. A copy: editing it changes nothing."""
+        Int64), title, source, language, then any extra fields. A copy: editing it changes nothing
+        (pandas' copy-on-write: the columns are shared until one side writes, so asking costs no memory)."""
         if self._docvars is None:
             self._docvars = docvars_frame(self._docs)
-        return self._docvars.copy()
+        return self._docvars.copy(deep=False)
+
+    def content_digest(self) -> str:
+        """sha256 over every document's ``doc_id:language:sha256 of the text``, in order: the
+        corpus's part of the stage-cache keys (one short string, whatever the corpus size)."""
+        return _digest_lines(f"{d.doc_id}:{d.language}:{d.content_hash}" for d in self._docs)
 
     # --- verbs (return new corpora) -------------------------------------------------------
     def subset(self, mask: Sequence[bool] | Callable[[Document], bool] | None = None, **equals: Any) -> "Corpus":
@@ -476,6 +482,14 @@ class DocvarColumns:
         frame = pd.DataFrame({c: self.columns[c] for c in order} if self.n else [], columns=order)
         frame["year"] = frame["year"].astype("Int64")
         return frame.set_index("doc_id")
+
+
+def _digest_lines(lines: Iterable[str]) -> str:
+    """sha256 of the lines, each followed by a newline (fed one at a time)."""
+    digest = hashlib.sha256()
+    for line in lines:
+        digest.update(line.encode("utf-8", "surrogatepass") + b"\n")
+    return digest.hexdigest()
 
 
 def docvars_frame(docs: Iterable[Document]) -> pd.DataFrame:

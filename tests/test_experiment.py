@@ -4,9 +4,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
+from discourse.cache import ARRAY_MAGIC, encode_arrays, read_arrays
 from discourse.cli import main
 from discourse.errors import ConfigError
 from discourse.experiment import completion_line, load_experiment, run_experiment, validate_inputs
@@ -304,14 +306,18 @@ def test_a_hand_edited_framing_cache_entry_is_rebuilt_not_trusted(tmp_path, capl
     cfg = load_experiment(_write(tmp_path, body), [f"outputs.dir='{tmp_path / 'runs'}'"])
     first = run_experiment(cfg)
     truth = pd.read_csv(first / "tables" / "frames_evaluation.csv")
-    (entry,) = (tmp_path / "cache" / "stages" / "framing").glob("*.json")
-    data = json.loads(entry.read_text(encoding="utf-8"))
-    column = data["payload"]["tables"]["frames_evaluation"]["data"]["classifier_f1"]
-    column[0] = 0.999                                        # a plausible, hand-made number
-    entry.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    (entry,) = (tmp_path / "cache" / "stages" / "framing").glob("*.bin")
+    arrays, header = read_arrays(entry)
+    spec = header["tables"]["frames_evaluation"]
+    t, i = list(header["tables"]).index("frames_evaluation"), spec["columns"].index("classifier_f1")
+    column = np.array(arrays[f"{t}/{i}"])
+    column[0] = 0.999                                        # a plausible, hand-made number, written with the old checksum
+    edited = encode_arrays({**arrays, f"{t}/{i}": column}, header)
+    magic = len(ARRAY_MAGIC)
+    entry.write_bytes(edited[:magic] + entry.read_bytes()[magic:magic + 32] + edited[magic + 32:])
     with caplog.at_level("WARNING", logger="discourse"):
         second = run_experiment(cfg)
-    assert "does not match its checksum" in caplog.text
+    assert "checksum mismatch" in caplog.text
     assert json.loads((second / "manifest.json").read_text())["stage_cache_hits"]["framing"] is False
     assert (second / "tables" / "frames_evaluation.csv").read_bytes() == (first / "tables" / "frames_evaluation.csv").read_bytes()
     assert pd.read_csv(second / "tables" / "frames_evaluation.csv")["classifier_f1"].iloc[0] == truth["classifier_f1"].iloc[0] != 0.999
@@ -426,3 +432,28 @@ def test_framing_without_evaluation_trains_and_scores_nothing_and_counts_the_sam
     with pytest.raises(ConfigError, match="evaluate = false with prevalence_labels = 'classifier'"):
         validate_inputs(load_experiment(_write(tmp_path, body), ["framing.evaluate=false",
                                                                  "framing.prevalence_labels='classifier'"]))
+
+
+def test_cached_tables_keep_every_value_and_dtype_and_store_document_tables_as_arrays(tmp_path):
+    from discourse.experiment.stagecache import cached_tables, tables_to_arrays
+
+    n = 1000
+    labels = pd.DataFrame({"doc_id": [f"文書-{i}" for i in range(n)], "crime_threat": np.arange(n) % 3,
+                           "n_units": np.arange(n, dtype=np.int64) + 1})
+    odd = pd.DataFrame({"f": [0.1, float("nan"), float("inf"), -1 / 3], "b": [True, False, True, True],
+                        "i": pd.array([1, None, 3, 4], dtype="Int64"), "s": ["a", None, "外国人", ""],
+                        "mixed": [1, "x", None, 2.5], "u8": np.array([1, 2, 3, 255], np.uint8)})
+    calls = []
+
+    def build():
+        calls.append(1)
+        return {"_labels": labels, "odd": odd}, {"frames": ["crime_threat"], "C": 10.0}
+
+    first, meta, hit = cached_tables("framing", "k", build, root=tmp_path)
+    again, meta2, hit2 = cached_tables("framing", "k", build, root=tmp_path)
+    assert (hit, hit2, len(calls)) == (False, True, 1) and meta == meta2 == {"frames": ["crime_threat"], "C": 10.0}
+    for tables in (first, again):
+        pd.testing.assert_frame_equal(tables["_labels"], labels)
+        pd.testing.assert_frame_equal(tables["odd"], odd)
+        assert tables["odd"]["f"].tolist()[3] == -1 / 3 and tables["odd"]["mixed"].tolist()[:2] == [1, "x"]
+    assert tables_to_arrays({"_labels": labels})[1]["_labels"]["kinds"] == ["strings", "array", "array"]

@@ -4,6 +4,7 @@ LocalCluster of 2 worker processes."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -166,7 +167,10 @@ def test_index_holds_columns_and_gives_the_documents_without_text(tmp_path):
     assert index.docvars.equals(full.docvars) and list(index.docvars.dtypes) == list(full.docvars.dtypes)
     assert list(index) == [dataclasses.replace(d, text="") for d in full]
     assert index[4] == index[full[4].doc_id] == dataclasses.replace(full[4], text="")
-    assert index.content_keys == [f"{d.doc_id}:{d.language}:{d.content_hash}" for d in full]
+    keys = "".join(f"{d.doc_id}:{d.language}:{hashlib.sha256(d.text.encode('utf-8')).hexdigest()}\n" for d in full)
+    assert index.content_digest() == index.content_digest(block=2) == full.content_digest() == \
+        hashlib.sha256(keys.encode("utf-8")).hexdigest()
+    assert index.subset(side="ngo").content_digest(block=3) == full.subset(side="ngo").content_digest() != full.content_digest()
     groups, whole = index.group("side"), full.group("side")
     assert list(groups) == list(whole)
     for side, part in groups.items():

@@ -38,7 +38,7 @@ def run_experiment(cfg: ExperimentConfig, *, progress: bool = False) -> Path:
     config_hash = stable_hash(_hashable(cfg))
     run = RunDir.create(Path(cfg.outputs.dir), cfg.name, config_hash)
     ctx = Context(cfg, run, progress)
-    ctx.results["loaded_corpus"] = checked.corpus
+    ctx.results["loaded_corpus"], checked.corpus = checked.corpus, None   # the corpus stage filters and keeps it
     ctx.results["validation"] = checked.lines
     run.write_json("config.json", cfg.to_dict())
     handler = _log_to(run.path("run.log"))

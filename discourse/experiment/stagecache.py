@@ -1,10 +1,8 @@
 """Stage cache: tokens, the document-term matrix, the topics tables and the framing evaluation reused
-across runs when their inputs and settings are unchanged (checked array files or lossless JSON
-tables, no pickle; a damaged entry is rebuilt, never trusted). Figures are cached beside them
+across runs when their inputs and settings are unchanged (checked array files, no pickle; a damaged entry is rebuilt, never trusted). Figures are cached beside them
 (``stages/figures``, :func:`discourse.report.figures.figure_cache`)."""
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 from typing import Any, Callable
@@ -13,8 +11,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from ..cache import (CorruptCacheEntry, atomic_write_text, default_cache_dir, pack_strings, read_arrays, unpack_strings,
-                     write_arrays)
+from ..cache import (CorruptCacheEntry, atomic_write_bytes, decode_arrays, default_cache_dir, encode_arrays, pack_strings,
+                     read_arrays, unpack_strings, write_arrays)
 from ..dtm import DocTermMatrix
 from ..tokens import Tokens
 
@@ -76,45 +74,72 @@ def dtm_loader(docvars) -> Callable[[dict, dict], DocTermMatrix]:
 
 def cached_tables(kind: str, key: str, build: Callable[[], tuple[dict[str, pd.DataFrame], dict]],
                   root: Path | None = None) -> tuple[dict[str, pd.DataFrame], dict, bool]:
-    """Cache a bundle of DataFrames plus JSON metadata (pandas' table-schema JSON keeps the dtypes;
-    no pickle). The entry carries the sha256 of its content, checked on every read, so a damaged or
-    hand-edited entry is rebuilt with a warning, never trusted. Returns ``(tables, meta, hit)``."""
-    path = (root or default_cache_dir()) / "stages" / kind / f"{key}.json"
+    """Cache a bundle of DataFrames plus JSON metadata in one checked array file (:func:`tables_to_arrays`:
+    numeric and string columns as arrays, the dtypes kept; no pickle), so a table of one row per
+    document costs its arrays, not a Python object per cell. The file's checksum is verified on every
+    read: a damaged or hand-edited entry is rebuilt with a warning, never trusted. Returns
+    ``(tables, meta, hit)``."""
+    path = (root or default_cache_dir()) / "stages" / kind / f"{key}.bin"
     if path.exists():
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            payload = data["payload"]
-            if data["sha256"] != payload_digest(payload):
-                raise ValueError("its content does not match its checksum (edited or damaged)")
-            tables = {name: frame_from_json(blob) for name, blob in payload["tables"].items()}
-            return tables, payload["meta"], True
-        except (ValueError, KeyError, TypeError) as exc:
+            arrays, header = read_arrays(path)
+            return tables_from_arrays(arrays, header["tables"]), header["meta"], True
+        except (CorruptCacheEntry, ValueError, KeyError, TypeError) as exc:
             log.warning("stage cache %s is damaged (%s): rebuilding", path, exc)
     tables, meta = build()
-    payload = {"tables": {name: frame_to_json(df) for name, df in tables.items()}, "meta": meta}
-    payload = json.loads(json.dumps(payload, ensure_ascii=False))     # the form a reader will see
-    atomic_write_text(path, json.dumps({"sha256": payload_digest(payload), "payload": payload}, ensure_ascii=False))
-    # the tables as a later run will read them (no attrs, the stored dtypes): a cold run and a warm
-    # run then draw and write from the same frames
-    return {name: frame_from_json(blob) for name, blob in payload["tables"].items()}, payload["meta"], False
+    arrays, specs = tables_to_arrays(tables)
+    data = encode_arrays(arrays, {"tables": specs, "meta": meta})
+    atomic_write_bytes(path, data)
+    # the tables and meta as a later run will read them (no attrs, the stored dtypes): a cold run
+    # and a warm run then draw and write from the same frames
+    arrays, header = decode_arrays(data)
+    return tables_from_arrays(arrays, header["tables"]), header["meta"], False
 
 
-def payload_digest(payload: Any) -> str:
-    """sha256 of a JSON payload in canonical form (sorted keys, exact float repr)."""
-    import hashlib
+def tables_to_arrays(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, np.ndarray], dict[str, dict]]:
+    """DataFrames (index dropped) as named arrays for :func:`~discourse.cache.encode_arrays`, and a
+    JSON-ready spec per table: its columns and dtypes, and how each column is kept: ``array`` (NumPy
+    numeric or bool, bit for bit), ``strings`` (all values ``str``, :func:`~discourse.cache.pack_strings`)
+    or ``json`` (any other column, its values in the spec, missing values as ``null``).
 
-    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, allow_nan=True)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    >>> df = pd.DataFrame({"term": ["外国人", "犯罪"], "n": [3, 1], "p": [0.1, 1 / 3], "x": [None, "a"]})
+    >>> out = tables_from_arrays(*tables_to_arrays({"t": df}))["t"]
+    >>> out.equals(df), out["p"].tolist() == [0.1, 1 / 3], tables_to_arrays({"t": df})[1]["t"]["kinds"]
+    (True, True, ['strings', 'array', 'array', 'json'])
+    """
+    arrays: dict[str, np.ndarray] = {}
+    specs: dict[str, dict] = {}
+    for t, (name, df) in enumerate(tables.items()):
+        spec: dict[str, Any] = {"columns": [str(c) for c in df.columns],
+                                "dtypes": [str(d) for d in df.dtypes], "kinds": [], "values": {}}
+        for i in range(df.shape[1]):
+            col, stem = df.iloc[:, i], f"{t}/{i}"
+            if isinstance(col.dtype, np.dtype) and col.dtype.kind in "biuf":
+                arrays[stem] = col.to_numpy()
+                spec["kinds"].append("array")
+            elif not col.isna().any() and pd.api.types.infer_dtype(col, skipna=False) == "string":
+                arrays.update({f"{stem}/{k}": v for k, v in pack_strings(col.tolist()).items()})
+                spec["kinds"].append("strings")
+            else:
+                spec["values"][str(i)] = [None if (v is pd.NA or v is None) else v for v in col.tolist()]
+                spec["kinds"].append("json")
+        specs[name] = spec
+    return arrays, specs
 
 
-def frame_to_json(df: pd.DataFrame) -> dict:
-    """Columns, dtypes and values of ``df`` (index dropped) as JSON-ready data; floats keep every
-    digit (Python's repr round-trips exactly), so a cached table is written byte for byte as a fresh one."""
-    data = {str(c): [None if (v is pd.NA or v is None) else v for v in df[c].tolist()] for c in df.columns}
-    return {"columns": [str(c) for c in df.columns], "dtypes": {str(c): str(t) for c, t in df.dtypes.items()}, "data": data}
+def tables_from_arrays(arrays: dict[str, np.ndarray], specs: dict[str, dict]) -> dict[str, pd.DataFrame]:
+    """Inverse of :func:`tables_to_arrays`."""
+    out = {}
+    for t, (name, spec) in enumerate(specs.items()):
+        columns: dict[int, Any] = {}
+        for i, kind in enumerate(spec["kinds"]):
+            stem = f"{t}/{i}"
+            columns[i] = (np.array(arrays[stem]) if kind == "array" else
+                          unpack_strings(arrays[f"{stem}/blob"], arrays[f"{stem}/lengths"]) if kind == "strings" else
+                          spec["values"][str(i)])
+        df = pd.DataFrame(columns, columns=list(range(len(spec["kinds"]))))
+        df = df.astype({i: d for i, d in enumerate(spec["dtypes"]) if d != "object"})
+        df.columns = spec["columns"]
+        out[name] = df
+    return out
 
-
-def frame_from_json(blob: dict) -> pd.DataFrame:
-    """Inverse of :func:`frame_to_json`."""
-    df = pd.DataFrame({c: blob["data"][c] for c in blob["columns"]}, columns=blob["columns"])
-    return df.astype({c: t for c, t in blob["dtypes"].items() if t not in ("object",)})

@@ -96,8 +96,7 @@ def stage_corpus(ctx: Context, cfg: CorpusConfig) -> None:
         ctx.table("corpus_problems", _problems_table(corpus))
     corpus = corpus.subset(**corpus_filters(cfg))
     ctx.results["corpus"] = corpus
-    ctx.results["corpus_key"] = corpus.content_keys if hasattr(corpus, "content_keys") else \
-        [f"{d.doc_id}:{d.language}:{d.content_hash}" for d in corpus]  # part of cache keys
+    ctx.results["corpus_key"] = corpus.content_digest()       # part of cache keys
     ctx.results["levels"] = level_order(corpus.docvars, ctx.cfg.compare)
     ctx.table("corpus_summary", corpus_summary(corpus, ctx.cfg.compare))
 

@@ -298,10 +298,9 @@ def check_framing(cfg: ExperimentConfig, corpus: Any) -> list[str]:
                           "annotation)") from None
     _check_framed_share(cfg, codebook)
     annotated = set(gold.labels["doc_id"])
-    ids = list(corpus.doc_ids)
-    covered = sum(d in annotated for d in ids)
-    if f.prevalence_labels == "gold" and covered < len(ids):
-        raise ConfigError(f"{where}: framing.prevalence_labels = 'gold' but only {covered} of the {len(ids)} corpus "
+    covered = int(corpus.docvars.index.isin(annotated).sum())     # no Python string per corpus document
+    if f.prevalence_labels == "gold" and covered < len(corpus):
+        raise ConfigError(f"{where}: framing.prevalence_labels = 'gold' but only {covered} of the {len(corpus)} corpus "
                           f"documents are annotated in {f.annotations}: use prevalence_labels = \"classifier\" or "
                           "\"dictionary\" (or annotate the corpus)")
     return [f"framing: codebook {codebook_path(f)} ({len(codebook.ids)} frames); annotations {len(annotated)} documents "

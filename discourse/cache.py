@@ -11,21 +11,23 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
 from .errors import DiscourseError
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically (temp file + ``os.replace``)."""
+def atomic_write_bytes(path: Path, data: bytes | Sequence[bytes | memoryview]) -> Path:
+    """Write ``data`` (bytes, or a sequence of byte pieces written one after the other, so that a
+    large file need not be joined in memory first) to ``path`` atomically (temp file + ``os.replace``)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            for piece in ([data] if isinstance(data, (bytes, bytearray, memoryview)) else data):
+                fh.write(piece)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual permissions
         os.replace(tmp, path)
     except BaseException:
@@ -85,6 +87,12 @@ def encode_arrays(arrays: dict[str, np.ndarray], meta: dict[str, Any] | None = N
     >>> arrays["ids"].tolist(), meta
     ([0, 1, 2], {'n_docs': 1})
     """
+    return b"".join(_array_pieces(arrays, meta))
+
+
+def _array_pieces(arrays: dict[str, np.ndarray], meta: dict[str, Any] | None) -> list[bytes | memoryview]:
+    """The bytes of :func:`encode_arrays` as pieces (the arrays' own memory, not copies):
+    magic, sha256 of the body, then the body (header length, header, aligned arrays)."""
     entries, chunks, offset = [], [], 0
     for name, arr in arrays.items():
         arr = np.ascontiguousarray(arr)
@@ -94,12 +102,15 @@ def encode_arrays(arrays: dict[str, np.ndarray], meta: dict[str, Any] | None = N
         chunks.append(b"\0" * pad)
         offset += pad
         entries.append([name, arr.dtype.str, list(arr.shape), offset, arr.nbytes])
-        chunks.append(arr.tobytes())
+        chunks.append(memoryview(arr.reshape(-1).view(np.uint8)))
         offset += arr.nbytes
     header = json.dumps({"arrays": entries, "meta": meta or {}}, ensure_ascii=False).encode("utf-8")
     header += b" " * ((-(len(ARRAY_MAGIC) + 32 + 8 + len(header))) % _ALIGN)  # arrays start aligned in the file
-    body = len(header).to_bytes(8, "little") + header + b"".join(chunks)
-    return ARRAY_MAGIC + hashlib.sha256(body).digest() + body
+    body = [len(header).to_bytes(8, "little") + header, *chunks]
+    digest = hashlib.sha256()
+    for piece in body:
+        digest.update(piece)
+    return [ARRAY_MAGIC + digest.digest(), *body]
 
 
 def decode_arrays(data: bytes) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
@@ -124,8 +135,8 @@ def decode_arrays(data: bytes) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
 
 
 def write_arrays(path: Path, arrays: dict[str, np.ndarray], meta: dict[str, Any] | None = None) -> Path:
-    """Write a checked array file atomically."""
-    return atomic_write_bytes(Path(path), encode_arrays(arrays, meta))
+    """Write a checked array file atomically (piece by piece: the arrays are not copied)."""
+    return atomic_write_bytes(Path(path), _array_pieces(arrays, meta))
 
 
 def read_arrays(path: Path) -> tuple[dict[str, np.ndarray], dict[str, Any]]:

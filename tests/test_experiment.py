@@ -457,3 +457,14 @@ def test_cached_tables_keep_every_value_and_dtype_and_store_document_tables_as_a
         pd.testing.assert_frame_equal(tables["odd"], odd)
         assert tables["odd"]["f"].tolist()[3] == -1 / 3 and tables["odd"]["mixed"].tolist()[:2] == [1, "x"]
     assert tables_to_arrays({"_labels": labels})[1]["_labels"]["kinds"] == ["strings", "array", "array"]
+
+
+def test_array_files_are_written_piece_by_piece_with_the_bytes_of_encode_arrays(tmp_path):
+    from discourse.cache import decode_arrays, write_arrays
+
+    arrays = {"b": np.array([True, False]), "when": np.array(["2020-01-01"], dtype="datetime64[D]"),
+              "empty": np.zeros((0, 3)), "m": np.arange(12, dtype=np.int16).reshape(3, 4)[:, ::2]}
+    path = write_arrays(tmp_path / "x.bin", arrays, {"k": "外国人"})
+    assert path.read_bytes() == encode_arrays(arrays, {"k": "外国人"})
+    back, meta = decode_arrays(path.read_bytes())
+    assert meta == {"k": "外国人"} and all(np.array_equal(back[k], v) for k, v in arrays.items())

@@ -1,8 +1,9 @@
 """Stage cache: tokens, the document-term matrix, the topics tables and the framing evaluation reused
-across runs when their inputs and settings are unchanged (checked array files, no pickle; a damaged entry is rebuilt, never trusted). Figures are cached beside them
-(``stages/figures``, :func:`discourse.report.figures.figure_cache`)."""
+across runs when their inputs and settings are unchanged (checked array files, no pickle; a damaged
+entry is rebuilt, never trusted). Figures are cached beside them (``stages/figures``, :func:`discourse.report.figures.figure_cache`)."""
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 from typing import Any, Callable
@@ -11,8 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from ..cache import (CorruptCacheEntry, atomic_write_bytes, decode_arrays, default_cache_dir, encode_arrays, pack_strings,
-                     read_arrays, unpack_strings, write_arrays)
+from ..cache import CorruptCacheEntry, default_cache_dir, pack_strings, read_arrays, unpack_strings, write_arrays
 from ..dtm import DocTermMatrix
 from ..tokens import Tokens
 
@@ -88,11 +88,11 @@ def cached_tables(kind: str, key: str, build: Callable[[], tuple[dict[str, pd.Da
             log.warning("stage cache %s is damaged (%s): rebuilding", path, exc)
     tables, meta = build()
     arrays, specs = tables_to_arrays(tables)
-    data = encode_arrays(arrays, {"tables": specs, "meta": meta})
-    atomic_write_bytes(path, data)
-    # the tables and meta as a later run will read them (no attrs, the stored dtypes): a cold run
-    # and a warm run then draw and write from the same frames
-    arrays, header = decode_arrays(data)
+    # the header as a later run will read it (JSON), written piece by piece beside the arrays
+    header = json.loads(json.dumps({"tables": specs, "meta": meta}, ensure_ascii=False))
+    write_arrays(path, arrays, header)
+    # the tables as a later run will read them (no attrs, the stored dtypes, the same array bytes):
+    # a cold run and a warm run then draw and write from the same frames
     return tables_from_arrays(arrays, header["tables"]), header["meta"], False
 
 

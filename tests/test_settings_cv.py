@@ -54,3 +54,15 @@ def test_document_context_never_mixes_the_copies_of_a_document(script):
     got = script.doc_mean(values, ["a", "a", "b", "a"])     # the last "a" is a second copy
     assert got.tolist() == [[3.0, 2.0], [1.0, 0.0], [0.0, 0.0], [0.0, 0.0]]
 
+
+def test_datasheet_states_the_shipped_numbers():
+    """The datasheet and the README quote the held-out score and training size the manifest records."""
+    from discourse.framing.pretrained import manifest
+
+    info = manifest()
+    held, n_train = info["held_out"], info["real_sentences"]["train"]["n_sentences"]
+    for doc in (ROOT / "corpora" / "real" / "README.md", ROOT / "README.md"):
+        text = doc.read_text(encoding="utf-8")
+        assert f"macro-F1 {held['macro_f1']:.3f} ({held['macro_f1_low']:.3f}-{held['macro_f1_high']:.3f})" in text \
+            or f"| {held['macro_f1']:.3f} | {held['macro_f1_low']:.3f}-{held['macro_f1_high']:.3f} |" in text, doc
+    assert f"{n_train:,} training sentences" in (ROOT / "corpora" / "real" / "README.md").read_text(encoding="utf-8")

@@ -21,14 +21,14 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from discourse._internal.folds import grouped_folds
 from discourse.framing.classifier import FramingClassifier
 from discourse.framing.codebook import load_codebook
 from discourse.framing.evaluate import score_predictions
 from discourse.framing.features import FeatureSpace, neighbour_counts
-from discourse.framing.pretrained import REAL_WEIGHT, SETTINGS, real_gold
+from discourse.framing.pretrained import SETTINGS, real_gold
 from discourse.framing.data import load_gold_set
 from discourse.framing.vectors import load_vectors, sentence_vectors
+from settings_cv import cross_validate, fit_table, training_folds
 
 VARIANTS = {"baseline": None, "vec0.3": (0.3, False), "vec0.6": (0.6, False), "vec1.0": (1.0, False),
             "vec0.6+ctx": (0.6, True),
@@ -82,11 +82,6 @@ def model(vec, vocab) -> VectorClassifier:
     return clf
 
 
-def fit_table(real_part: pd.DataFrame, demo: pd.DataFrame, frames: list[str]) -> pd.DataFrame:
-    cols = ["doc_id", "text", "language", *frames]
-    return pd.concat([real_part[cols]] * REAL_WEIGHT + [demo[cols]], ignore_index=True)
-
-
 def paired_difference(test: pd.DataFrame, Y: np.ndarray, P0: np.ndarray, P1: np.ndarray, frames: list[str],
                       n_boot: int = 1000) -> dict[str, float]:
     """Macro-F1 of ``P1`` minus ``P0`` on the same sentences, with a 95% interval from resampling documents."""
@@ -131,32 +126,13 @@ def main() -> None:
         if len(preds) == 2:
             print("paired document bootstrap of the difference:", paired_difference(test, Y, *preds.values(), frames))
         return
-    train = real[real["split"] == "train"].reset_index(drop=True)
-    folds = grouped_folds(train["doc_id"].to_numpy(dtype=object), 5, random_state=args.seed)
+    train, folds = training_folds(real, args.seed)
     print(f"real training: {len(train)} sentences, {train['doc_id'].nunique()} documents; demo gold {len(demo)}")
     rows, per_frame = [], {}
     for name in args.variants.split(","):
-        t0 = time.time()
-        P = np.zeros((len(train), len(frames)), dtype=np.int8)
-        fold_f1 = []
-        for fit_rows, held in folds:
-            fit_on = fit_table(train.iloc[fit_rows], demo, frames)
-            clf = model(VARIANTS[name], args.vocab).fit(fit_on[["doc_id", "text", "language"]], fit_on[frames],
-                                                       groups=fit_on["doc_id"])
-            part = train.iloc[held].sort_values(["doc_id", "order"], kind="stable")
-            idx = part.index.to_numpy()
-            P[idx] = clf.predict_indicator(part[["doc_id", "text", "language"]])
-            fold_f1.append(score_predictions(name, part, part[frames].to_numpy(), P[idx], None, frames, n_boot=0)
-                           .summary["macro_f1"])
-        Y = train[frames].to_numpy()
-        ev = score_predictions(name, train, Y, P, None, frames, n_boot=0)
-        none = Y.sum(axis=1) == 0
-        rows.append({"variant": name, "macro_f1_pooled": round(ev.summary["macro_f1"], 3),
-                     "mean_of_folds": round(float(np.mean(fold_f1)), 3),
-                     "no_frame_given_a_frame": round(float((P[none].sum(axis=1) > 0).mean()), 3),
-                     "seconds": round(time.time() - t0)})
-        per_frame[name] = ev.scores.set_index("frame")["f1"].round(2) if "frame" in ev.scores.columns else ev.scores
-        print(rows[-1], flush=True)
+        row, per_frame[name] = cross_validate(name, train, demo, frames, folds, lambda _, v=VARIANTS[name]: model(v, args.vocab))
+        rows.append(row)
+        print(row, flush=True)
     print(pd.DataFrame(rows).to_string(index=False))
     print(pd.DataFrame(per_frame).to_string())
 

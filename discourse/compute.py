@@ -367,7 +367,7 @@ class CountMerger:
         self._indices: list[np.ndarray] = []
         self._data: list[np.ndarray] = []
         self._lengths: list[np.ndarray] = []
-        self._ids: list[str] = []
+        self._ids: list[pd.Index] = []
         self._largest = 0
         self._spill = Path(spill) if spill is not None else None
         if self._spill is not None:
@@ -385,7 +385,7 @@ class CountMerger:
         data = np.asarray(part.data, dtype=np.int64)
         self._largest = max(self._largest, int(np.abs(data).max()) if len(data) else 0)
         self._lengths.append(np.diff(np.asarray(part.indptr, dtype=np.int64)))
-        self._ids.extend(part.doc_ids)
+        self._ids.append(pd.Index(part.doc_ids))       # Arrow strings: no Python object per document
         if self._spill is None:
             self._indices.append(indices)
             self._data.append(data.astype(np.int32) if self._largest < 2**31 else data)
@@ -405,8 +405,8 @@ class CountMerger:
         unknown = [t for t in seen if t not in column]
         if unknown:
             raise ConfigError(f"vocab lacks the terms {unknown[:3]} of a shard: give a vocabulary that holds every term")
-        ids = self._ids
-        if len(set(ids)) != len(ids):
+        ids = joined_ids(self._ids)
+        if _n_distinct(ids) != len(ids):
             raise ConfigError("a doc_id occurs in two shards: doc_ids must be unique across the corpus")
         lengths = np.concatenate(self._lengths) if self._lengths else np.zeros(0, np.int64)
         indptr = np.zeros(len(ids) + 1, dtype=np.int64)
@@ -448,6 +448,19 @@ def _sorted_csr(data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, shape
     return matrix
 
 
+def joined_ids(parts: Sequence[pd.Index]) -> pd.Index:
+    """The doc_ids of the shards, in order, as one index."""
+    return parts[0].append(list(parts[1:])) if parts else pd.Index([], dtype="str")
+
+
+def _n_distinct(ids: pd.Index) -> int:
+    """Distinct values of ``ids``, counted by Arrow (pandas would make a Python string of each)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return int(pc.count_distinct(pa.array(ids.array, from_pandas=True)).as_py())
+
+
 def aligned(docvars: pd.DataFrame | None, ids: Sequence[str]) -> pd.DataFrame:
     """``docvars`` (indexed by ``doc_id``) in the order of ``ids``: the frame itself when it is
     already in that order (no copy: docvars are never edited in place), else its rows taken."""
@@ -464,17 +477,24 @@ def aligned(docvars: pd.DataFrame | None, ids: Sequence[str]) -> pd.DataFrame:
 def release_memory() -> None:
     """Hand memory that is free but held back to the system: the blocks Arrow's pool keeps after
     pandas' string columns are built (when pyarrow is loaded) and glibc's free heap pages
-    (``malloc_trim``; elsewhere nothing). Called after a streamed run has indexed its corpus, where a
-    large temporary structure has just been dropped; results do not depend on it."""
+    (``malloc_trim``; elsewhere nothing). Also fixes glibc's mmap threshold at 1 MB: by default
+    glibc raises it each time a large block is freed, after which arrays of per-document values
+    come from the heap and stay counted after they are freed. Called by a streamed run after it has
+    indexed its corpus and after each stage; results do not depend on it."""
     arrow = sys.modules.get("pyarrow")
     if arrow is not None:
         arrow.default_memory_pool().release_unused()
     try:
         import ctypes
 
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(_M_MMAP_THRESHOLD, 1 << 20)
+        libc.malloc_trim(0)
     except (OSError, AttributeError):
         pass
+
+
+_M_MMAP_THRESHOLD = -3        # glibc's mallopt parameter number (malloc.h)
 
 
 def peak_rss_mb() -> float:

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from ..compute import CountMerger, FileShard, aligned, release_memory, Scheduler, ShardCounts, corpus_files, iter_shards, peak_rss_mb, \
+from ..compute import CountMerger, FileShard, aligned, joined_ids, release_memory, Scheduler, ShardCounts, corpus_files, iter_shards, peak_rss_mb, \
     plan_file_shards, scheduler_client, shard_records
 from .._internal.diskcsr import DiskCSR
 from ..corpus import Corpus, Document
@@ -76,13 +76,15 @@ def _jsonl_files(path: str) -> list[Path]:
 
 
 # --- the corpus without its texts ------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ShardTask:
-    """One task: the documents of a run found in ``shard``, by line number (in file order)."""
+    """One task: the documents of a run found in ``shard``, by line number (in file order), as
+    arrays (NumPy line numbers, the doc_ids as a slice of the docvars index: no Python object per
+    document while the tasks wait)."""
 
     shard: FileShard
-    lines: tuple[int, ...]
-    doc_ids: tuple[str, ...]
+    lines: Sequence[int]
+    doc_ids: Sequence[str]
 
 
 @dataclass(frozen=True, eq=False)
@@ -116,7 +118,7 @@ class ShardTextSequence(Sequence[str]):
             return list(self)[i]
         c = self._corpus
         r = c._rows[i]
-        task = ShardTask(c.index.shards[c.index.shard[r]], (int(c.index.line[r]),), (c._docvars.index[i],))
+        task = ShardTask(c.index.shards[c.index.shard[r]], c.index.line[[r]], c._docvars.index[[i]])
         return read_documents(task)[0].text
 
 
@@ -190,11 +192,11 @@ class IndexedCorpus(Corpus):
         """One :class:`ShardTask` per shard holding documents of this corpus, in file order."""
         shard, line = self.index.shard[self._rows], self.index.line[self._rows]
         order = np.lexsort((line, shard))
-        ids = self.doc_ids
+        ids = self._docvars.index
         tasks = []
         for k in np.unique(shard).tolist():
             here = order[shard[order] == k]
-            tasks.append(ShardTask(self.index.shards[k], tuple(line[here].tolist()), tuple(ids[i] for i in here)))
+            tasks.append(ShardTask(self.index.shards[k], line[here], ids[here]))
         return tasks
 
 
@@ -246,10 +248,10 @@ def read_documents(task: ShardTask) -> list[Document]:
     """The documents of one task, read from its shard (validated when the corpus was indexed)."""
     from ..corpus import document_from_record
 
-    wanted = set(task.lines)
-    docs = [document_from_record(rec, path, line) for path, line, rec in shard_records(task.shard, wanted)]
-    if tuple(d.doc_id for d in docs) != task.doc_ids:
-        raise CorpusError(f"{task.shard.path}: the documents at lines {task.lines[:3]}... changed since the corpus was "
+    lines = np.asarray(task.lines).tolist()
+    docs = [document_from_record(rec, path, line) for path, line, rec in shard_records(task.shard, set(lines))]
+    if [d.doc_id for d in docs] != list(task.doc_ids):
+        raise CorpusError(f"{task.shard.path}: the documents at lines {lines[:3]}... changed since the corpus was "
                           "read: do not edit a corpus file during a run")
     return docs
 
@@ -459,10 +461,10 @@ class ResultMerger:
             key: (merger(f"span-{k}"), []) for k, (key, *_) in enumerate(job.collocations)}
         self.cells: dict[str, list[np.ndarray]] = {key: [] for key, *_ in job.cooccurrence}
         self.labels: list[pd.DataFrame] = []
-        self.ids: list[str] = []
+        self.ids: list[pd.Index] = []
 
     def add(self, r: ShardResult) -> None:
-        self.ids.extend(r.doc_ids)
+        self.ids.append(pd.Index(r.doc_ids))
         if self.job.count:
             self.counts.add(r.counts)
         for n, merger in self.ngrams.items():
@@ -479,7 +481,7 @@ class ResultMerger:
         from ..metrics.association import CooccurrenceCounts
         from ..metrics.collocations import CollocationCounts
 
-        frame = aligned(docvars, self.ids)
+        frame = aligned(docvars, joined_ids(self.ids))
         dtm = self.counts.result(frame, compact=True) if self.job.count else None
         ngrams = {n: m.result(frame, compact=True) for n, m in self.ngrams.items()}
         colls = {}

@@ -97,3 +97,37 @@ def test_pearson_chi2_equals_scipy_bit_for_bit():
     assert pearson_chi2(np.array([[3, 4]]))[:3] == (0.0, 1.0, 0)
     with pytest.raises(ValueError):
         pearson_chi2(np.array([[0, 3], [0, 4]]))
+
+
+def _naive_prevalence(labels, docvars, by, frames, n_boot, seed):
+    """Per-document sums by a pandas group-by over the doc_id strings, groups by iterating a
+    group-by, and the bootstrap as one weights matrix: an independent path to the same numbers."""
+    from discourse._internal.intervals import bootstrap_weights
+
+    per_doc = labels.groupby("doc_id", sort=True)[frames].sum().astype(int)
+    per_doc["n_units"] = labels.groupby("doc_id", sort=True).size()
+    units = per_doc.join(docvars[[by]])
+    rng, rows = np.random.default_rng(seed), []
+    for key, part in units.groupby(by, sort=True, dropna=False):
+        m = part[[*frames, "n_units"]].to_numpy(float)
+        sums = bootstrap_weights(len(m), n_boot, rng) @ m
+        boots = sums[:, :-1] / np.maximum(sums[:, -1], 1)[:, None]
+        low, high = np.percentile(boots, [2.5, 97.5], axis=0)
+        for j, f in enumerate(frames):
+            rows.append({by: key, "frame": f, "n_docs": len(m), "share": m[:, j].sum() / m[:, -1].sum(),
+                         "ci_low": low[j], "ci_high": high[j]})
+    return pd.DataFrame(rows)
+
+
+def test_prevalence_matches_a_naive_groupby_path_on_random_labels_with_unannotated_and_missing_ids():
+    rng = np.random.default_rng(7)
+    n = 400
+    labels = pd.DataFrame({"doc_id": [f"文書{i:03d}" for i in rng.integers(0, 60, n)],
+                           "crime": rng.integers(0, 2, n), "rights": rng.integers(0, 2, n)})
+    docvars = pd.DataFrame({"side": rng.choice(["state", "ngo", "press"], 80)},
+                           index=pd.Index([f"文書{i:03d}" for i in range(80)], name="doc_id"))
+    got = prevalence(labels, docvars, by="side", n_boot=200, random_state=3)
+    want = _naive_prevalence(labels, docvars, "side", ["crime", "rights"], 200, 3)
+    pd.testing.assert_frame_equal(got[want.columns].reset_index(drop=True), want, check_dtype=False)
+    with pytest.raises(ConfigError, match="文書999"):
+        prevalence(pd.concat([labels, pd.DataFrame({"doc_id": ["文書999"], "crime": [1], "rights": [0]})]), docvars, by="side")

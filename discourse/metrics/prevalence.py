@@ -19,7 +19,7 @@ Example
 """
 from __future__ import annotations
 
-from typing import Any, Literal, Sequence
+from typing import Any, Iterator, Literal, Sequence
 
 import numpy as np
 import pandas as pd
@@ -75,16 +75,19 @@ def _units(labels: pd.DataFrame, docvars: pd.DataFrame | None, by: Sequence[str]
         raise ConfigError(f"by: {missing} are not docvars (have {list(docvars.columns)}){closest(missing[0], docvars.columns)}")
     keys, codes = _document_codes(labels["doc_id"])
     kept = codes >= 0                                  # a row without a doc_id belongs to no document
-    codes, values = codes[kept], labels[frames].to_numpy(dtype=np.float64, na_value=np.nan)[kept]
+    values = labels[frames].to_numpy(dtype=np.float64, na_value=np.nan)
+    weights = labels["n_units"].to_numpy(np.float64) if "n_units" in labels.columns and unit == "sentence" else None
+    if not kept.all():
+        codes, values, weights = codes[kept], values[kept], None if weights is None else weights[kept]
     pos = np.zeros((len(keys), len(frames)))
     if unit == "document":
         np.logical_or.at(pos, codes, values > 0)
         n_units = np.ones(len(keys), dtype=np.int64)
     else:
-        np.add.at(pos, codes, np.nan_to_num(values))
-        n_units = np.bincount(codes, weights=labels["n_units"].to_numpy(np.float64)[kept] if "n_units" in labels.columns
-                              else None, minlength=len(keys)).astype(np.int64)
-    out = pd.DataFrame(pos.astype(int), columns=list(frames), index=pd.Index(keys, name="doc_id"))
+        np.add.at(pos, codes, np.nan_to_num(values) if np.isnan(values).any() else values)
+        n_units = np.bincount(codes, weights=weights, minlength=len(keys)).astype(np.int64)
+    del values
+    out = pd.DataFrame(pos.astype(int), columns=list(frames), index=pd.Index(keys, name="doc_id"), copy=False)
     out["n_units"] = n_units
     if docvars is None:
         return out
@@ -122,10 +125,28 @@ def _as_list(by: str | Sequence[str] | None) -> list[str]:
     return [] if by is None else [by] if isinstance(by, str) else list(by)
 
 
-def _bootstrap_shares(pos: np.ndarray, n_units: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
-    """(n_boot, n_frames) shares from resampling documents with replacement."""
-    sums = bootstrap_sums(np.column_stack([pos, n_units]), n_boot, rng)
+def _bootstrap_shares(counts: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """(n_boot, n_frames) shares from resampling documents with replacement; ``counts``: one row
+    per document, the positives of each frame and, last, the units."""
+    sums = bootstrap_sums(counts, n_boot, rng)
     return sums[:, :-1] / np.maximum(sums[:, -1], 1)[:, None]
+
+
+def _count_matrix(units: pd.DataFrame, cols: list[str]) -> np.ndarray:
+    """The per-document positives and units of :func:`_units` as one float matrix (units last)."""
+    return units[[*cols, "n_units"]].to_numpy(float)
+
+
+def _group_rows(units: pd.DataFrame, by: list[str]) -> Iterator[tuple[tuple, np.ndarray]]:
+    """``(key, rows)`` for each group of ``by`` in sorted order (missing values last), the rows in
+    their order: what iterating a group-by gives, without a copy of each group."""
+    if not by:
+        yield (), np.arange(len(units))
+        return
+    grouped = units.groupby(by, sort=True, dropna=False)
+    number = grouped.ngroup().to_numpy()
+    for g, key in enumerate(grouped.size().index):
+        yield (key if isinstance(key, tuple) else (key,)), np.flatnonzero(number == g)
 
 
 def prevalence(labels: pd.DataFrame, docvars: pd.DataFrame | None = None, *, by: str | Sequence[str] | None = None,
@@ -150,12 +171,12 @@ def prevalence(labels: pd.DataFrame, docvars: pd.DataFrame | None = None, *, by:
     by_cols, cols = _as_list(by), frame_columns(labels, frames)
     units = _units(labels, docvars, by_cols, cols, unit)
     rng = np.random.default_rng(random_state)
-    rows = []
-    for key, part in (units.groupby(by_cols, sort=True, dropna=False) if by_cols else [((), units)]):
-        key = key if isinstance(key, tuple) else (key,)
-        pos, n = part[cols].to_numpy(float), part["n_units"].to_numpy(float)
+    rows, counts = [], _count_matrix(units, cols)
+    for key, where in _group_rows(units, by_cols):
+        part = counts[where]
+        pos, n = part[:, :-1], part[:, -1]
         share = pos.sum(axis=0) / n.sum()
-        boots = _bootstrap_shares(pos, n, n_boot, rng)
+        boots = _bootstrap_shares(part, n_boot, rng)
         low, high = percentile_interval(boots, ci, axis=0)
         for j, frame in enumerate(cols):
             rows.append({**dict(zip(by_cols, key)), "frame": frame, "n_docs": len(part), "n_units": int(n.sum()),
@@ -186,12 +207,11 @@ def prevalence_gap(labels: pd.DataFrame, docvars: pd.DataFrame, *, by: str, targ
     units = _units(labels, docvars, [by], cols, unit)
     groups = group_masks(units[by], by=by, target=target, reference=reference)
     rng = np.random.default_rng(random_state)
-    shares, boots = [], []
+    shares, boots, counts = [], [], _count_matrix(units, cols)
     for mask in groups:
-        part = units[mask]
-        pos, n = part[cols].to_numpy(float), part["n_units"].to_numpy(float)
-        shares.append(pos.sum(axis=0) / n.sum())
-        boots.append(_bootstrap_shares(pos, n, n_boot, rng))
+        part = counts[np.asarray(mask)]
+        shares.append(part[:, :-1].sum(axis=0) / part[:, -1].sum())
+        boots.append(_bootstrap_shares(part, n_boot, rng))
     diff = boots[0] - boots[1]
     low, high = percentile_interval(diff, ci, axis=0)
     tail = np.minimum((diff <= 0).sum(axis=0), (diff >= 0).sum(axis=0))

@@ -20,11 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from ..cache import stable_hash
-from ..compute import release_memory
 from .config import ExperimentConfig
 from .context import STAGES, Context, Stage
 from .rundir import RunDir
-from .sharded import is_streamed
+from .sharded import give_back
 
 log = logging.getLogger("discourse.run")
 __all__ = ["Context", "completion_line", "run_experiment", "versions"]
@@ -124,8 +123,7 @@ def _timed(ctx: Context, stage: Stage) -> None:
     log.info("stage %s ...", stage.name)
     stage.func(ctx, stage.params(ctx.cfg))
     ctx.timings[stage.name] = round(time.perf_counter() - start, 3)
-    if is_streamed(ctx):          # a stage's temporary arrays, given back before the next stage draws on memory
-        release_memory()
+    give_back(ctx)               # a stage's temporary arrays, given back before the next stage draws on memory
 
 
 def _hashable(cfg: ExperimentConfig) -> dict[str, Any]:

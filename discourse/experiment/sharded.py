@@ -501,6 +501,14 @@ def is_streamed(ctx: "Context") -> bool:
     return isinstance(ctx.results.get("corpus"), IndexedCorpus)
 
 
+def give_back(ctx: "Context") -> None:
+    """In a streamed run, hand the memory a step has freed back to the system
+    (:func:`~discourse.compute.release_memory`): called between stages and between the framing
+    stage's steps on per-document arrays, which otherwise leave their pages to the next step."""
+    if is_streamed(ctx):
+        release_memory()
+
+
 def metric_job(ctx: "Context") -> ShardJob:
     """The counts the run's metrics need, from ``[[metrics]]`` and ``[tokenize]``."""
     from ..metrics.association import resolve_terms

@@ -21,6 +21,7 @@ from .config import CompareConfig, CorpusConfig, DtmConfig, ExperimentConfig, Fr
     TopicsConfig, plain
 from .context import Context, metric_kinds, register_stage
 from .stagecache import cached, cached_tables, dtm_loader, save_dtm, save_tokens, tokens_loader
+from .sharded import give_back
 
 
 # --- comparison helpers --------------------------------------------------------------------------
@@ -388,7 +389,7 @@ def _evaluate_frames(ctx: Context) -> tuple[dict[str, pd.DataFrame], dict]:
     gold = load_gold_set(cfg.annotations, cfg.split, codebook=codebook)
     ev = evaluate_demo(gold, codebook=codebook, n_boot=cfg.n_boot, C=None if cfg.tune_C else 10.0,
                        learning=cfg.learning_curve, n_repeats=1, random_state=ctx.cfg.seed)
-    _give_back(ctx)            # the evaluation's temporary matrices, before the corpus's labels are handled
+    give_back(ctx)            # the evaluation's temporary matrices, before the corpus's labels are handled
     tables = ev.tables()
     meta = {"tables": list(tables), "frames": list(gold.frames), "C": ev.C, "sizes": ev.sizes,
             "classifier": ev.classifier.summary, "dictionary": ev.dictionary.summary,
@@ -396,16 +397,6 @@ def _evaluate_frames(ctx: Context) -> tuple[dict[str, pd.DataFrame], dict]:
             "test_docs": sorted(set(gold.test()["doc_id"]))}
     labels = _frame_labels(ctx, gold, ev.C, codebook)
     return {**tables, "_labels": labels.reset_index(drop=True), "_evaluation": ev.table()}, plain(meta)
-
-
-def _give_back(ctx: Context) -> None:
-    """In a streamed run, hand the memory a step freed back to the system (each step on
-    per-document arrays otherwise leaves its pages to the next)."""
-    from ..compute import release_memory
-    from .sharded import is_streamed
-
-    if is_streamed(ctx):
-        release_memory()
 
 
 def _frame_labels(ctx: Context, gold, C: float, codebook) -> pd.DataFrame:
@@ -535,10 +526,10 @@ def _frame_prevalence(ctx: Context, labels: pd.DataFrame, frames: list[str], eva
         return
     by, colors = compare.by, figures.level_colors(ctx.results["levels"])
     prev = metrics.prevalence(labels, docvars, by=by, frames=frames, n_boot=n_boot, random_state=seed)
-    _give_back(ctx)
+    give_back(ctx)
     gap = metrics.prevalence_gap(labels, docvars, by=by, target=compare.target, reference=compare.reference, frames=frames,
                                  n_boot=n_boot, random_state=seed)
-    _give_back(ctx)
+    give_back(ctx)
     cross = metrics.crosstab(labels, docvars, by=by, frames=frames)
     pair, t, r = pair_name(compare), compare.label("target"), compare.label("reference")
     for name, df in ((f"frames_prevalence_by_{slug(by)}", prev), (f"frames_gap_{pair}", gap), (f"frames_crosstab_{slug(by)}", cross)):

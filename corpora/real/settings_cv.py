@@ -212,6 +212,19 @@ def cross_validate(name: str, train: pd.DataFrame, demo: pd.DataFrame, frames: l
     return row, ev.scores.set_index("frame")["f1"].round(2)
 
 
+def run_variants(specs: dict[str, tuple[Callable[[pd.DataFrame], Any], int, bool]], train: pd.DataFrame,
+                 demo: pd.DataFrame, frames: list[str], folds) -> None:
+    """:func:`cross_validate` each variant (``name: (make, real_weight, with_demo)``), printing its
+    row as it finishes, then the table and the per-frame F1 of all."""
+    rows, per_frame = [], {}
+    for name, (make, real_weight, with_demo) in specs.items():
+        row, per_frame[name] = cross_validate(name, train, demo, frames, folds, make, real_weight, with_demo)
+        rows.append(row)
+        print(row, flush=True)
+    print(pd.DataFrame(rows).to_string(index=False))
+    print(pd.DataFrame(per_frame).to_string())
+
+
 def training_folds(real: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, list]:
     """The real training sentences and their grouped folds (``seed``: the fold assignment)."""
     train = real[real["split"] == "train"].reset_index(drop=True)
@@ -230,16 +243,10 @@ def main() -> None:
     demo = gs.labels.assign(language=gs.language)
     print(f"real training: {len(train)} sentences, {train['doc_id'].nunique()} documents; demo gold {len(demo)}; "
           f"fold seed {args.seed}")
-    rows, per_frame = [], {}
-    for name in args.variants.split(","):
-        options = VARIANTS[name]
-        row, per_frame[name] = cross_validate(
-            name, train, demo, frames, folds, lambda part, o=options: make_variant(o, part["doc_id"].unique()),
-            options.get("_real_weight", REAL_WEIGHT), options.get("_demo", True))
-        rows.append(row)
-        print(row, flush=True)
-    print(pd.DataFrame(rows).to_string(index=False))
-    print(pd.DataFrame(per_frame).to_string())
+    specs = {name: (lambda part, o=VARIANTS[name]: make_variant(o, part["doc_id"].unique()),
+                    VARIANTS[name].get("_real_weight", REAL_WEIGHT), VARIANTS[name].get("_demo", True))
+             for name in args.variants.split(",")}
+    run_variants(specs, train, demo, frames, folds)
 
 
 if __name__ == "__main__":

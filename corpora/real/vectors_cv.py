@@ -25,10 +25,10 @@ from discourse.framing.classifier import FramingClassifier
 from discourse.framing.codebook import load_codebook
 from discourse.framing.evaluate import score_predictions
 from discourse.framing.features import FeatureSpace, neighbour_counts
-from discourse.framing.pretrained import SETTINGS, real_gold
+from discourse.framing.pretrained import REAL_WEIGHT, SETTINGS, real_gold
 from discourse.framing.data import load_gold_set
 from discourse.framing.vectors import load_vectors, sentence_vectors
-from settings_cv import cross_validate, fit_table, training_folds
+from settings_cv import fit_table, run_variants, training_folds
 
 VARIANTS = {"baseline": None, "vec0.3": (0.3, False), "vec0.6": (0.6, False), "vec1.0": (1.0, False),
             "vec0.6+ctx": (0.6, True),
@@ -128,13 +128,8 @@ def main() -> None:
         return
     train, folds = training_folds(real, args.seed)
     print(f"real training: {len(train)} sentences, {train['doc_id'].nunique()} documents; demo gold {len(demo)}")
-    rows, per_frame = [], {}
-    for name in args.variants.split(","):
-        row, per_frame[name] = cross_validate(name, train, demo, frames, folds, lambda _, v=VARIANTS[name]: model(v, args.vocab))
-        rows.append(row)
-        print(row, flush=True)
-    print(pd.DataFrame(rows).to_string(index=False))
-    print(pd.DataFrame(per_frame).to_string())
+    run_variants({name: (lambda _, v=VARIANTS[name]: model(v, args.vocab), REAL_WEIGHT, True)
+                  for name in args.variants.split(",")}, train, demo, frames, folds)
 
 
 if __name__ == "__main__":

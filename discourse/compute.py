@@ -362,12 +362,12 @@ class CountMerger:
     (('人権', '外国人', '犯罪'), [[0, 2, 1], [3, 0, 0]])
     """
 
-    def __init__(self, spill: str | os.PathLike[str] | None = None) -> None:
+    def __init__(self, spill: str | os.PathLike[str] | None = None, *, keep_ids: bool = True) -> None:
         self._index: dict[str, int] = {}
         self._indices: list[np.ndarray] = []
         self._data: list[np.ndarray] = []
         self._lengths: list[np.ndarray] = []
-        self._ids: list[pd.Index] = []
+        self._ids: list[pd.Index] | None = [] if keep_ids else None
         self._largest = 0
         self._spill = Path(spill) if spill is not None else None
         if self._spill is not None:
@@ -385,7 +385,8 @@ class CountMerger:
         data = np.asarray(part.data, dtype=np.int64)
         self._largest = max(self._largest, int(np.abs(data).max()) if len(data) else 0)
         self._lengths.append(np.diff(np.asarray(part.indptr, dtype=np.int64)))
-        self._ids.append(pd.Index(part.doc_ids))       # Arrow strings: no Python object per document
+        if self._ids is not None:
+            self._ids.append(pd.Index(part.doc_ids))   # Arrow strings: no Python object per document
         if self._spill is None:
             self._indices.append(indices)
             self._data.append(data.astype(np.int32) if self._largest < 2**31 else data)
@@ -395,8 +396,10 @@ class CountMerger:
             data.tofile(fd)
 
     def result(self, docvars: pd.DataFrame | None = None, *, vocab: Sequence[str] | None = None,
-               compact: bool = False) -> Any:
-        """The merged :class:`~discourse.dtm.DocTermMatrix` (arguments as for :func:`merge_counts`)."""
+               compact: bool = False, ids: pd.Index | None = None) -> Any:
+        """The merged :class:`~discourse.dtm.DocTermMatrix` (arguments as for :func:`merge_counts`;
+        ``ids``: the doc_ids of the parts, joined and checked by the caller, required when the
+        merger was made with ``keep_ids=False``)."""
         from .dtm import DocTermMatrix
 
         seen = list(self._index)
@@ -405,9 +408,7 @@ class CountMerger:
         unknown = [t for t in seen if t not in column]
         if unknown:
             raise ConfigError(f"vocab lacks the terms {unknown[:3]} of a shard: give a vocabulary that holds every term")
-        ids = joined_ids(self._ids)
-        if _n_distinct(ids) != len(ids):
-            raise ConfigError("a doc_id occurs in two shards: doc_ids must be unique across the corpus")
+        ids = checked_ids(self._ids) if ids is None else ids
         lengths = np.concatenate(self._lengths) if self._lengths else np.zeros(0, np.int64)
         indptr = np.zeros(len(ids) + 1, dtype=np.int64)
         np.cumsum(lengths, out=indptr[1:])
@@ -451,6 +452,14 @@ def _sorted_csr(data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, shape
 def joined_ids(parts: Sequence[pd.Index]) -> pd.Index:
     """The doc_ids of the shards, in order, as one index."""
     return parts[0].append(list(parts[1:])) if parts else pd.Index([], dtype="str")
+
+
+def checked_ids(parts: Sequence[pd.Index]) -> pd.Index:
+    """:func:`joined_ids`, refused when a doc_id occurs twice."""
+    ids = joined_ids(parts)
+    if _n_distinct(ids) != len(ids):
+        raise ConfigError("a doc_id occurs in two shards: doc_ids must be unique across the corpus")
+    return ids
 
 
 def _n_distinct(ids: pd.Index) -> int:

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from ..compute import CountMerger, FileShard, aligned, joined_ids, release_memory, Scheduler, ShardCounts, corpus_files, iter_shards, peak_rss_mb, \
+from ..compute import CountMerger, FileShard, aligned, checked_ids, release_memory, Scheduler, ShardCounts, corpus_files, iter_shards, peak_rss_mb, \
     plan_file_shards, scheduler_client, shard_records
 from .._internal.diskcsr import DiskCSR
 from ..corpus import Corpus, Document
@@ -411,7 +411,8 @@ def _code(coder: Any, pieces: Corpus, docs: Sequence[Document], owner: np.ndarra
         return labels
     from ..metrics.prevalence import document_counts
 
-    return document_counts(labels, [c for c in labels.columns if c not in ("doc_id", "sent_id", "start", "end", "text")])
+    counts = document_counts(labels, [c for c in labels.columns if c not in ("doc_id", "sent_id", "start", "end", "text")])
+    return counts.astype({c: np.int32 for c in counts.columns if c != "doc_id"})   # held for every document of the run
 
 
 # --- running and merging -----------------------------------------------------------------------------
@@ -453,7 +454,7 @@ class ResultMerger:
         self.job = job
 
         def merger(name: str) -> CountMerger:
-            return CountMerger(None if spill is None else spill / name)
+            return CountMerger(None if spill is None else spill / name, keep_ids=False)   # self.ids serves them all
 
         self.counts = merger("counts")
         self.ngrams = {n: merger(f"ngrams-{n}") for n in job.ngrams}
@@ -481,13 +482,14 @@ class ResultMerger:
         from ..metrics.association import CooccurrenceCounts
         from ..metrics.collocations import CollocationCounts
 
-        frame = aligned(docvars, joined_ids(self.ids))
-        dtm = self.counts.result(frame, compact=True) if self.job.count else None
-        ngrams = {n: m.result(frame, compact=True) for n, m in self.ngrams.items()}
+        ids = checked_ids(self.ids)
+        frame = aligned(docvars, ids)
+        dtm = self.counts.result(frame, compact=True, ids=ids) if self.job.count else None
+        ngrams = {n: m.result(frame, compact=True, ids=ids) for n, m in self.ngrams.items()}
         colls = {}
         for key, node, window, valuetype in self.job.collocations:
             merger, freq = self.spans[key]
-            span = merger.result(frame, vocab=dtm.vocab, compact=True).matrix
+            span = merger.result(frame, vocab=dtm.vocab, compact=True, ids=ids).matrix
             colls[key] = CollocationCounts(dtm, span, np.concatenate(freq) if freq else np.zeros(0, np.int64),
                                            node, window, valuetype)
         cells = {key: CooccurrenceCounts(np.vstack(self.cells[key]) if self.cells[key] else np.zeros((0, 4)),

@@ -63,8 +63,20 @@ def frame_columns(labels: pd.DataFrame, frames: Sequence[str] | None = None) -> 
 def _units(labels: pd.DataFrame, docvars: pd.DataFrame | None, by: Sequence[str], frames: list[str],
            unit: str) -> pd.DataFrame:
     """Per-document positives and unit counts, one row per document in ``doc_id`` order, with the
-    grouping docvars attached. Documents are matched with Arrow's sort and hash kernels, so a corpus
-    of 10^5-10^6 documents costs its arrays, not a Python string per document."""
+    grouping docvars attached (:func:`_unit_counts` as one table)."""
+    counts, groups = _unit_counts(labels, docvars, by, frames, unit)
+    out = pd.DataFrame(counts[:, :-1].astype(int), columns=list(frames), index=groups.index, copy=False)
+    out["n_units"] = counts[:, -1].astype(np.int64)
+    return out.assign(**{b: groups[b].array for b in by})
+
+
+def _unit_counts(labels: pd.DataFrame, docvars: pd.DataFrame | None, by: Sequence[str], frames: list[str],
+                 unit: str) -> tuple[np.ndarray, pd.DataFrame]:
+    """``(counts, groups)``, one row per document in ``doc_id`` order: ``counts`` holds its
+    positives of each frame and, last, its units (float, whole numbers: what the bootstrap sums),
+    ``groups`` its ``by`` docvars (indexed by ``doc_id``). Documents are matched with Arrow's sort
+    and hash kernels and the frames summed one column at a time, so a corpus of 10^5-10^6
+    documents costs one float per cell, not a Python string per document or a copy per step."""
     check_choice("unit", unit, ("sentence", "document"))
     if "doc_id" not in labels.columns:
         raise ConfigError("labels needs a 'doc_id' column")
@@ -75,26 +87,36 @@ def _units(labels: pd.DataFrame, docvars: pd.DataFrame | None, by: Sequence[str]
         raise ConfigError(f"by: {missing} are not docvars (have {list(docvars.columns)}){closest(missing[0], docvars.columns)}")
     keys, codes = _document_codes(labels["doc_id"])
     kept = codes >= 0                                  # a row without a doc_id belongs to no document
-    values = labels[frames].to_numpy(dtype=np.float64, na_value=np.nan)
-    weights = labels["n_units"].to_numpy(np.float64) if "n_units" in labels.columns and unit == "sentence" else None
-    if not kept.all():
-        codes, values, weights = codes[kept], values[kept], None if weights is None else weights[kept]
-    pos = np.zeros((len(keys), len(frames)))
+    every = bool(kept.all())
+    codes = codes if every else codes[kept]
+    counts = np.zeros((len(keys), len(frames) + 1))
+    for j, frame in enumerate(frames):
+        values = labels[frame].to_numpy(dtype=np.float64, na_value=np.nan)
+        counts[:, j] = _per_document(values if every else values[kept], codes, len(keys), unit)
     if unit == "document":
-        np.logical_or.at(pos, codes, values > 0)
-        n_units = np.ones(len(keys), dtype=np.int64)
+        counts[:, -1] = 1.0
     else:
-        np.add.at(pos, codes, np.nan_to_num(values) if np.isnan(values).any() else values)
-        n_units = np.bincount(codes, weights=weights, minlength=len(keys)).astype(np.int64)
-    del values
-    out = pd.DataFrame(pos.astype(int), columns=list(frames), index=pd.Index(keys, name="doc_id"), copy=False)
-    out["n_units"] = n_units
+        weights = labels["n_units"].to_numpy(np.float64) if "n_units" in labels.columns else None
+        counts[:, -1] = np.bincount(codes, weights=weights if weights is None or every else weights[kept],
+                                    minlength=len(keys)).astype(np.int64)
+    groups = pd.DataFrame(index=pd.Index(keys, name="doc_id"))
     if docvars is None:
-        return out
+        return counts, groups
     rows = _rows_of(keys, docvars.index)
     if (rows < 0).any():
         raise ConfigError(f"labels mention doc_ids missing from docvars, e.g. {keys.take(np.flatnonzero(rows < 0)[:3]).to_pylist()}")
-    return out.assign(**{b: docvars[b].array.take(rows) for b in by})
+    return counts, groups.assign(**{b: docvars[b].array.take(rows) for b in by})
+
+
+def _per_document(values: np.ndarray, codes: np.ndarray, n: int, unit: str) -> np.ndarray:
+    """One frame's column summed per document (``sentence``: positives, whole numbers as
+    ``astype(int)`` makes them; ``document``: 1 when any sentence is positive)."""
+    out = np.zeros(n)
+    if unit == "document":
+        np.logical_or.at(out, codes, values > 0)
+        return out
+    np.add.at(out, codes, np.nan_to_num(values) if np.isnan(values).any() else values)
+    return np.trunc(out)
 
 
 def _document_codes(doc_ids: pd.Series) -> tuple[Any, np.ndarray]:
@@ -132,18 +154,13 @@ def _bootstrap_shares(counts: np.ndarray, n_boot: int, rng: np.random.Generator)
     return sums[:, :-1] / np.maximum(sums[:, -1], 1)[:, None]
 
 
-def _count_matrix(units: pd.DataFrame, cols: list[str]) -> np.ndarray:
-    """The per-document positives and units of :func:`_units` as one float matrix (units last)."""
-    return units[[*cols, "n_units"]].to_numpy(float)
-
-
-def _group_rows(units: pd.DataFrame, by: list[str]) -> Iterator[tuple[tuple, np.ndarray]]:
+def _group_rows(groups: pd.DataFrame, by: list[str]) -> Iterator[tuple[tuple, np.ndarray]]:
     """``(key, rows)`` for each group of ``by`` in sorted order (missing values last), the rows in
     their order: what iterating a group-by gives, without a copy of each group."""
     if not by:
-        yield (), np.arange(len(units))
+        yield (), np.arange(len(groups))
         return
-    grouped = units.groupby(by, sort=True, dropna=False)
+    grouped = groups.groupby(by, sort=True, dropna=False)
     number = grouped.ngroup().to_numpy()
     for g, key in enumerate(grouped.size().index):
         yield (key if isinstance(key, tuple) else (key,)), np.flatnonzero(number == g)
@@ -169,10 +186,10 @@ def prevalence(labels: pd.DataFrame, docvars: pd.DataFrame | None = None, *, by:
     ``share``, ``ci_low``, ``ci_high`` (percentile interval). ``df.attrs`` holds the parameters.
     """
     by_cols, cols = _as_list(by), frame_columns(labels, frames)
-    units = _units(labels, docvars, by_cols, cols, unit)
+    counts, groups = _unit_counts(labels, docvars, by_cols, cols, unit)
     rng = np.random.default_rng(random_state)
-    rows, counts = [], _count_matrix(units, cols)
-    for key, where in _group_rows(units, by_cols):
+    rows = []
+    for key, where in _group_rows(groups, by_cols):
         part = counts[where]
         pos, n = part[:, :-1], part[:, -1]
         share = pos.sum(axis=0) / n.sum()
@@ -204,10 +221,10 @@ def prevalence_gap(labels: pd.DataFrame, docvars: pd.DataFrame, *, by: str, targ
     counts resampled gaps on either side of 0 (never 0; Davison & Hinkley 1997, eq. 4.11).
     """
     cols = frame_columns(labels, frames)
-    units = _units(labels, docvars, [by], cols, unit)
+    counts, units = _unit_counts(labels, docvars, [by], cols, unit)
     groups = group_masks(units[by], by=by, target=target, reference=reference)
     rng = np.random.default_rng(random_state)
-    shares, boots, counts = [], [], _count_matrix(units, cols)
+    shares, boots = [], []
     for mask in groups:
         part = counts[np.asarray(mask)]
         shares.append(part[:, :-1].sum(axis=0) / part[:, -1].sum())

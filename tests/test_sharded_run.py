@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from discourse import read_corpus
@@ -182,6 +183,31 @@ def test_index_holds_columns_and_gives_the_documents_without_text(tmp_path):
     assert late.texts[-1] == full.subset(lambda d: d.year is not None and d.year % 2 == 0).texts[-1]
 
 
+def test_docvars_of_a_large_index_are_memory_mapped(tmp_path, monkeypatch):
+    """Past MAPPED_DOCS documents the index's docvars are pages of an Arrow file: equal to the
+    in-memory docvars (values, dtypes, index), still read after their pages are dropped, and a
+    subset maps its own rows."""
+    from discourse.experiment import sharded
+
+    monkeypatch.setenv("DISCOURSE_CACHE", str(tmp_path / "cache"))
+    full = read_corpus(DEMO)
+    memory = index_corpus(DEMO, shard_bytes=50_000)
+    monkeypatch.setattr(sharded, "MAPPED_DOCS", 10)
+    mapped = index_corpus(DEMO, shard_bytes=50_000)
+    assert memory._pages is None and mapped._pages is not None
+    assert mapped.docvars.equals(full.docvars) and list(mapped.docvars.dtypes) == list(full.docvars.dtypes)
+    assert mapped.docvars.index.name == "doc_id" and mapped.doc_ids == full.doc_ids
+    files = list((tmp_path / "cache" / "spill").glob("*/docvars.arrow"))
+    assert len(files) == 1 and files[0].stat().st_size > 0
+    mapped.release_pages()
+    assert mapped.docvars.equals(full.docvars) and mapped.content_digest() == full.content_digest()
+    ngo = mapped.subset(side="ngo")
+    assert ngo._pages is not None and ngo.docvars.equals(full.subset(side="ngo").docvars)
+    messy = pd.DataFrame({"x": [1, "a"] * 10}, index=pd.Index([f"d{i}" for i in range(20)], name="doc_id"))
+    same, pages = sharded.mapped_frame(messy)               # mixed Python objects: kept in memory
+    assert pages is None and same is messy
+
+
 def test_folder_of_part_files(tmp_path):
     lines = DEMO.read_text(encoding="utf-8").splitlines(keepends=True)
     folder = tmp_path / "kokkai"
@@ -222,6 +248,7 @@ def test_streamed_run_equals_in_memory_run(tmp_path, monkeypatch):
     memory = _tables(config, ['compute.streaming="off"'], tmp_path / "c1", monkeypatch)
     made = []
     monkeypatch.setattr(sharded, "TERMS_LIMIT", 100)
+    monkeypatch.setattr(sharded, "MAPPED_DOCS", 10)                  # docvars memory-mapped
     monkeypatch.setattr(sharded, "read_documents", lambda task, f=sharded.read_documents: made.append(
         (id(next(iter(tok_shards._TOOLS.values()), None)), _tok._tokenizer.cache_info().currsize)) or f(task))
     streamed = _tables(config, ['compute.streaming="on"', "compute.shard_bytes=60000", "compute.piece_chars=1000"],

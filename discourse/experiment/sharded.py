@@ -21,6 +21,7 @@ the tables are the bytes of the in-memory run. Frame coding runs shard by shard 
 from __future__ import annotations
 
 import dataclasses
+import mmap
 import logging
 import shutil
 import time
@@ -124,14 +125,15 @@ class ShardTextSequence(Sequence[str]):
 
 class IndexedCorpus(Corpus):
     """A corpus read for its docvars only, held as columns (the docvars table and NumPy arrays, no
-    :class:`Document` per document, so a corpus of 10^5-10^6 documents costs some 100 bytes each):
+    :class:`Document` per document, so a corpus of 10^5-10^6 documents costs some 100 bytes each;
+    from :data:`MAPPED_DOCS` documents on, the docvars are a memory-mapped file, :func:`mapped_frame`):
     ``texts`` reads the texts back from the files, shard by shard, when iterated; each document's
     shard and line, character count and content key are kept (:meth:`tasks`). Iterating yields
     documents without text, made on access. ``subset`` and ``group`` keep the index."""
 
     def __init__(self, docvars: pd.DataFrame, problems: Sequence[Any] = (), *, index: _Where,
                  rows: np.ndarray | None = None):
-        self._docvars = docvars
+        self._docvars, self._pages = mapped_frame(docvars)
         self._problems = tuple(problems)
         self.index = index
         self._rows = np.arange(len(docvars)) if rows is None else rows
@@ -183,6 +185,12 @@ class IndexedCorpus(Corpus):
                             zip(ids[part].tolist(), languages.iloc[part].tolist(), digests))
         return _digest_lines(lines())
 
+    def release_pages(self) -> None:
+        """Drop the pages of the memory-mapped docvars that this process has read (they are read
+        from the file again when next used); nothing when the docvars are in memory."""
+        if self._pages is not None and hasattr(self._pages, "madvise"):
+            self._pages.madvise(mmap.MADV_DONTNEED)
+
     def _take(self, keep: np.ndarray) -> "IndexedCorpus":
         if keep.dtype == bool and keep.all():      # nothing dropped: the same corpus, no copy of its docvars
             return self
@@ -198,6 +206,36 @@ class IndexedCorpus(Corpus):
             here = order[shard[order] == k]
             tasks.append(ShardTask(self.index.shards[k], line[here], ids[here]))
         return tasks
+
+
+#: an index of at least this many documents keeps its docvars in a memory-mapped file
+MAPPED_DOCS = 10_000
+
+
+def mapped_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, mmap.mmap | None]:
+    """``(frame, pages)``: ``frame`` written to an Arrow file in a :func:`spill_folder` and read back
+    memory-mapped, so that its columns are pages of that file, read when a step uses them and
+    dropped by :meth:`IndexedCorpus.release_pages`, not memory the run holds whatever it does.
+    The same frame in memory (``pages`` None) below :data:`MAPPED_DOCS` rows, or when a column
+    would not come back with its dtype (Python objects of mixed types)."""
+    if len(frame) < MAPPED_DOCS:
+        return frame, None
+    import pyarrow as pa
+
+    try:
+        table = pa.Table.from_pandas(frame, preserve_index=True)
+    except (pa.ArrowException, TypeError, ValueError):
+        return frame, None
+    path = spill_folder() / "docvars.arrow"
+    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
+    del table
+    with open(path, "rb") as fh:
+        pages = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    back = pa.ipc.open_file(pa.BufferReader(pa.py_buffer(pages))).read_all().to_pandas()
+    if list(back.dtypes) != list(frame.dtypes) or back.index.dtype != frame.index.dtype:
+        return frame, None
+    return back, pages
 
 
 def _document(doc_id: str, row: pd.Series) -> Document:
@@ -396,8 +434,8 @@ def _compact(matrix: sparse.spmatrix, vocab: Sequence[str], doc_ids: tuple[str, 
 def _code(coder: Any, pieces: Corpus, docs: Sequence[Document], owner: np.ndarray, starts: list[int],
           keep_text: bool) -> pd.DataFrame:
     """The coder's sentence labels of the pieces, with the documents' ids, sentence ids and offsets;
-    summed per document (:func:`~discourse.metrics.prevalence.document_counts`) unless the text is
-    kept (the framed share reads it)."""
+    summed per document (:func:`~discourse.metrics.prevalence.document_counts`, as 32-bit counts)
+    unless the text is kept (the framed share reads it)."""
     labels = coder.code_corpus(pieces, batch_size=CODE_BATCH).labels
     if len(pieces) != len(docs):
         piece = {p.doc_id: k for k, p in enumerate(pieces)}
@@ -509,6 +547,7 @@ def give_back(ctx: "Context") -> None:
     stage's steps on per-document arrays, which otherwise leave their pages to the next step."""
     if is_streamed(ctx):
         release_memory()
+        ctx.results["corpus"].release_pages()
 
 
 def metric_job(ctx: "Context") -> ShardJob:

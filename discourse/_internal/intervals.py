@@ -22,8 +22,9 @@ def bootstrap_weights(n_units: int, n_boot: int, rng: np.random.Generator) -> np
     return weights
 
 
-#: resample x unit cells drawn at once by :func:`bootstrap_sums` (about 16 MB of draws and weights)
-BOOTSTRAP_BLOCK_CELLS = 1 << 20
+#: resample x unit cells drawn at once by :func:`bootstrap_sums` (about 4 MB of draws and weights;
+#: the draws do not depend on it)
+BOOTSTRAP_BLOCK_CELLS = 1 << 18
 
 
 def bootstrap_sums(matrix: Any, n_boot: int, rng: np.random.Generator, *, block_cells: int = BOOTSTRAP_BLOCK_CELLS

@@ -194,13 +194,18 @@ def test_docvars_of_a_large_index_are_memory_mapped(tmp_path, monkeypatch):
     memory = index_corpus(DEMO, shard_bytes=50_000)
     monkeypatch.setattr(sharded, "MAPPED_DOCS", 10)
     mapped = index_corpus(DEMO, shard_bytes=50_000)
-    assert memory._pages is None and mapped._pages is not None
+    assert memory._pages is None and mapped._pages is not None and memory.index.pages is None
+    for name in ("shard", "line", "n_chars", "digest"):           # the index's arrays: views of a mapped file
+        values = getattr(mapped.index, name)
+        assert values.base is not None and not values.flags.writeable
+        assert values.dtype == getattr(memory.index, name).dtype and np.array_equal(values, getattr(memory.index, name))
     assert mapped.docvars.equals(full.docvars) and list(mapped.docvars.dtypes) == list(full.docvars.dtypes)
     assert mapped.docvars.index.name == "doc_id" and mapped.doc_ids == full.doc_ids
     files = list((tmp_path / "cache" / "spill").glob("*/docvars.arrow"))
-    assert len(files) == 1 and files[0].stat().st_size > 0
+    assert len(files) == 1 and files[0].stat().st_size > 0 and len(list((tmp_path / "cache" / "spill").glob("*/arrays.bin"))) == 1
     mapped.release_pages()
     assert mapped.docvars.equals(full.docvars) and mapped.content_digest() == full.content_digest()
+    assert mapped.n_chars == memory.n_chars and [list(t.lines) for t in mapped.tasks()] == [list(t.lines) for t in memory.tasks()]
     ngo = mapped.subset(side="ngo")
     assert ngo._pages is not None and ngo.docvars.equals(full.subset(side="ngo").docvars)
     messy = pd.DataFrame({"x": [1, "a"] * 10}, index=pd.Index([f"d{i}" for i in range(20)], name="doc_id"))
@@ -248,7 +253,7 @@ def test_streamed_run_equals_in_memory_run(tmp_path, monkeypatch):
     memory = _tables(config, ['compute.streaming="off"'], tmp_path / "c1", monkeypatch)
     made = []
     monkeypatch.setattr(sharded, "TERMS_LIMIT", 100)
-    monkeypatch.setattr(sharded, "MAPPED_DOCS", 10)                  # docvars memory-mapped
+    monkeypatch.setattr(sharded, "MAPPED_DOCS", 10)                  # docvars and index arrays memory-mapped
     monkeypatch.setattr(sharded, "read_documents", lambda task, f=sharded.read_documents: made.append(
         (id(next(iter(tok_shards._TOOLS.values()), None)), _tok._tokenizer.cache_info().currsize)) or f(task))
     streamed = _tables(config, ['compute.streaming="on"', "compute.shard_bytes=60000", "compute.piece_chars=1000"],
@@ -266,6 +271,9 @@ def test_streamed_run_on_dask_local_cluster(tmp_path, monkeypatch):
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
     config = _config(tmp_path, False)
     memory = _tables(config, ['compute.streaming="off"'], tmp_path / "c1", monkeypatch)
+    from discourse.experiment import sharded
+
+    monkeypatch.setattr(sharded, "MAPPED_DOCS", 10)                  # the client's index memory-mapped
     streamed = _tables(config, ['compute.scheduler="dask-local:2"', "compute.shard_bytes=100000"], tmp_path / "c2",
                        monkeypatch)
     _assert_same(memory, streamed)

@@ -98,6 +98,7 @@ class _Where:
     line: np.ndarray           # int64
     n_chars: np.ndarray        # int64
     digest: np.ndarray         # uint8, one row of 32 bytes per document: sha256 of its text
+    pages: Any = None          # the memory map the arrays are views of (:func:`mapped_arrays`), or None
 
 
 class ShardTextSequence(Sequence[str]):
@@ -126,7 +127,8 @@ class ShardTextSequence(Sequence[str]):
 class IndexedCorpus(Corpus):
     """A corpus read for its docvars only, held as columns (the docvars table and NumPy arrays, no
     :class:`Document` per document, so a corpus of 10^5-10^6 documents costs some 100 bytes each;
-    from :data:`MAPPED_DOCS` documents on, the docvars are a memory-mapped file, :func:`mapped_frame`):
+    from :data:`MAPPED_DOCS` documents on, the docvars and these arrays are memory-mapped files,
+    :func:`mapped_frame` and :func:`mapped_arrays`):
     ``texts`` reads the texts back from the files, shard by shard, when iterated; each document's
     shard and line, character count and content key are kept (:meth:`tasks`). Iterating yields
     documents without text, made on access. ``subset`` and ``group`` keep the index."""
@@ -188,8 +190,9 @@ class IndexedCorpus(Corpus):
     def release_pages(self) -> None:
         """Drop the pages of the memory-mapped docvars that this process has read (they are read
         from the file again when next used); nothing when the docvars are in memory."""
-        if self._pages is not None and hasattr(self._pages, "madvise"):
-            self._pages.madvise(mmap.MADV_DONTNEED)
+        for pages in (self._pages, self.index.pages):
+            if pages is not None and hasattr(pages, "madvise"):
+                pages.madvise(mmap.MADV_DONTNEED)
 
     def _take(self, keep: np.ndarray) -> "IndexedCorpus":
         if keep.dtype == bool and keep.all():      # nothing dropped: the same corpus, no copy of its docvars
@@ -218,7 +221,7 @@ def mapped_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, mmap.mmap | None]:
     dropped by :meth:`IndexedCorpus.release_pages`, not memory the run holds whatever it does.
     The same frame in memory (``pages`` None) below :data:`MAPPED_DOCS` rows, or when a column
     would not come back with its dtype (Python objects of mixed types)."""
-    if len(frame) < MAPPED_DOCS:
+    if len(frame) < MAPPED_DOCS or frame.empty:
         return frame, None
     import pyarrow as pa
 
@@ -236,6 +239,29 @@ def mapped_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, mmap.mmap | None]:
     if list(back.dtypes) != list(frame.dtypes) or back.index.dtype != frame.index.dtype:
         return frame, None
     return back, pages
+
+
+def mapped_arrays(**arrays: np.ndarray) -> tuple[dict[str, np.ndarray], mmap.mmap | None]:
+    """``(arrays, pages)``: the arrays written one after another to a file in a :func:`spill_folder`
+    and given back as read-only views of its memory map (as :func:`mapped_frame` does for a
+    table); the same arrays and None below :data:`MAPPED_DOCS` rows."""
+    n = len(next(iter(arrays.values())))
+    if n < MAPPED_DOCS or not n:
+        return arrays, None
+    path, offsets, start = spill_folder() / "arrays.bin", {}, 0
+    with open(path, "wb") as fh:
+        for name, values in arrays.items():
+            values = np.ascontiguousarray(values)
+            fh.write(b"\0" * (-start % 64))                # each array starts on a 64-byte boundary
+            start += -start % 64
+            offsets[name] = (start, values.dtype, values.shape)
+            fh.write(values.tobytes())
+            start += values.nbytes
+    with open(path, "rb") as fh:
+        pages = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    views = {name: np.frombuffer(pages, dtype, int(np.prod(shape)), offset).reshape(shape)
+             for name, (offset, dtype, shape) in offsets.items()}
+    return views, pages
 
 
 def _document(doc_id: str, row: pd.Series) -> Document:
@@ -273,8 +299,11 @@ def index_corpus(path: str | Path, *, strict: bool = False, shard_bytes: int = 4
                 shard.append(k), line.append(record[1]), n_chars.append(len(doc.text))
                 digest.append(bytes.fromhex(doc.content_hash))
     del seen
-    where = _Where(shards, np.asarray(shard, np.int32), np.asarray(line, np.int64), np.asarray(n_chars, np.int64),
-                   np.frombuffer(b"".join(digest), np.uint8).reshape(-1, 32))
+    arrays, pages = mapped_arrays(shard=np.asarray(shard, np.int32), line=np.asarray(line, np.int64),
+                                  n_chars=np.asarray(n_chars, np.int64),
+                                  digest=np.frombuffer(b"".join(digest), np.uint8).reshape(-1, 32))
+    del shard, line, n_chars, digest
+    where = _Where(shards, **arrays, pages=pages)
     corpus = IndexedCorpus(columns.frame(), problems, index=where)
     del columns
     release_memory()

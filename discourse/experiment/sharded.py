@@ -21,8 +21,8 @@ the tables are the bytes of the in-memory run. Frame coding runs shard by shard 
 from __future__ import annotations
 
 import dataclasses
-import mmap
 import logging
+import mmap
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -188,8 +188,8 @@ class IndexedCorpus(Corpus):
         return _digest_lines(lines())
 
     def release_pages(self) -> None:
-        """Drop the pages of the memory-mapped docvars that this process has read (they are read
-        from the file again when next used); nothing when the docvars are in memory."""
+        """Drop the pages of the memory-mapped docvars and index arrays that this process has read
+        (they are read from the file again when next used); nothing when they are in memory."""
         for pages in (self._pages, self.index.pages):
             if pages is not None and hasattr(pages, "madvise"):
                 pages.madvise(mmap.MADV_DONTNEED)
@@ -211,7 +211,7 @@ class IndexedCorpus(Corpus):
         return tasks
 
 
-#: an index of at least this many documents keeps its docvars in a memory-mapped file
+#: an index of at least this many documents keeps its docvars and arrays in memory-mapped files
 MAPPED_DOCS = 10_000
 
 

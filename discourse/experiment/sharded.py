@@ -36,6 +36,7 @@ from scipy import sparse
 from ..compute import CountMerger, FileShard, aligned, checked_ids, release_memory, Scheduler, ShardCounts, corpus_files, iter_shards, peak_rss_mb, \
     plan_file_shards, scheduler_client, shard_records
 from .._internal.diskcsr import DiskCSR
+from ..cache import decode_arrays, write_arrays
 from ..corpus import Corpus, Document
 from ..errors import ConfigError, CorpusError
 
@@ -233,8 +234,7 @@ def mapped_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, mmap.mmap | None]:
     with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
         writer.write_table(table)
     del table
-    with open(path, "rb") as fh:
-        pages = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    pages = _read_only_map(path)
     back = pa.ipc.open_file(pa.BufferReader(pa.py_buffer(pages))).read_all().to_pandas()
     if list(back.dtypes) != list(frame.dtypes) or back.index.dtype != frame.index.dtype:
         return frame, None
@@ -242,26 +242,22 @@ def mapped_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, mmap.mmap | None]:
 
 
 def mapped_arrays(**arrays: np.ndarray) -> tuple[dict[str, np.ndarray], mmap.mmap | None]:
-    """``(arrays, pages)``: the arrays written one after another to a file in a :func:`spill_folder`
-    and given back as read-only views of its memory map (as :func:`mapped_frame` does for a
-    table); the same arrays and None below :data:`MAPPED_DOCS` rows."""
+    """``(arrays, pages)``: the arrays written to a checked array file
+    (:func:`~discourse.cache.write_arrays`) in a :func:`spill_folder` and given back as read-only
+    views of its memory map (as :func:`mapped_frame` does for a table); the same arrays and None
+    below :data:`MAPPED_DOCS` rows."""
     n = len(next(iter(arrays.values())))
     if n < MAPPED_DOCS or not n:
         return arrays, None
-    path, offsets, start = spill_folder() / "arrays.bin", {}, 0
-    with open(path, "wb") as fh:
-        for name, values in arrays.items():
-            values = np.ascontiguousarray(values)
-            fh.write(b"\0" * (-start % 64))                # each array starts on a 64-byte boundary
-            start += -start % 64
-            offsets[name] = (start, values.dtype, values.shape)
-            fh.write(values.tobytes())
-            start += values.nbytes
+    path = write_arrays(spill_folder() / "arrays.bin", arrays)
+    pages = _read_only_map(path)
+    return decode_arrays(pages)[0], pages
+
+
+def _read_only_map(path: Path) -> mmap.mmap:
+    """The file at ``path`` memory-mapped read-only (it stays mapped after the file is closed)."""
     with open(path, "rb") as fh:
-        pages = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-    views = {name: np.frombuffer(pages, dtype, int(np.prod(shape)), offset).reshape(shape)
-             for name, (offset, dtype, shape) in offsets.items()}
-    return views, pages
+        return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
 
 
 def _document(doc_id: str, row: pd.Series) -> Document:
